@@ -1,0 +1,2 @@
+//! moat's decision engine.
+pub mod links;

@@ -1,0 +1,1 @@
+//! Link intelligence for moat (work in progress).

@@ -1,0 +1,252 @@
+//! Reading `moat.toml`: defaults, per-guild overrides laid over them, and validation that
+//! names the bad key and why.
+
+use std::fmt;
+
+use toml::{Table, Value};
+
+use super::{Config, Settings};
+
+/// A configuration that cannot be used, with the key at fault and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
+    let mut root: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ConfigError(format!("not valid TOML: {e}")))?;
+    let guilds = match root.remove("guilds") {
+        None => Table::new(),
+        Some(Value::Table(t)) => t,
+        Some(_) => return Err(ConfigError("`guilds` must be a table of `[guilds.\"ID\"]` sections".into())),
+    };
+    let defaults = settings_from(root.clone(), "")?;
+    let mut config = Config { defaults, guilds: Default::default() };
+    for (key, value) in guilds {
+        let id: u64 = key
+            .parse()
+            .ok()
+            .filter(|&id| id > 0)
+            .ok_or_else(|| ConfigError(format!("`guilds.{key}`: a guild is named by its numeric id")))?;
+        let Value::Table(overrides) = value else {
+            return Err(ConfigError(format!("`guilds.{key}` must be a table")));
+        };
+        let mut merged = root.clone();
+        merge(&mut merged, overrides);
+        config.guilds.insert(id, settings_from(merged, &format!("guilds.{key}."))?);
+    }
+    Ok(config)
+}
+
+/// Lays `over` onto `base`, table by table, so an override names only what it changes.
+fn merge(base: &mut Table, over: Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(Value::Table(b)), Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(key, v);
+            }
+        }
+    }
+}
+
+fn settings_from(table: Table, prefix: &str) -> Result<Settings, ConfigError> {
+    let settings: Settings = Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| ConfigError(format!("{}{}", in_section(prefix), e.message())))?;
+    validate(&settings).map_err(|(key, why)| ConfigError(format!("`{prefix}{key}`: {why}")))?;
+    Ok(settings)
+}
+
+fn in_section(prefix: &str) -> String {
+    if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("in `{}`: ", prefix.trim_end_matches('.'))
+    }
+}
+
+type Invalid = (&'static str, String);
+
+fn positive(key: &'static str, v: f32) -> Result<(), Invalid> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err((key, format!("must be a number above 0 (got {v})")))
+    }
+}
+
+fn non_negative(key: &'static str, v: f32) -> Result<(), Invalid> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err((key, format!("must be 0 or more (got {v})")))
+    }
+}
+
+fn at_least(key: &'static str, v: u32, min: u32) -> Result<(), Invalid> {
+    if v >= min {
+        Ok(())
+    } else {
+        Err((key, format!("must be at least {min} (got {v})")))
+    }
+}
+
+fn fraction(key: &'static str, v: f32) -> Result<(), Invalid> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(())
+    } else {
+        Err((key, format!("must be between 0 and 1 (got {v})")))
+    }
+}
+
+/// Checks what serde cannot: ranges and keys that depend on each other.
+pub(crate) fn validate(s: &Settings) -> Result<(), Invalid> {
+    let p = &s.pressure;
+    for (key, v) in [
+        ("pressure.base", p.base),
+        ("pressure.edit_base", p.edit_base),
+        ("pressure.per_attachment", p.per_attachment),
+        ("pressure.per_mention", p.per_mention),
+        ("pressure.per_role_mention", p.per_role_mention),
+        ("pressure.per_everyone", p.per_everyone),
+        ("pressure.per_char", p.per_char),
+        ("pressure.per_newline", p.per_newline),
+        ("pressure.repeat", p.repeat),
+        ("pressure.per_unusual_char", p.per_unusual_char),
+        ("pressure.per_wall_char", p.per_wall_char),
+    ] {
+        non_negative(key, v)?;
+    }
+    positive("pressure.limit", p.limit)?;
+    positive("pressure.decay", p.decay)?;
+    positive("pressure.decay_secs", p.decay_secs)?;
+    positive("pressure.trusted_factor", p.trusted_factor)?;
+    positive("pressure.new_factor", p.new_factor)?;
+
+    let m = &s.mentions;
+    at_least("mentions.per_message", m.per_message, 2)?;
+    at_least("mentions.per_window", m.per_window, 2)?;
+    at_least("mentions.window_secs", m.window_secs, 1)?;
+
+    let r = &s.raid;
+    at_least("raid.fast_window_secs", r.fast_window_secs, 1)?;
+    at_least("raid.fast_min_joins", r.fast_min_joins, 2)?;
+    at_least("raid.slow_min_joins", r.slow_min_joins, 2)?;
+    if r.slow_window_secs < r.fast_window_secs {
+        return Err(("raid.slow_window_secs", "must not be shorter than raid.fast_window_secs".into()));
+    }
+    positive("raid.rate_factor", r.rate_factor)?;
+    positive("raid.baseline_joins_per_hour", r.baseline_joins_per_hour)?;
+    fraction("raid.raid_mean_suspicion", r.raid_mean_suspicion)?;
+    fraction("raid.member_suspicion", r.member_suspicion)?;
+    at_least("raid.hostile_newcomers", r.hostile_newcomers, 1)?;
+    at_least("raid.quiet_secs", r.quiet_secs, 1)?;
+    if r.max_secs < r.quiet_secs {
+        return Err(("raid.max_secs", "must not be shorter than raid.quiet_secs".into()));
+    }
+    if r.max_secs > 86_400 {
+        return Err(("raid.max_secs", "a lockdown lasts at most 24 h (Discord's limit on paused invites)".into()));
+    }
+    at_least("raid.contain_secs", r.contain_secs, 1)?;
+    if u64::from(r.contain_secs) * 1000 > super::ladder::MAX_TIMEOUT_MS {
+        return Err(("raid.contain_secs", "a timeout lasts at most 28 days".into()));
+    }
+
+    let c = &s.campaign;
+    at_least("campaign.min_channels", c.min_channels, 2)?;
+    at_least("campaign.min_accounts", c.min_accounts, 2)?;
+    at_least("campaign.channel_window_secs", c.channel_window_secs, 1)?;
+    at_least("campaign.account_window_secs", c.account_window_secs, 1)?;
+
+    let e = &s.escalation;
+    if e.ladder.is_empty() {
+        return Err(("escalation.ladder", "needs at least one rung".into()));
+    }
+    if s.scam.min_step == 0 || s.scam.min_step as usize > e.ladder.len() {
+        return Err((
+            "scam.min_step",
+            format!("must name a rung between 1 and {} (the ladder's length)", e.ladder.len()),
+        ));
+    }
+    at_least("escalation.strike_decay_hours", e.strike_decay_hours, 1)?;
+    if e.containment == super::Containment::Silence && e.silence_role_id.is_none() {
+        return Err(("escalation.silence_role_id", "is needed when containment = \"silence\"".into()));
+    }
+    at_least("scraper.min_guilds", s.scraper.min_guilds, 2)?;
+    at_least("scraper.window_hours", s.scraper.window_hours, 1)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::*;
+
+    #[test]
+    fn empty_file_is_the_defaults() {
+        let c = Config::from_toml("").unwrap();
+        assert_eq!(c.defaults, Settings::default());
+        assert!(c.guilds.is_empty());
+    }
+
+    #[test]
+    fn guild_overrides_lay_over_top_level_values() {
+        let c = Config::from_toml(
+            r#"
+            [pressure]
+            limit = 80.0
+            base = 12.0
+            [guilds."42".pressure]
+            limit = 100.0
+            [guilds."42".raid]
+            action = "ban"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(c.for_guild(1).pressure.limit, 80.0);
+        let g = c.for_guild(42);
+        assert_eq!(g.pressure.limit, 100.0);
+        assert_eq!(g.pressure.base, 12.0, "unnamed keys keep the top-level value");
+        assert_eq!(g.raid.action, RaidAction::Ban);
+        assert_eq!(c.for_guild(1).raid.action, RaidAction::Contain);
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let e = Config::from_toml("[pressure]\nlimt = 3.0\n").unwrap_err().to_string();
+        assert!(e.contains("limt"), "{e}");
+        let e = Config::from_toml("[guilds.\"7\".raid]\nbogus = 1\n").unwrap_err().to_string();
+        assert!(e.contains("guilds.7") && e.contains("bogus"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_named_with_the_reason() {
+        let e = Config::from_toml("[pressure]\nlimit = -1.0\n").unwrap_err().to_string();
+        assert!(e.contains("`pressure.limit`") && e.contains("above 0"), "{e}");
+        let e = Config::from_toml("[guilds.\"9\".raid]\nraid_mean_suspicion = 2.0\n").unwrap_err().to_string();
+        assert!(e.contains("`guilds.9.raid.raid_mean_suspicion`"), "{e}");
+        let e = Config::from_toml("[escalation]\ncontainment = \"silence\"\n").unwrap_err().to_string();
+        assert!(e.contains("silence_role_id"), "{e}");
+        let e = Config::from_toml("[escalation]\nladder = [\"timeout 5x\"]\n").unwrap_err().to_string();
+        assert!(e.contains("5x"), "{e}");
+        let e = Config::from_toml("[guilds.abc]\n").unwrap_err().to_string();
+        assert!(e.contains("numeric id"), "{e}");
+        let e = Config::from_toml("[raid]\nfast_min_joins = \"six\"\n").unwrap_err().to_string();
+        assert!(e.contains("fast_min_joins") || e.contains("invalid type"), "{e}");
+    }
+
+    #[test]
+    fn example_file_documents_exactly_the_defaults() {
+        let text = include_str!("../../../../moat.example.toml");
+        let c = Config::from_toml(text).expect("moat.example.toml parses");
+        assert_eq!(c.defaults, Settings::default());
+    }
+}

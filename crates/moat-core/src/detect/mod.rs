@@ -1,0 +1,58 @@
+//! The detectors. Each is a small module that looks at one kind of abuse and says what it
+//! found as a [`Finding`]; the engine decides what to do about findings (exemptions,
+//! escalation, deletion, evidence), so detectors stay small and testable on their own.
+
+pub mod campaign;
+pub mod mentions;
+pub mod pressure;
+pub mod raid;
+pub mod scam;
+pub mod scraper;
+
+use crate::action::Detector;
+
+/// How strongly a finding asks the engine to act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Contain the user(s), climbing the escalation ladder at least to this rung (1-based).
+    Contain { min_step: u32 },
+    /// Tell moderators; punish nobody.
+    Flag,
+}
+
+/// What a detector found about one message or one user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub detector: Detector,
+    pub severity: Severity,
+    /// Users the finding is about (usually the author; detectors that do not know the author
+    /// leave it to the engine).
+    pub users: Vec<u64>,
+    /// Messages to remove, as `(channel_id, message_id, author_id)`.
+    pub delete: Vec<(u64, u64, u64)>,
+    pub reason: String,
+    pub facts: Vec<(String, String)>,
+}
+
+impl Finding {
+    pub fn contain(detector: Detector, user: u64, reason: String) -> Self {
+        Finding {
+            detector,
+            severity: Severity::Contain { min_step: 1 },
+            users: vec![user],
+            delete: Vec::new(),
+            reason,
+            facts: Vec::new(),
+        }
+    }
+
+    pub fn fact(mut self, key: &str, value: impl ToString) -> Self {
+        self.facts.push((key.to_string(), value.to_string()));
+        self
+    }
+}
+
+/// Rounds to one decimal for reasons: `63.2`.
+pub(crate) fn one_decimal(v: f32) -> f32 {
+    (v * 10.0).round() / 10.0
+}

@@ -1,0 +1,383 @@
+//! Raids: many accounts arriving together to attack a guild.
+//!
+//! The classic rule ("n joins in m seconds") punishes a streamer's audience arriving at once
+//! and misses a raid that trickles in. moat scores joins instead:
+//!
+//! - each joiner gets a *suspicion* in 0..1 from what a raid account looks like: a young
+//!   account (read from its snowflake), a default avatar, and a name shaped like other
+//!   recent joiners' (`giftboy67127`, `giftboy31555`, ...);
+//! - a window of joins is a raid when it is both unusual for this guild (above
+//!   `rate_factor` times its own learned join rate, and at least `*_min_joins`) and
+//!   suspicious (mean suspicion at least `raid_mean_suspicion`). Two windows run at once: a
+//!   short one for bursts and a long one for slow raids;
+//! - what newcomers do counts too: `hostile_newcomers` newcomers mass-pinging, posting
+//!   `@everyone` or running a campaign confirm a raid without any join spike;
+//! - a spike of established-looking accounts (a stream influx) only alerts moderators.
+//!
+//! A raid moves the guild from normal to raid (with a lockdown when configured). While it
+//! lasts, every suspicious joiner is a raid member and is contained on arrival, posting or
+//! not. It ends by itself after `quiet_secs` without a new member, or `max_secs` in all.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use crate::action::{human_duration, Millis};
+use crate::config::RaidSettings;
+use crate::input::JoinIn;
+use crate::snowflake::{age_at, DAY, HOUR, MINUTE};
+
+/// A join still inside the long window.
+#[derive(Debug, Clone, PartialEq)]
+struct Join {
+    ts: Millis,
+    user_id: u64,
+    /// Suspicion from the account alone (age, avatar).
+    base: f32,
+    shape: u64,
+    account_age: Millis,
+    default_avatar: bool,
+    /// Already counted as a raid member.
+    member: bool,
+}
+
+/// The guild's raid phase.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Phase {
+    #[default]
+    Normal,
+    Raid(Raid),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raid {
+    pub since: Millis,
+    pub last_member: Millis,
+    pub members: Vec<u64>,
+    /// Joiners during the raid who did not look like raiders and were left alone.
+    pub spared: Vec<u64>,
+    pub trigger: String,
+}
+
+/// What a join or a hostile newcomer means for the guild.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Nothing,
+    /// A raid has begun: contain these members (and lock down if configured).
+    Declared { members: Vec<u64>, reason: String, facts: Vec<(String, String)> },
+    /// One more raid member arrived (or showed themselves) during a raid.
+    Member { user_id: u64, reason: String },
+    /// Joins are unusually fast but do not look like a raid: tell moderators.
+    Spike { reason: String },
+}
+
+/// A raid that has ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ended {
+    pub raid: Raid,
+    pub reason: String,
+}
+
+/// Per-guild raid watch.
+#[derive(Debug, Clone, Default)]
+pub struct RaidWatch {
+    joins: VecDeque<Join>,
+    shapes: HashMap<u64, u32>,
+    hostile: VecDeque<(Millis, u64)>,
+    baseline_per_hour: Option<f32>,
+    hour_start: Millis,
+    hour_joins: u32,
+    quiet_spike_until: Millis,
+    pub phase: Phase,
+}
+
+/// Joins kept at most, whatever the window: bounds memory in a mega-raid.
+const MAX_JOINS: usize = 20_000;
+/// How long a spike alert silences the next one.
+const SPIKE_ALERT_GAP: Millis = 30 * MINUTE;
+/// A name shape shared by this many joiners in the window marks them all.
+const SHAPE_CROWD: u32 = 3;
+
+/// Suspicion of an account from its age and avatar alone.
+pub fn account_suspicion(account_age: Millis, default_avatar: bool) -> f32 {
+    let age = if account_age < DAY {
+        0.55
+    } else if account_age < 7 * DAY {
+        0.4
+    } else if account_age < 30 * DAY {
+        0.25
+    } else if account_age < 180 * DAY {
+        0.1
+    } else {
+        0.0
+    };
+    age + if default_avatar { 0.2 } else { 0.0 }
+}
+
+/// A joiner's suspicion: the account's, plus a share for a name crowd.
+fn suspicion_of(base: f32, crowd: bool) -> f32 {
+    (base + if crowd { 0.2 } else { 0.0 }).min(1.0)
+}
+
+/// A username reduced to its shape: lower case, each run of digits one `#`.
+/// `GiftBoy67127` and `giftboy31555` share a shape; `jamie` and `jamie.dev` do not.
+pub fn name_shape(name: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut in_digits = false;
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let b = if c.is_ascii_digit() {
+            if in_digits {
+                continue;
+            }
+            in_digits = true;
+            u32::from('#')
+        } else {
+            in_digits = false;
+            u32::from(c)
+        };
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+impl RaidWatch {
+    fn suspicion(&self, j: &Join) -> f32 {
+        suspicion_of(j.base, self.shapes.get(&j.shape).copied().unwrap_or(0) >= SHAPE_CROWD)
+    }
+
+    fn describe(&self, j: &Join) -> String {
+        let mut parts = vec![format!("account {} old", human_duration(j.account_age))];
+        if j.default_avatar {
+            parts.push("default avatar".into());
+        }
+        let crowd = self.shapes.get(&j.shape).copied().unwrap_or(0);
+        if crowd >= SHAPE_CROWD {
+            parts.push(format!("name shaped like {} other joiners", crowd - 1));
+        }
+        parts.join(", ")
+    }
+
+    fn baseline(&self, s: &RaidSettings) -> f32 {
+        self.baseline_per_hour.unwrap_or(s.baseline_joins_per_hour)
+    }
+
+    /// Forgets joins older than the long window and rolls the hourly baseline.
+    fn expire(&mut self, s: &RaidSettings, now: Millis) {
+        let horizon = now.saturating_sub(u64::from(s.slow_window_secs) * 1000);
+        while let Some(j) = self.joins.front() {
+            if j.ts >= horizon && self.joins.len() <= MAX_JOINS {
+                break;
+            }
+            let j = self.joins.pop_front().expect("front exists");
+            if let Some(n) = self.shapes.get_mut(&j.shape) {
+                *n -= 1;
+                if *n == 0 {
+                    self.shapes.remove(&j.shape);
+                }
+            }
+        }
+        while self.hostile.front().is_some_and(|&(t, _)| t < horizon) {
+            self.hostile.pop_front();
+        }
+        if self.hour_start == 0 {
+            self.hour_start = now;
+        }
+        let mut hours = 0;
+        while now >= self.hour_start + HOUR && hours < 48 {
+            let b = self.baseline(s);
+            self.baseline_per_hour = Some(0.7 * b + 0.3 * self.hour_joins as f32);
+            self.hour_joins = 0;
+            self.hour_start += HOUR;
+            hours += 1;
+        }
+        if hours == 48 {
+            self.hour_start = now;
+        }
+    }
+
+    /// Looks at the window ending `now`: joins, mean suspicion, and whether that is a spike.
+    fn window(&self, s: &RaidSettings, secs: u32, min_joins: u32, now: Millis) -> Option<(usize, f32, f32)> {
+        let from = now.saturating_sub(u64::from(secs) * 1000);
+        let (mut n, mut sum) = (0usize, 0.0f32);
+        for j in self.joins.iter().rev().take_while(|j| j.ts >= from) {
+            n += 1;
+            sum += self.suspicion(j);
+        }
+        let expected = self.baseline(s) * secs as f32 / 3600.0;
+        let needed = (min_joins as f32).max(s.rate_factor * expected);
+        (n as f32 >= needed).then(|| (n, sum / n as f32, expected))
+    }
+
+    /// A member joined.
+    pub fn on_join(&mut self, s: &RaidSettings, now: Millis, join: &JoinIn) -> Outcome {
+        if !s.enabled || join.bot {
+            return Outcome::Nothing;
+        }
+        self.expire(s, now);
+        let account_age = age_at(join.user_id, now);
+        let j = Join {
+            ts: now,
+            user_id: join.user_id,
+            base: account_suspicion(account_age, join.default_avatar),
+            shape: name_shape(join.username),
+            account_age,
+            default_avatar: join.default_avatar,
+            member: false,
+        };
+        *self.shapes.entry(j.shape).or_insert(0) += 1;
+        self.joins.push_back(j);
+        if self.in_raid() {
+            let last = self.joins.back().expect("just pushed");
+            let is_member = self.suspicion(last) >= s.member_suspicion;
+            let reason = is_member.then(|| format!("joined during a raid: {}", self.describe(last)));
+            let Phase::Raid(raid) = &mut self.phase else { unreachable!() };
+            let Some(reason) = reason else {
+                raid.spared.push(join.user_id);
+                return Outcome::Nothing;
+            };
+            raid.members.push(join.user_id);
+            raid.last_member = now;
+            self.joins.back_mut().expect("just pushed").member = true;
+            return Outcome::Member { user_id: join.user_id, reason };
+        }
+        self.hour_joins += 1;
+        for (secs, min) in [(s.fast_window_secs, s.fast_min_joins), (s.slow_window_secs, s.slow_min_joins)] {
+            let Some((n, mean, expected)) = self.window(s, secs, min, now) else { continue };
+            if mean >= s.raid_mean_suspicion {
+                let reason = format!(
+                    "raid: {n} joins in {} (usually about {:.1}), mean suspicion {:.2}",
+                    human_duration(u64::from(secs) * 1000),
+                    expected,
+                    mean
+                );
+                let facts = vec![
+                    ("joins".to_string(), n.to_string()),
+                    ("window_secs".to_string(), secs.to_string()),
+                    ("mean_suspicion".to_string(), format!("{mean:.2}")),
+                ];
+                return self.declare(now, secs, s.member_suspicion, &[], reason, facts);
+            }
+            if now >= self.quiet_spike_until {
+                self.quiet_spike_until = now + SPIKE_ALERT_GAP;
+                return Outcome::Spike {
+                    reason: format!(
+                        "join spike: {n} joins in {} (usually about {:.1}), but the accounts look established \
+                         (mean suspicion {:.2}); watching what newcomers do",
+                        human_duration(u64::from(secs) * 1000),
+                        expected,
+                        mean
+                    ),
+                };
+            }
+        }
+        Outcome::Nothing
+    }
+
+    fn declare(
+        &mut self,
+        now: Millis,
+        window_secs: u32,
+        min_suspicion: f32,
+        also: &[u64],
+        reason: String,
+        facts: Vec<(String, String)>,
+    ) -> Outcome {
+        let from = now.saturating_sub(u64::from(window_secs) * 1000);
+        let mut members: Vec<u64> = Vec::new();
+        let mut seen: HashSet<u64> = HashSet::new();
+        for &u in also {
+            if seen.insert(u) {
+                members.push(u);
+            }
+        }
+        for j in self.joins.iter_mut().filter(|j| j.ts >= from && !j.member) {
+            let crowd = self.shapes.get(&j.shape).copied().unwrap_or(0) >= SHAPE_CROWD;
+            if suspicion_of(j.base, crowd) >= min_suspicion && seen.insert(j.user_id) {
+                members.push(j.user_id);
+            }
+        }
+        for j in self.joins.iter_mut() {
+            j.member |= seen.contains(&j.user_id);
+        }
+        self.phase = Phase::Raid(Raid {
+            since: now,
+            last_member: now,
+            members: members.clone(),
+            spared: Vec::new(),
+            trigger: reason.clone(),
+        });
+        Outcome::Declared { members, reason, facts }
+    }
+
+    /// A newcomer did something only raiders do (mass pings, `@everyone`, a campaign).
+    pub fn on_hostile_newcomer(&mut self, s: &RaidSettings, now: Millis, user_id: u64, what: &str) -> Outcome {
+        if !s.enabled {
+            return Outcome::Nothing;
+        }
+        self.expire(s, now);
+        if let Phase::Raid(raid) = &mut self.phase {
+            if raid.members.contains(&user_id) {
+                return Outcome::Nothing;
+            }
+            raid.members.push(user_id);
+            raid.last_member = now;
+            return Outcome::Member { user_id, reason: format!("newcomer {what} during a raid") };
+        }
+        if !self.hostile.iter().any(|&(_, u)| u == user_id) {
+            self.hostile.push_back((now, user_id));
+        }
+        if (self.hostile.len() as u32) < s.hostile_newcomers {
+            return Outcome::Nothing;
+        }
+        let users: Vec<u64> = self.hostile.iter().map(|&(_, u)| u).collect();
+        let reason = format!(
+            "raid: {} newcomers attacking within {} (latest {what})",
+            users.len(),
+            human_duration(u64::from(s.slow_window_secs) * 1000)
+        );
+        let facts = vec![("hostile_newcomers".to_string(), users.len().to_string())];
+        self.hostile.clear();
+        // Silent accomplices: joiners of the long window who look like raid accounts.
+        self.declare(now, s.slow_window_secs, s.member_suspicion.max(0.5), &users, reason, facts)
+    }
+
+    /// Ends the raid when it has gone quiet or lasted its maximum.
+    pub fn tick(&mut self, s: &RaidSettings, now: Millis) -> Option<Ended> {
+        let Phase::Raid(raid) = &self.phase else { return None };
+        let quiet = now.saturating_sub(raid.last_member) >= u64::from(s.quiet_secs) * 1000;
+        let over = now.saturating_sub(raid.since) >= u64::from(s.max_secs) * 1000;
+        if !quiet && !over {
+            return None;
+        }
+        let reason = if over {
+            format!("raid over: it reached the maximum of {}", human_duration(u64::from(s.max_secs) * 1000))
+        } else {
+            format!("raid over: no new raid member for {}", human_duration(u64::from(s.quiet_secs) * 1000))
+        };
+        let Phase::Raid(raid) = std::mem::take(&mut self.phase) else { unreachable!() };
+        Some(Ended { raid, reason })
+    }
+
+    /// When the raid (if any) will end if nothing else happens.
+    pub fn deadline(&self, s: &RaidSettings) -> Option<Millis> {
+        match &self.phase {
+            Phase::Raid(r) => Some(
+                (r.last_member + u64::from(s.quiet_secs) * 1000).min(r.since + u64::from(s.max_secs) * 1000),
+            ),
+            Phase::Normal => None,
+        }
+    }
+
+    pub fn in_raid(&self) -> bool {
+        matches!(self.phase, Phase::Raid(_))
+    }
+
+    /// Approximate heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.joins.capacity() * std::mem::size_of::<Join>()
+            + self.shapes.capacity() * 16
+            + self.hostile.capacity() * 16
+    }
+}
+
+#[cfg(test)]
+mod tests;

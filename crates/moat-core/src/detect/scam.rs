@@ -1,0 +1,67 @@
+//! Scam links: the engine's side of link intelligence.
+//!
+//! The [`LinkJudge`] gives a verdict on a message's links; this module turns it into a
+//! finding. A `scam` deletes the message and contains the author straight at the ladder's
+//! `scam.min_step` rung (a stolen account posting scams should not get a ten-minute
+//! breather); a `suspicious` link only flags the author to moderators.
+
+use crate::action::Detector;
+use crate::config::ScamSettings;
+use crate::links::{LinkJudge, LinkReport, LinkVerdict};
+
+use super::{Finding, Severity};
+
+/// Judges a message's links. Returns `None` when there is nothing to act on.
+pub fn check(s: &ScamSettings, judge: &dyn LinkJudge, guild_id: u64, user_id: u64, content: &str, edit: bool) -> Option<Finding> {
+    if !s.enabled || (edit && !s.check_edits) || content.is_empty() {
+        return None;
+    }
+    let report = judge.judge(guild_id, content);
+    finding(s, user_id, &report, edit)
+}
+
+/// The finding a report calls for.
+pub fn finding(s: &ScamSettings, user_id: u64, report: &LinkReport, edit: bool) -> Option<Finding> {
+    let (severity, what) = match report.verdict {
+        LinkVerdict::Clean => return None,
+        LinkVerdict::Suspicious if !s.alert_suspicious => return None,
+        LinkVerdict::Suspicious => (Severity::Flag, "suspicious link"),
+        LinkVerdict::Scam => (Severity::Contain { min_step: s.min_step }, "scam link"),
+    };
+    let edited = if edit { " (in an edit)" } else { "" };
+    let mut f = Finding {
+        detector: Detector::Scam,
+        severity,
+        users: vec![user_id],
+        delete: Vec::new(),
+        reason: format!("{what}{edited}: {}", report.summary()),
+        facts: vec![("link_score".into(), format!("{:.2}", report.score))],
+    };
+    for link in report.links.iter().filter(|l| l.verdict != LinkVerdict::Clean) {
+        f.facts.push(("link".into(), link.url.clone()));
+    }
+    Some(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::links::BlocklistJudge;
+
+    #[test]
+    fn scam_contains_at_the_configured_rung_and_suspicious_flags() {
+        let s = ScamSettings::default();
+        let judge = BlocklistJudge::new(["bad.ru"]);
+        let f = check(&s, &judge, 1, 9, "free nitro https://bad.ru/claim", false).expect("scam");
+        assert_eq!(f.severity, Severity::Contain { min_step: s.min_step });
+        assert!(f.reason.starts_with("scam link: bad.ru: bad.ru is on the blocklist"), "{}", f.reason);
+        assert!(check(&s, &judge, 1, 9, "https://good.org", false).is_none());
+
+        let report = LinkReport { verdict: LinkVerdict::Suspicious, ..Default::default() };
+        assert_eq!(finding(&s, 9, &report, true).unwrap().severity, Severity::Flag);
+        let quiet = ScamSettings { alert_suspicious: false, ..s.clone() };
+        assert!(finding(&quiet, 9, &report, false).is_none());
+        let no_edits = ScamSettings { check_edits: false, ..s };
+        assert!(check(&no_edits, &judge, 1, 9, "https://bad.ru", true).is_none());
+    }
+}

@@ -1,0 +1,124 @@
+//! Scrapers: one account joining many of the guilds this process protects, and never
+//! speaking (the Spy.pet pattern: harvest messages from thousands of public servers).
+//!
+//! No single guild can see this; a guard protecting many can. The watch remembers, per
+//! account, which protected guilds it joined within `window_hours` and whether it said
+//! anything in any of them. At `min_guilds` silent joins it flags the account to the
+//! moderators of every guild it joined. It keeps one small entry per recent joiner, and only
+//! while the process protects enough guilds for the pattern to show; all of it expires.
+
+use std::collections::HashMap;
+
+use crate::action::Millis;
+use crate::config::ScraperSettings;
+use crate::snowflake::HOUR;
+
+#[derive(Debug, Clone, Default)]
+struct Track {
+    /// `(when, guild)` of joins within the window, oldest first.
+    joins: Vec<(Millis, u64)>,
+    spoke: bool,
+    /// Guilds already told.
+    flagged: Vec<u64>,
+}
+
+/// A silent multi-guild joiner to flag in these guilds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flagged {
+    pub user_id: u64,
+    /// Guilds to tell now (those not told before).
+    pub guilds: Vec<u64>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ScraperWatch {
+    users: HashMap<u64, Track>,
+}
+
+impl ScraperWatch {
+    pub fn on_join(&mut self, s: &ScraperSettings, now: Millis, user_id: u64, guild_id: u64) -> Option<Flagged> {
+        if !s.enabled {
+            return None;
+        }
+        let window = u64::from(s.window_hours) * HOUR;
+        let track = self.users.entry(user_id).or_default();
+        track.joins.retain(|&(t, g)| now.saturating_sub(t) < window && g != guild_id);
+        track.joins.push((now, guild_id));
+        if track.spoke || (track.joins.len() as u32) < s.min_guilds {
+            return None;
+        }
+        let guilds: Vec<u64> =
+            track.joins.iter().map(|&(_, g)| g).filter(|g| !track.flagged.contains(g)).collect();
+        track.flagged.extend(&guilds);
+        let span = now.saturating_sub(track.joins[0].0);
+        Some(Flagged {
+            user_id,
+            guilds,
+            reason: format!(
+                "possible scraper: joined {} protected servers within {} and has not said a word in any",
+                track.joins.len(),
+                crate::action::human_duration(span.max(1000))
+            ),
+        })
+    }
+
+    /// The user said something somewhere: a speaking account is not a silent scraper.
+    pub fn on_message(&mut self, user_id: u64) {
+        if let Some(t) = self.users.get_mut(&user_id) {
+            t.spoke = true;
+        }
+    }
+
+    /// Forgets accounts whose joins are all older than the window.
+    pub fn sweep(&mut self, s: &ScraperSettings, now: Millis) {
+        let window = u64::from(s.window_hours) * HOUR;
+        self.users.retain(|_, t| t.joins.last().is_some_and(|&(ts, _)| now.saturating_sub(ts) < window));
+    }
+
+    pub fn tracked(&self) -> usize {
+        self.users.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn silent_joiner_of_many_guilds_is_flagged_in_each() {
+        let s = ScraperSettings::default();
+        let mut w = ScraperWatch::default();
+        assert!(w.on_join(&s, 0, 7, 100).is_none());
+        assert!(w.on_join(&s, HOUR, 7, 101).is_none());
+        let f = w.on_join(&s, 2 * HOUR, 7, 102).expect("third guild");
+        assert_eq!(f.guilds, vec![100, 101, 102]);
+        assert!(f.reason.contains("3 protected servers within 2 h"), "{}", f.reason);
+        let g = w.on_join(&s, 3 * HOUR, 7, 103).expect("a fourth guild is told too");
+        assert_eq!(g.guilds, vec![103]);
+    }
+
+    #[test]
+    fn speakers_and_slow_joiners_are_left_alone() {
+        let s = ScraperSettings::default();
+        let mut w = ScraperWatch::default();
+        w.on_join(&s, 0, 8, 100);
+        w.on_message(8);
+        w.on_join(&s, 1, 8, 101);
+        assert!(w.on_join(&s, 2, 8, 102).is_none());
+        for (i, g) in [200, 201, 202].into_iter().enumerate() {
+            assert!(w.on_join(&s, i as u64 * 7 * HOUR, 9, g).is_none());
+        }
+        w.sweep(&s, 100 * HOUR);
+        assert_eq!(w.tracked(), 0);
+    }
+
+    #[test]
+    fn rejoining_one_guild_counts_once() {
+        let s = ScraperSettings::default();
+        let mut w = ScraperWatch::default();
+        for t in 0..5 {
+            assert!(w.on_join(&s, t, 9, 100).is_none());
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Judging a message (or an edit): every message-level detector looks at it once, and the
+//! findings go to [`respond`](super::respond).
+
+use twilight_model::guild::auto_moderation::AutoModerationTriggerType;
+
+use crate::action::{Action, ActionKind, Detector, Millis};
+use crate::detect::{campaign, mentions, pressure, raid::Outcome, scam, Finding, Severity};
+use crate::input::MessageIn;
+use crate::snowflake::{age_at, DAY, MINUTE};
+use crate::text::{fingerprint, TextStats};
+
+use super::Engine;
+
+/// AutoMod executions held as strikes before moat contains the member itself.
+const AUTOMOD_STRIKES: f32 = 3.0;
+
+impl Engine {
+    pub(super) fn on_message(&mut self, now: Millis, gid: u64, m: &MessageIn, out: &mut Vec<Action>) {
+        let s = self.config.for_guild(gid);
+        if m.webhook || (m.author_bot && s.exempt.bots) {
+            return;
+        }
+        self.scrapers.on_message(m.author_id);
+        let g = self.guilds.entry(gid).or_default();
+        let exempt = g.info.is_moderator(m.author_id, &m.roles)
+            || s.exempt.users.contains(&m.author_id)
+            || m.roles.iter().any(|r| s.exempt.roles.contains(r));
+        g.recent.record(now, m);
+        let user = g.users.entry(m.author_id).or_default();
+        user.last_seen = now;
+        if !exempt && user.is_contained(now) {
+            out.push(
+                Action::new(now, gid, ActionKind::DeleteMessage, Detector::Containment,
+                    "posted while contained".into())
+                    .user(m.author_id)
+                    .message(m.channel_id, m.id),
+            );
+            return;
+        }
+
+        let stats = TextStats::measure(m.content);
+        let fp = fingerprint(m.content);
+        let has_link = m.content.contains("://");
+        let mut findings: Vec<Finding> = Vec::new();
+
+        if let Some(f) = scam::check(&s.scam, self.judge.as_ref(), gid, m.author_id, m.content, m.edit) {
+            findings.push(f);
+        }
+        let mention_weight = mentions::weight(&s.mentions, m, &stats);
+        if s.mentions.enabled {
+            if let Some(f) = mentions::check(&s.mentions, user, mention_weight, now) {
+                findings.push(Finding { users: vec![m.author_id], ..f });
+            }
+        }
+        if s.pressure.enabled {
+            let repeat = !m.edit && fp.len > 0 && fp.hash == user.last_fp;
+            if !m.edit {
+                user.last_fp = fp.hash;
+            }
+            let w = pressure::weigh(&s.pressure, m, &stats, repeat, now);
+            if let Some(f) = pressure::apply(&s.pressure, user, &w, now) {
+                findings.push(Finding { users: vec![m.author_id], ..f });
+            }
+        }
+
+        let account_age = age_at(m.author_id, now);
+        let member_age = m.joined_at.map(|j| now.saturating_sub(j));
+        let newcomer = member_age.is_some_and(|a| a < u64::from(s.raid.newcomer_minutes) * MINUTE);
+        let everyone = m.mention_everyone || stats.everyone;
+        let substantive = has_link || mention_weight > 0 || fp.len >= s.campaign.min_text_len;
+        if substantive && !m.edit && !exempt {
+            let post = campaign::Post {
+                ts: now,
+                user_id: m.author_id,
+                channel_id: m.channel_id,
+                message_id: m.id,
+                new: newcomer || account_age < u64::from(s.campaign.new_account_days) * DAY,
+            };
+            let mut keys: Vec<(u64, &'static str)> = campaign::link_keys(m.content).map(|k| (k, "link")).collect();
+            if fp.len >= 8 || (fp.len > 0 && mention_weight > 0) {
+                keys.push((fp.hash, "text"));
+            }
+            if let Some(f) = g.campaigns.observe(&s.campaign, now, post, &keys) {
+                findings.push(f);
+            }
+        }
+
+        // Newcomers who attack are what turns joins into a raid.
+        let hostile = if !newcomer || exempt {
+            None
+        } else if let Some(f) = findings.iter().find(|f| matches!(f.severity, Severity::Contain { .. })) {
+            Some(format!("caught by {}", f.detector))
+        } else if everyone && (mention_weight >= 2 + s.mentions.everyone_weight || has_link) {
+            Some("pinging @everyone".to_string())
+        } else if mention_weight >= 5 {
+            Some(format!("mass-pinging ({mention_weight} mentions)"))
+        } else {
+            None
+        };
+        let outcome = match hostile {
+            Some(what) => g.raid.on_hostile_newcomer(&s.raid, now, m.author_id, &what),
+            None => Outcome::Nothing,
+        };
+
+        let ctx = super::respond::Context { gid, now, author: m.author_id, message: Some((m.channel_id, m.id)), exempt };
+        self.respond(&ctx, findings, out);
+        self.raid_outcome(gid, now, outcome, out);
+    }
+
+    /// Discord's AutoMod acted on a member: count it as a strike, and contain the member
+    /// once strikes pile up.
+    pub(super) fn on_automod(
+        &mut self,
+        now: Millis,
+        gid: u64,
+        user_id: u64,
+        trigger: AutoModerationTriggerType,
+        out: &mut Vec<Action>,
+    ) {
+        let s = self.config.for_guild(gid);
+        let g = self.guilds.entry(gid).or_default();
+        let decay = u64::from(s.escalation.strike_decay_hours) * crate::snowflake::HOUR;
+        let user = g.users.entry(user_id).or_default();
+        user.last_seen = now;
+        let strikes = user.strikes_at(now, decay) + 1.0;
+        user.strikes = strikes;
+        user.strikes_at = now;
+        if strikes < AUTOMOD_STRIKES || user.is_contained(now) {
+            return;
+        }
+        // `punish` adds the strike for this containment itself.
+        user.strikes -= 1.0;
+        let finding = Finding::contain(
+            Detector::AutoMod,
+            user_id,
+            format!("Discord AutoMod acted on {} of their messages ({:?} rule)", strikes as u32, trigger),
+        );
+        let ctx = super::respond::Context { gid, now, author: user_id, message: None, exempt: false };
+        self.respond(&ctx, vec![finding], out);
+    }
+}

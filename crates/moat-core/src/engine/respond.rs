@@ -1,0 +1,278 @@
+//! From findings to actions: who is exempt, which rung of the ladder, which messages go, and
+//! the evidence that goes with each action.
+//!
+//! Deletions come first in the output so that an adapter can stop spam spreading while the
+//! slower calls (timeouts, bans) wait for their rate limits.
+
+use std::collections::HashSet;
+
+use crate::action::{human_duration, Action, ActionKind, Detector, Evidence, EvidenceMessage, Millis, EVIDENCE_CONTENT_MAX};
+use crate::config::RaidAction;
+use crate::detect::{raid::Outcome, Finding, Severity};
+use crate::escalation;
+use crate::recent::cut;
+use crate::snowflake::{age_at, HOUR};
+
+use super::{Engine, GuildState};
+
+/// Evidence messages kept per action at most.
+const EVIDENCE_MESSAGES: usize = 10;
+/// User ids named in an alert's text at most (all are in `user_ids`).
+const ALERT_NAMES: usize = 25;
+
+/// What the findings are about.
+pub(super) struct Context {
+    pub gid: u64,
+    pub now: Millis,
+    /// The author of the message judged (or the member acted on).
+    pub author: u64,
+    /// The message judged, as `(channel_id, message_id)`.
+    pub message: Option<(u64, u64)>,
+    /// The author is a moderator, the owner or configured exempt.
+    pub exempt: bool,
+}
+
+/// Which finding speaks first when several fire on one message.
+fn priority(f: &Finding) -> (u8, u8) {
+    let severity = match f.severity {
+        Severity::Contain { .. } => 0,
+        Severity::Flag => 1,
+    };
+    let detector = match f.detector {
+        Detector::Scam => 0,
+        Detector::Campaign => 1,
+        Detector::Raid => 2,
+        Detector::Mentions => 3,
+        Detector::Pressure => 4,
+        _ => 5,
+    };
+    (severity, detector)
+}
+
+fn evidence_of(g: &GuildState, messages: impl IntoIterator<Item = u64>, facts: &[(String, String)]) -> Evidence {
+    let mut ev = Evidence { messages: Vec::new(), facts: facts.to_vec() };
+    for id in messages {
+        if ev.messages.len() >= EVIDENCE_MESSAGES {
+            break;
+        }
+        if let Some(r) = g.recent.get(id) {
+            let mut e: EvidenceMessage = r.evidence();
+            e.content = cut(&e.content, EVIDENCE_CONTENT_MAX).to_string();
+            ev.messages.push(e);
+        }
+    }
+    ev
+}
+
+fn age_facts(g: &GuildState, user: u64, now: Millis, facts: &mut Vec<(String, String)>) {
+    facts.push(("account_age".into(), human_duration(age_at(user, now))));
+    if let Some(u) = g.users.get(&user) {
+        if u.strikes > 0.0 {
+            facts.push(("strikes".into(), format!("{}", u.strikes.ceil() as u32)));
+        }
+    }
+}
+
+impl Engine {
+    /// Turns one message's (or member's) findings into actions.
+    pub(super) fn respond(&mut self, ctx: &Context, mut findings: Vec<Finding>, out: &mut Vec<Action>) {
+        if findings.is_empty() {
+            return;
+        }
+        findings.sort_by_key(priority);
+        let s = self.config.for_guild(ctx.gid);
+        let g = self.guilds.entry(ctx.gid).or_default();
+        let (gid, now) = (ctx.gid, ctx.now);
+
+        // Several contain findings about the author make one punishment with every reason.
+        let mut also: Vec<String> = Vec::new();
+        for f in findings.iter().skip(1) {
+            if matches!(f.severity, Severity::Contain { .. }) && f.users == [ctx.author] {
+                also.push(f.reason.clone());
+            }
+        }
+
+        let mut deleted: HashSet<u64> = HashSet::new();
+        let mut punished: HashSet<u64> = HashSet::new();
+        for (i, f) in findings.iter().enumerate() {
+            let exempt = |u: u64| {
+                (u == ctx.author && ctx.exempt) || g.info.is_moderator(u, &[]) || s.exempt.users.contains(&u)
+            };
+            if f.severity == Severity::Flag {
+                for &u in f.users.iter().filter(|&&u| !g.users.get(&u).is_some_and(|st| st.is_contained(now))) {
+                    let mut facts = f.facts.clone();
+                    age_facts(g, u, now, &mut facts);
+                    let mut a = Action::new(now, gid, ActionKind::Flag, f.detector, f.reason.clone()).user(u);
+                    if let Some((c, m)) = ctx.message {
+                        a = a.message(c, m);
+                    }
+                    out.push(a.evidence(evidence_of(g, ctx.message.map(|(_, m)| m), &facts)));
+                }
+                continue;
+            }
+            let Severity::Contain { min_step } = f.severity else { unreachable!() };
+
+            // What goes: the finding's messages, the message judged, and for floods the
+            // author's last few seconds.
+            let mut doomed: Vec<(u64, u64, u64)> = f.delete.clone();
+            if f.users.contains(&ctx.author) {
+                if let Some((c, m)) = ctx.message {
+                    doomed.push((c, m, ctx.author));
+                }
+                if matches!(f.detector, Detector::Pressure | Detector::Mentions) {
+                    let since = now.saturating_sub(u64::from(s.pressure.delete_recent_secs) * 1000);
+                    doomed.extend(g.recent.by_author(ctx.author, since).map(|r| (r.channel_id, r.id, r.author_id)));
+                }
+            }
+            doomed.retain(|&(_, m, author)| !exempt(author) && deleted.insert(m));
+            doomed.sort_by_key(|&(_, m, _)| m);
+            for &(c, m, author) in &doomed {
+                out.push(
+                    Action::new(now, gid, ActionKind::DeleteMessage, f.detector, f.reason.clone())
+                        .user(author)
+                        .message(c, m),
+                );
+            }
+
+            for &u in &f.users {
+                if exempt(u) {
+                    if f.detector == Detector::Scam {
+                        let mut a = Action::new(now, gid, ActionKind::Alert, f.detector, format!(
+                            "a moderator's account posted what looks like a scam; moat does not act on moderators, \
+                             so check whether the account was taken over ({})",
+                            f.reason
+                        ))
+                        .user(u);
+                        if let Some((c, m)) = ctx.message {
+                            a = a.message(c, m);
+                        }
+                        out.push(a.evidence(evidence_of(g, ctx.message.map(|(_, m)| m), &f.facts)));
+                    }
+                    continue;
+                }
+                let state = g.users.entry(u).or_default();
+                state.last_seen = now;
+                if state.is_contained(now) || !punished.insert(u) {
+                    continue;
+                }
+                let p = escalation::punish(&s.escalation, state, min_step, now);
+                let mut reason = f.reason.clone();
+                if i == 0 && u == ctx.author && !also.is_empty() {
+                    reason = format!("{reason}; also {}", also.join("; "));
+                }
+                if p.rung > 1 {
+                    reason = format!("{reason} [strike {}, rung {} of the ladder]", p.strikes, p.rung);
+                }
+                let mut facts = f.facts.clone();
+                age_facts(g, u, now, &mut facts);
+                let messages = doomed.iter().filter(|d| d.2 == u).map(|d| d.1);
+                let ev = evidence_of(g, messages, &facts);
+                let mut a = escalation::apply(&p, Action::new(now, gid, p.kind, f.detector, reason).user(u));
+                if u == ctx.author {
+                    if let Some((c, m)) = ctx.message {
+                        a = a.message(c, m);
+                    }
+                }
+                out.push(a.evidence(ev));
+            }
+        }
+    }
+
+    /// Acts on what the raid watch said.
+    pub(super) fn raid_outcome(&mut self, gid: u64, now: Millis, outcome: Outcome, out: &mut Vec<Action>) {
+        match outcome {
+            Outcome::Nothing => {}
+            Outcome::Spike { reason } => {
+                out.push(Action::new(now, gid, ActionKind::Alert, Detector::Raid, reason));
+            }
+            Outcome::Declared { members, reason, facts } => {
+                if !self.raiding.contains(&gid) {
+                    self.raiding.push(gid);
+                }
+                let s = self.config.for_guild(gid).raid.clone();
+                let ev = Evidence { messages: Vec::new(), facts };
+                if s.lockdown {
+                    out.push(
+                        Action::new(now, gid, ActionKind::Lockdown, Detector::Raid, reason.clone())
+                            .duration(u64::from(s.quiet_secs) * 1000)
+                            .evidence(ev.clone()),
+                    );
+                }
+                let contained = self.contain_raiders(gid, now, &members, &reason, out);
+                let named: Vec<String> = contained.iter().take(ALERT_NAMES).map(u64::to_string).collect();
+                let more = contained.len().saturating_sub(ALERT_NAMES);
+                let what = match s.action {
+                    RaidAction::Contain => format!("contained for {}", human_duration(u64::from(s.contain_secs) * 1000)),
+                    RaidAction::Kick => "kicked".into(),
+                    RaidAction::Ban => "banned".into(),
+                };
+                let text = format!(
+                    "{reason}. {} raid members {what}{}: {}{}. Undo: end the raid and lift their timeouts, \
+                     or ban them all once confirmed.",
+                    contained.len(),
+                    if s.lockdown { ", guild locked down" } else { "" },
+                    named.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() },
+                );
+                out.push(Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(contained).evidence(ev));
+            }
+            Outcome::Member { user_id, reason } => {
+                self.contain_raiders(gid, now, &[user_id], &reason, out);
+            }
+        }
+    }
+
+    /// Contains raid members with the guild's raid action; returns those acted on.
+    fn contain_raiders(&mut self, gid: u64, now: Millis, members: &[u64], reason: &str, out: &mut Vec<Action>) -> Vec<u64> {
+        let s = self.config.for_guild(gid);
+        let g = self.guilds.entry(gid).or_default();
+        let (kind, duration) = match s.raid.action {
+            RaidAction::Contain => (escalation::contain_kind(&s.escalation), Some(u64::from(s.raid.contain_secs) * 1000)),
+            RaidAction::Kick => (ActionKind::Kick, None),
+            RaidAction::Ban => (ActionKind::Ban, None),
+        };
+        let mut acted = Vec::new();
+        let mut doomed = Vec::new();
+        for &u in members {
+            if g.info.is_moderator(u, &[]) || s.exempt.users.contains(&u) {
+                continue;
+            }
+            let st = g.users.entry(u).or_default();
+            st.last_seen = now;
+            let already = st.is_contained(now);
+            st.contained_until = now + duration.unwrap_or(HOUR);
+            doomed.extend(g.recent.by_author(u, 0).map(|r| (r.channel_id, r.id, r.author_id)));
+            if !already {
+                acted.push(u);
+            }
+        }
+        for (c, m, a) in doomed {
+            out.push(Action::new(now, gid, ActionKind::DeleteMessage, Detector::Raid, reason.to_string()).user(a).message(c, m));
+        }
+        if !acted.is_empty() {
+            let mut a = Action::new(now, gid, kind, Detector::Raid, reason.to_string()).users(acted.iter().copied());
+            a.duration_ms = duration;
+            out.push(a);
+        }
+        acted
+    }
+
+    /// Ends a guild's raid if it is due; returns whether the guild is no longer in a raid.
+    pub(super) fn end_raid_if_due(&mut self, gid: u64, now: Millis, out: &mut Vec<Action>) -> bool {
+        let s = self.config.for_guild(gid);
+        let Some(g) = self.guilds.get_mut(&gid) else { return true };
+        let Some(ended) = g.raid.tick(&s.raid, now) else { return !g.raid.in_raid() };
+        let lasted = human_duration(now.saturating_sub(ended.raid.since));
+        let text = format!(
+            "{}. It lasted {lasted}: {} raid members contained, {} joiners who looked genuine left alone.",
+            ended.reason,
+            ended.raid.members.len(),
+            ended.raid.spared.len()
+        );
+        if s.raid.lockdown {
+            out.push(Action::new(now, gid, ActionKind::Unlock, Detector::Raid, ended.reason.clone()));
+        }
+        out.push(Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(ended.raid.members));
+        true
+    }
+}

@@ -152,6 +152,22 @@ pub struct Action {
     /// Why, in words a moderator can read.
     pub reason: String,
     pub evidence: Evidence,
+    /// Groups the actions of one episode (a raid, one flood, one scam post) under one id.
+    /// Derived from the guild, the detector, the episode's start and its first user, so a
+    /// replay gives the same ids every time and a restarted bot does not reuse them.
+    pub incident: u64,
+}
+
+/// The incident id of an episode (53 bits, so it survives JSON numbers).
+pub fn incident_id(guild_id: u64, detector: Detector, started: Millis, user_id: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [guild_id, detector as u64, started, user_id] {
+        for b in part.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    (h >> 11).max(1)
 }
 
 impl Action {
@@ -167,7 +183,13 @@ impl Action {
             detector,
             reason,
             evidence: Evidence::default(),
+            incident: 0,
         }
+    }
+
+    pub fn incident(mut self, incident: u64) -> Self {
+        self.incident = incident;
+        self
     }
 
     pub fn user(mut self, user_id: u64) -> Self {
@@ -298,6 +320,9 @@ pub mod json {
         }
         o.insert("detector".into(), a.detector.as_str().into());
         o.insert("reason".into(), a.reason.clone().into());
+        if a.incident != 0 {
+            o.insert("incident".into(), a.incident.into());
+        }
         if !a.evidence.is_empty() {
             o.insert("evidence".into(), evidence(&a.evidence));
         }

@@ -29,6 +29,8 @@ pub struct UserState {
     pub contained_until: Millis,
     /// Last time anything happened to this user.
     pub last_seen: Millis,
+    /// The incident that contained them, for what they post while contained.
+    pub incident: u64,
 }
 
 impl UserState {
@@ -56,7 +58,7 @@ mod tests {
 
     #[test]
     fn stays_small() {
-        assert!(std::mem::size_of::<UserState>() <= 96, "{}", std::mem::size_of::<UserState>());
+        assert!(std::mem::size_of::<UserState>() <= 104, "{}", std::mem::size_of::<UserState>());
     }
 
     #[test]

@@ -25,7 +25,8 @@ impl Engine {
             out.push(
                 Action::new(now, guild, ActionKind::Flag, Detector::Scraper, flagged.reason.clone())
                     .user(flagged.user_id)
-                    .evidence(ev.clone()),
+                    .evidence(ev.clone())
+                    .incident(crate::action::incident_id(guild, Detector::Scraper, now, flagged.user_id)),
             );
         }
     }

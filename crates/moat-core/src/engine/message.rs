@@ -33,7 +33,8 @@ impl Engine {
                 Action::new(now, gid, ActionKind::DeleteMessage, Detector::Containment,
                     "posted while contained".into())
                     .user(m.author_id)
-                    .message(m.channel_id, m.id),
+                    .message(m.channel_id, m.id)
+                    .incident(user.incident),
             );
             return;
         }

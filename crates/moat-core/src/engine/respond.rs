@@ -6,9 +6,9 @@
 
 use std::collections::HashSet;
 
-use crate::action::{human_duration, Action, ActionKind, Detector, Evidence, EvidenceMessage, Millis, EVIDENCE_CONTENT_MAX};
+use crate::action::{human_duration, incident_id, Action, ActionKind, Detector, Evidence, EvidenceMessage, Millis, EVIDENCE_CONTENT_MAX};
 use crate::config::RaidAction;
-use crate::detect::{raid::Outcome, Finding, Severity};
+use crate::detect::{raid::{Outcome, Phase}, Finding, Severity};
 use crate::escalation;
 use crate::recent::cut;
 use crate::snowflake::{age_at, HOUR};
@@ -80,6 +80,8 @@ impl Engine {
             return;
         }
         findings.sort_by_key(priority);
+        let first = out.len();
+        let incident = incident_id(ctx.gid, findings[0].detector, ctx.now, ctx.author);
         let s = self.config.for_guild(ctx.gid);
         let g = self.guilds.entry(ctx.gid).or_default();
         let (gid, now) = (ctx.gid, ctx.now);
@@ -156,6 +158,7 @@ impl Engine {
                     continue;
                 }
                 let p = escalation::punish(&s.escalation, state, min_step, now);
+                state.incident = incident;
                 let mut reason = f.reason.clone();
                 if i == 0 && u == ctx.author && !also.is_empty() {
                     reason = format!("{reason}; also {}", also.join("; "));
@@ -176,10 +179,37 @@ impl Engine {
                 out.push(a.evidence(ev));
             }
         }
+        for a in &mut out[first..] {
+            a.incident = incident;
+        }
     }
 
     /// Acts on what the raid watch said.
     pub(super) fn raid_outcome(&mut self, gid: u64, now: Millis, outcome: Outcome, out: &mut Vec<Action>) {
+        let first = out.len();
+        self.raid_actions(gid, now, outcome, out);
+        let since = match self.guilds.get(&gid).map(|g| &g.raid.phase) {
+            Some(Phase::Raid(r)) => r.since,
+            _ => now,
+        };
+        let incident = incident_id(gid, Detector::Raid, since, 0);
+        for a in &mut out[first..] {
+            a.incident = incident;
+        }
+        if let Some(g) = self.guilds.get_mut(&gid) {
+            for a in &out[first..] {
+                if a.kind.is_punitive() {
+                    for u in &a.user_ids {
+                        if let Some(st) = g.users.get_mut(u) {
+                            st.incident = incident;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn raid_actions(&mut self, gid: u64, now: Millis, outcome: Outcome, out: &mut Vec<Action>) {
         match outcome {
             Outcome::Nothing => {}
             Outcome::Spike { reason } => {
@@ -269,10 +299,11 @@ impl Engine {
             ended.raid.members.len(),
             ended.raid.spared.len()
         );
+        let incident = incident_id(gid, Detector::Raid, ended.raid.since, 0);
         if s.raid.lockdown {
-            out.push(Action::new(now, gid, ActionKind::Unlock, Detector::Raid, ended.reason.clone()));
+            out.push(Action::new(now, gid, ActionKind::Unlock, Detector::Raid, ended.reason.clone()).incident(incident));
         }
-        out.push(Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(ended.raid.members));
+        out.push(Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(ended.raid.members).incident(incident));
         true
     }
 }

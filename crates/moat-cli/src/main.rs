@@ -8,6 +8,7 @@ mod bench;
 mod check;
 mod judge;
 mod replay;
+mod synth;
 
 const USAGE: &str = "\
 moat: stops spam floods, raids, scam links and scrapers on Discord
@@ -17,6 +18,8 @@ usage:
         run a gateway capture through the engine; print one JSON action a line
   moat check [--json] [--lines] [--no-blocklist] [TEXT]
         give a verdict on the links of TEXT (or of standard input)
+  moat synth [NAME ...|all] [--seed N] [--out DIR]
+        write generated scenarios (captures and expectations) to DIR
   moat bench [--events N] [--users N]
         measure the engine and replay on a generated capture
   moat help
@@ -29,6 +32,7 @@ fn main() {
         Some("replay") => replay::run(&args[1..]),
         Some("check") => check::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("synth") => synth::run(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             0

@@ -13,14 +13,18 @@
 //! - [`links`] is the interface to link intelligence (the real judge is `moat-links`).
 //!
 //! ```
-//! use moat_core::{Engine, Action};
+//! use moat_core::{capture::parse_line, synth::payload, Action, Engine};
+//!
 //! let mut engine = Engine::with_defaults();
 //! let mut out: Vec<Action> = Vec::new();
-//! let line = r#"{"t":"GUILD_MEMBER_ADD","d":{"guild_id":"1","roles":[],"joined_at":"2026-01-01T00:00:00Z","deaf":false,"mute":false,"flags":0,"user":{"id":"1455316870235293365","username":"a","discriminator":"0","avatar":null}}}"#;
-//! let event = moat_core::capture::parse_line(&format!(r#"{{"ts":1767273300083,{}"#, &line[1..])).unwrap();
+//! // One fresh account joining is not a raid.
+//! let join = payload::member_add(1, payload::user(1_455_316_870_235_293_365, "giftboy1", false), 1_767_273_300_083);
+//! let event = parse_line(&payload::line(1_767_273_300_083, "GUILD_MEMBER_ADD", join)).unwrap();
 //! engine.handle(event.ts, &event.event, &mut out);
-//! assert!(out.is_empty(), "one join is not a raid");
+//! assert!(out.is_empty());
 //! ```
+
+#![recursion_limit = "256"]
 
 pub mod action;
 pub mod capture;
@@ -33,6 +37,7 @@ pub mod input;
 pub mod links;
 pub mod recent;
 pub mod snowflake;
+pub mod synth;
 pub mod text;
 pub mod user;
 

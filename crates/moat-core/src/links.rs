@@ -83,6 +83,13 @@ impl LinkReport {
 /// implementations should make the no-link path nearly free.
 pub trait LinkJudge: Send + Sync {
     fn judge(&self, guild_id: u64, content: &str) -> LinkReport;
+
+    /// Whether a link (`host/path`, scheme removed) leads to a site the judge trusts
+    /// (popular, well-known, or on the guild's allowlist). Many people posting such a link
+    /// is not a campaign. The default trusts nothing.
+    fn trusted_link(&self, _guild_id: u64, _url: &str) -> bool {
+        false
+    }
 }
 
 /// A judge that never finds anything: for engines that should ignore links.

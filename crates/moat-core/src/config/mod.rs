@@ -185,7 +185,7 @@ impl Default for RaidSettings {
             member_suspicion: 0.3,
             hostile_newcomers: 3,
             newcomer_minutes: 30,
-            quiet_secs: 300,
+            quiet_secs: 900,
             max_secs: 6 * 3600,
             lockdown: true,
             action: RaidAction::Contain,

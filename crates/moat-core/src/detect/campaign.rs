@@ -31,9 +31,11 @@ pub struct Post {
 #[derive(Debug, Clone, Default)]
 struct Entry {
     posts: Vec<Post>,
-    /// Already judged a many-account campaign: later new posters are contained at once.
-    confirmed: bool,
 }
+
+/// How long a confirmed campaign's signature is remembered: new accounts posting it later
+/// are contained at once.
+const CONFIRMED_FOR: Millis = 6 * 3_600_000;
 
 /// Posts kept per fingerprint: enough to prove a campaign, bounded for memory.
 const MAX_POSTS: usize = 64;
@@ -46,11 +48,18 @@ pub struct CampaignWatch {
     entries: HashMap<u64, Entry>,
     /// Keys in the order they were last touched, for expiry.
     order: VecDeque<(Millis, u64)>,
+    /// Signatures of confirmed many-account campaigns, with when to forget them.
+    confirmed: HashMap<u64, Millis>,
 }
 
 /// The hash of each `http(s)://` link of a message (host and path, lower case, no query),
 /// so "look at this https://x.ru/a" and "wow https://X.ru/a?ref=2" share one.
 pub fn link_keys(content: &str) -> impl Iterator<Item = u64> + '_ {
+    link_urls(content).map(|(k, _)| k)
+}
+
+/// Each `http(s)://` link of a message with its key: `(key, "host/path")`.
+pub fn link_urls(content: &str) -> impl Iterator<Item = (u64, &str)> + '_ {
     let mut rest = content;
     std::iter::from_fn(move || loop {
         let i = rest.find("://")?;
@@ -71,7 +80,7 @@ pub fn link_keys(content: &str) -> impl Iterator<Item = u64> + '_ {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }
-        return Some(h);
+        return Some((h, url));
     })
 }
 
@@ -88,6 +97,9 @@ impl CampaignWatch {
                     self.entries.remove(&key);
                 }
             }
+        }
+        if self.confirmed.len() > 64 {
+            self.confirmed.retain(|_, until| *until > now);
         }
     }
 
@@ -113,7 +125,12 @@ impl CampaignWatch {
             }
             entry.posts.push(post);
             self.order.push_back((now, key));
-            let found = cross_channel(s, now, entry, post, label).or_else(|| many_accounts(s, now, entry, post, label));
+            let confirmed = self.confirmed.get(&key).is_some_and(|&until| until > now);
+            let found = cross_channel(s, now, entry, post, label)
+                .or_else(|| many_accounts(s, now, entry, post, label, confirmed));
+            if found.as_ref().is_some_and(|f| f.users.len() > 1 || confirmed) {
+                self.confirmed.insert(key, now + CONFIRMED_FOR);
+            }
             if let Some(f) = found {
                 if best.as_ref().is_none_or(|b| f.users.len() > b.users.len()) {
                     best = Some(f);
@@ -154,8 +171,9 @@ fn cross_channel(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, l
     })
 }
 
-/// Many new accounts, the same message, over minutes.
-fn many_accounts(s: &CampaignSettings, now: Millis, entry: &mut Entry, post: Post, label: &str) -> Option<Finding> {
+/// Many new accounts (young accounts, not merely new members: a streamer's audience is new
+/// here but not new to Discord), the same message, over minutes.
+fn many_accounts(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, label: &str, confirmed: bool) -> Option<Finding> {
     if !post.new {
         return None;
     }
@@ -167,10 +185,10 @@ fn many_accounts(s: &CampaignSettings, now: Millis, entry: &mut Entry, post: Pos
             users.push(p.user_id);
         }
     }
-    if !entry.confirmed && (users.len() as u32) < s.min_accounts {
+    if !confirmed && (users.len() as u32) < s.min_accounts {
         return None;
     }
-    let reason = if entry.confirmed {
+    let reason = if confirmed {
         users = vec![post.user_id];
         format!("campaign: joined a campaign of new accounts posting the same {label}")
     } else {
@@ -180,7 +198,6 @@ fn many_accounts(s: &CampaignSettings, now: Millis, entry: &mut Entry, post: Pos
             human_duration(now.saturating_sub(recent[0].ts).max(1000))
         )
     };
-    entry.confirmed = true;
     let delete = recent
         .iter()
         .filter(|p| users.contains(&p.user_id))
@@ -242,6 +259,9 @@ mod tests {
         assert_eq!(f.delete, vec![(10, 100, 1), (10, 101, 2), (11, 102, 3)]);
         let late = w.observe(&s, 300_000, post(300_000, 4, 12, 103, true), &k).expect("joins the campaign");
         assert_eq!(late.users, vec![4]);
+        let much_later = 300_000 + 2 * 3_600_000;
+        let again = w.observe(&s, much_later, post(much_later, 5, 12, 104, true), &k).expect("remembered for hours");
+        assert_eq!(again.users, vec![5]);
         assert!(w.observe(&s, 301_000, post(301_000, 51, 12, 151, false), &k).is_none());
     }
 

@@ -93,6 +93,10 @@ pub struct RaidWatch {
 const MAX_JOINS: usize = 20_000;
 /// How long a spike alert silences the next one.
 const SPIKE_ALERT_GAP: Millis = 30 * MINUTE;
+/// When newcomers' attacks reveal a raid, joiners of this far back that look like raid
+/// accounts (at least [`ACCOMPLICE_SUSPICION`]) are taken as its silent members.
+const ACCOMPLICE_HORIZON: Millis = HOUR;
+const ACCOMPLICE_SUSPICION: f32 = 0.6;
 /// A name shape shared by this many joiners in the window marks them all.
 const SHAPE_CROWD: u32 = 3;
 
@@ -160,9 +164,9 @@ impl RaidWatch {
         self.baseline_per_hour.unwrap_or(s.baseline_joins_per_hour)
     }
 
-    /// Forgets joins older than the long window and rolls the hourly baseline.
+    /// Forgets joins older than the accomplice horizon and rolls the hourly baseline.
     fn expire(&mut self, s: &RaidSettings, now: Millis) {
-        let horizon = now.saturating_sub(u64::from(s.slow_window_secs) * 1000);
+        let horizon = now.saturating_sub((u64::from(s.slow_window_secs) * 1000).max(ACCOMPLICE_HORIZON));
         while let Some(j) = self.joins.front() {
             if j.ts >= horizon && self.joins.len() <= MAX_JOINS {
                 break;
@@ -175,7 +179,8 @@ impl RaidWatch {
                 }
             }
         }
-        while self.hostile.front().is_some_and(|&(t, _)| t < horizon) {
+        let hostile_horizon = now.saturating_sub(u64::from(s.slow_window_secs) * 1000);
+        while self.hostile.front().is_some_and(|&(t, _)| t < hostile_horizon) {
             self.hostile.pop_front();
         }
         if self.hour_start == 0 {
@@ -336,8 +341,9 @@ impl RaidWatch {
         );
         let facts = vec![("hostile_newcomers".to_string(), users.len().to_string())];
         self.hostile.clear();
-        // Silent accomplices: joiners of the long window who look like raid accounts.
-        self.declare(now, s.slow_window_secs, s.member_suspicion.max(0.5), &users, reason, facts)
+        // Silent accomplices: recent joiners who look like raid accounts.
+        let horizon_secs = (ACCOMPLICE_HORIZON / 1000) as u32;
+        self.declare(now, horizon_secs, s.member_suspicion.max(ACCOMPLICE_SUSPICION), &users, reason, facts)
     }
 
     /// Ends the raid when it has gone quiet or lasted its maximum.

@@ -75,9 +75,15 @@ impl Engine {
                 user_id: m.author_id,
                 channel_id: m.channel_id,
                 message_id: m.id,
-                new: newcomer || account_age < u64::from(s.campaign.new_account_days) * DAY,
+                new: account_age < u64::from(s.campaign.new_account_days) * DAY,
             };
-            let mut keys: Vec<(u64, &'static str)> = campaign::link_keys(m.content).map(|k| (k, "link")).collect();
+            // Links to sites the judge trusts (popular, well-known) are shared by crowds for
+            // good reasons; they are no campaign's signature.
+            let judge = self.judge.as_ref();
+            let mut keys: Vec<(u64, &'static str)> = campaign::link_urls(m.content)
+                .filter(|(_, url)| !judge.trusted_link(gid, url))
+                .map(|(k, _)| (k, "link"))
+                .collect();
             if fp.len >= 8 || (fp.len > 0 && mention_weight > 0) {
                 keys.push((fp.hash, "text"));
             }

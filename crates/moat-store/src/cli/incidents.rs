@@ -1,0 +1,125 @@
+//! `moat incidents list` and `moat incidents show`.
+
+use serde_json::Value;
+
+use super::args::{parse_id, Args};
+use super::time::utc;
+use super::{json_text, Fail, Outcome};
+use crate::incidents::{Incident, IncidentSummary};
+use crate::Store;
+
+/// How many incidents `list` shows unless told.
+const DEFAULT_LIMIT: u64 = 50;
+
+pub(crate) async fn run(sub: &str, mut args: Args, store: &Store) -> Outcome {
+    let guild = args.number("--guild")?;
+    let json = args.flag("--json");
+    match sub {
+        "list" => {
+            let limit = args.number("--limit")?.unwrap_or(DEFAULT_LIMIT).min(u64::from(u32::MAX)) as u32;
+            let rest = args.positionals()?;
+            if let Some(extra) = rest.first() {
+                return Err(Fail::Usage(format!("unexpected argument `{extra}`")));
+            }
+            list(store, guild, limit, json).await
+        }
+        "show" => {
+            let rest = args.positionals()?;
+            let [id] = rest.as_slice() else {
+                return Err(Fail::Usage("show takes one incident id".into()));
+            };
+            let id = parse_id(id, "incident")?;
+            let incident = find(store, guild, id).await?;
+            Ok(if json { json_text(&incident.to_json()) } else { show_text(&incident) })
+        }
+        other => Err(Fail::Usage(format!("unknown subcommand `{other}`"))),
+    }
+}
+
+/// The incident `id`: in `guild` only when given, else wherever it is (operator).
+pub(crate) async fn find(store: &Store, guild: Option<u64>, id: u64) -> Result<Incident, Fail> {
+    let guild = match guild {
+        Some(g) => g,
+        None => match store.locate_incident(id).await?.as_slice() {
+            [] => return Err(Fail::Run(format!("not found: incident {id}"))),
+            [one] => *one,
+            many => {
+                let names: Vec<String> = many.iter().map(u64::to_string).collect();
+                return Err(Fail::Run(format!("incident {id} exists in guilds {}; pass --guild", names.join(", "))));
+            }
+        },
+    };
+    Ok(store.guild(guild)?.incident(id).await?)
+}
+
+async fn list(store: &Store, guild: Option<u64>, limit: u32, json: bool) -> Outcome {
+    let guilds = match guild {
+        Some(g) => vec![g],
+        None => store.guild_ids().await?,
+    };
+    let mut all: Vec<IncidentSummary> = Vec::new();
+    for g in guilds {
+        all.extend(store.guild(g)?.incidents(limit).await?);
+    }
+    all.sort_by(|a, b| b.opened_at.cmp(&a.opened_at).then(a.incident.cmp(&b.incident)));
+    all.truncate(limit as usize);
+    if json {
+        return Ok(json_text(&Value::Array(all.iter().map(IncidentSummary::to_json).collect())));
+    }
+    if all.is_empty() {
+        return Ok("no incidents\n".into());
+    }
+    let mut s = format!(
+        "{:<17} {:<20} {:<11} {:<7} {:<20} {:>7} {:>7}\n",
+        "INCIDENT", "GUILD", "KIND", "STATUS", "OPENED (UTC)", "ACTIONS", "MEMBERS"
+    );
+    for i in &all {
+        s.push_str(&format!(
+            "{:<17} {:<20} {:<11} {:<7} {:<20} {:>7} {:>7}\n",
+            i.incident,
+            i.guild_id,
+            i.kind,
+            i.status(),
+            utc(i.opened_at),
+            i.action_count,
+            i.members
+        ));
+    }
+    Ok(s)
+}
+
+fn show_text(inc: &Incident) -> String {
+    let s = &inc.summary;
+    let mut out = format!("incident {} in guild {}: {} (detector {}), {}\n", s.incident, s.guild_id, s.kind, s.detector, s.status());
+    out.push_str(&format!("opened {}, last action {}", utc(s.opened_at), utc(s.last_action_at)));
+    if let Some(c) = s.closed_at {
+        out.push_str(&format!(", closed {}", utc(c)));
+    }
+    if let Some(u) = s.lockdown_until {
+        out.push_str(&format!(", locked down until {}", utc(u)));
+    }
+    out.push('\n');
+    if let (Some(at), Some(by)) = (s.undone_at, &s.undone_by) {
+        out.push_str(&format!("undone {} by {by}\n", utc(at)));
+    }
+    let shown: Vec<String> = inc.members.iter().take(20).map(u64::to_string).collect();
+    let more = inc.members.len().saturating_sub(shown.len());
+    out.push_str(&format!(
+        "members ({}): {}{}\n",
+        inc.members.len(),
+        shown.join(", "),
+        if more > 0 { format!(" and {more} more") } else { String::new() }
+    ));
+    out.push_str("timeline:\n");
+    for e in &inc.timeline {
+        let reason = e.action.get("reason").and_then(Value::as_str).unwrap_or("");
+        let users = match (e.action.get("user_id"), e.action.get("user_ids").and_then(Value::as_array)) {
+            (Some(u), _) => format!(" user {}", u.as_str().unwrap_or("?")),
+            (None, Some(us)) => format!(" {} users", us.len()),
+            _ => String::new(),
+        };
+        out.push_str(&format!("  {} {:<14}{users}: {reason}\n", utc(e.ts), e.kind));
+    }
+    out.push_str(&format!("undo: {}\n", inc.undo.describe()));
+    out
+}

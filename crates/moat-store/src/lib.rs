@@ -1,0 +1,113 @@
+//! moat's memory: what survives a restart.
+//!
+//! A guard that forgets on restart lets a raid resume, loses the evidence an abuse team asks
+//! for and drops tomorrow's unsilence. This crate keeps, per guild:
+//!
+//! - **incidents** ([`incidents`]): each episode the engine grouped under one `incident` id,
+//!   with its members, the timeline of every action, and how to undo it;
+//! - **evidence** ([`evidence`]): the messages behind actions, exportable as JSON for
+//!   Trust & Safety, purged after a retention (30 days by default);
+//! - **timers** ([`timers`]): timeouts to lift, lockdowns to end, timed bans, claimed with an
+//!   atomic `UPDATE ... WHERE fired_at IS NULL` so each fires once, even after a restart or
+//!   with two processes on one PostgreSQL;
+//! - **settings** with their history ([`settings`]), **strikes** with decay ([`strikes`]),
+//!   opt-in **ban pools** ([`pools`]) and the guild's lifecycle, export and deletion
+//!   ([`guilds`]).
+//!
+//! Privacy by construction: everything a guild owns is reached through
+//! [`Store::guild`], a [`GuildScope`] whose every query carries `WHERE guild_id = $1`; the
+//! only cross-guild paths are the machinery's own (firing due timers, purges) and ban pools a
+//! guild joined.
+//!
+//! One code path for SQLite (the default, a file) and PostgreSQL: see [`backend`]. Writes
+//! from the detection path go through the write-behind [`Recorder`], which never blocks
+//! the caller.
+
+pub mod backend;
+pub mod cli;
+pub mod error;
+pub mod evidence;
+pub mod guilds;
+pub mod ids;
+pub mod incidents;
+pub mod migrate;
+pub mod pools;
+mod record;
+pub mod recorder;
+pub mod replay;
+pub mod settings;
+pub mod strikes;
+pub mod timers;
+pub mod undo;
+
+use sqlx::AnyPool;
+
+pub use backend::{resolve_url, Backend, DEFAULT_URL};
+pub use error::{Result, StoreError};
+pub use record::RecordReport;
+pub use recorder::{Recorder, RecorderOptions, RecorderStats};
+pub use replay::record_replay;
+
+/// A handle on the database. Cheap to clone (it wraps a connection pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` and applies any missing migration.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating (for `moat db migrate`, which reports what it applied).
+    pub async fn connect(url: &str) -> Result<Store> {
+        let (pool, backend) = backend::connect(url).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Applies the migrations this database lacks; returns their versions.
+    pub async fn migrate(&self) -> Result<Vec<i64>> {
+        migrate::run(&self.pool, self.backend).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Everything one guild may see and change.
+    pub fn guild(&self, guild_id: u64) -> Result<GuildScope<'_>> {
+        Ok(GuildScope { store: self, id: ids::sql(guild_id, "guild id")?, guild_id })
+    }
+
+    /// Waits for open connections to finish and closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// The store as seen from one guild: every method is scoped to it.
+#[derive(Clone, Copy, Debug)]
+pub struct GuildScope<'a> {
+    store: &'a Store,
+    /// The guild id as stored.
+    id: i64,
+    guild_id: u64,
+}
+
+impl GuildScope<'_> {
+    pub fn guild_id(&self) -> u64 {
+        self.guild_id
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        self.store.pool()
+    }
+}

@@ -1,0 +1,120 @@
+//! How to undo an incident, worked out from its timeline.
+//!
+//! The store does not talk to Discord; it tells the caller what reverses each kind of
+//! action (unban, lift the timeout, remove the silence role, end the lockdown) and what
+//! cannot be reversed (a kick, a deleted message, whose content stays in the evidence).
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use crate::incidents::TimelineEntry;
+
+/// One step of an undo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoStep {
+    /// `unban`, `lift_timeout`, `end_silence`, `end_lockdown`, or `none` for what cannot be
+    /// undone.
+    pub action: &'static str,
+    pub user_ids: Vec<u64>,
+    pub note: String,
+}
+
+/// Every step, in the order to perform them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UndoPlan {
+    pub steps: Vec<UndoStep>,
+}
+
+impl UndoPlan {
+    /// One line a moderator reads before confirming.
+    pub fn describe(&self) -> String {
+        if self.steps.is_empty() {
+            return "nothing to undo".into();
+        }
+        self.steps.iter().map(|s| s.note.clone()).collect::<Vec<_>>().join("; ")
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "description": self.describe(),
+            "steps": self.steps.iter().map(|s| json!({
+                "action": s.action,
+                "user_ids": s.user_ids.iter().map(u64::to_string).collect::<Vec<_>>(),
+                "note": s.note,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn users_of(action: &Value) -> Vec<u64> {
+    let mut out = Vec::new();
+    if let Some(u) = action.get("user_id").and_then(Value::as_str).and_then(|s| s.parse().ok()) {
+        out.push(u);
+    }
+    if let Some(us) = action.get("user_ids").and_then(Value::as_array) {
+        out.extend(us.iter().filter_map(|u| u.as_str().and_then(|s| s.parse::<u64>().ok())));
+    }
+    out
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// Works out the undo of a timeline.
+pub fn plan(timeline: &[TimelineEntry]) -> UndoPlan {
+    let mut sets: [BTreeSet<u64>; 4] = Default::default(); // ban, timeout, silence, kick
+    let mut locked = false;
+    let mut deleted = 0usize;
+    for e in timeline {
+        let users = users_of(&e.action);
+        match e.kind.as_str() {
+            "ban" => sets[0].extend(users),
+            "timeout" => sets[1].extend(users),
+            "silence" => sets[2].extend(users),
+            "kick" => sets[3].extend(users),
+            "lockdown" => locked = true,
+            "unlock" => locked = false,
+            "delete_message" => deleted += 1,
+            _ => {}
+        }
+    }
+    let mut steps = Vec::new();
+    if locked {
+        steps.push(UndoStep { action: "end_lockdown", user_ids: Vec::new(), note: "end the lockdown".into() });
+    }
+    let named = [
+        ("unban", "unban"),
+        ("lift_timeout", "lift the timeout of"),
+        ("end_silence", "remove the silence role from"),
+    ];
+    for (i, (action, verb)) in named.iter().enumerate() {
+        if !sets[i].is_empty() {
+            steps.push(UndoStep {
+                action,
+                user_ids: sets[i].iter().copied().collect(),
+                note: format!("{verb} {}", count(sets[i].len(), "member")),
+            });
+        }
+    }
+    if !sets[3].is_empty() {
+        steps.push(UndoStep {
+            action: "none",
+            user_ids: sets[3].iter().copied().collect(),
+            note: format!("{} cannot be brought back automatically (send them an invite)", count(sets[3].len(), "kicked member")),
+        });
+    }
+    if deleted > 0 {
+        steps.push(UndoStep {
+            action: "none",
+            user_ids: Vec::new(),
+            note: format!("{} cannot be restored (their content is in the evidence)", count(deleted, "deleted message")),
+        });
+    }
+    UndoPlan { steps }
+}

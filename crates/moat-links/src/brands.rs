@@ -1,0 +1,224 @@
+//! The brands that Discord scams imitate, and how close a name may come to one.
+//!
+//! Account-takeover scams on Discord impersonate a short list of names: Steam and its
+//! community site, Discord and its Nitro / HypeSquad programmes, the CS2 skin-trading sites,
+//! Roblox, Epic, Twitch, and the crypto wallets. Each brand has the tokens that appear in its
+//! real domains and the official domains themselves (which the allowlist also holds). A name
+//! whose skeleton contains a token within the brand's edit-distance budget, on a domain the
+//! brand does not own, is a lookalike. Long tokens tolerate more typos than short ones: at
+//! distance 1, `discord` already collides with real words (`discard`), so tokens of six letters
+//! or fewer must match exactly on the skeleton.
+
+use crate::confusable::skeleton;
+use crate::fuzzy::Pattern;
+
+/// One protected brand.
+pub struct Brand {
+    /// Display name, used in reasons.
+    pub name: &'static str,
+    /// Tokens as they appear in the brand's domains (raw, lower case). A leading `=` means
+    /// "exact skeleton only": the token is one letter away from ordinary words
+    /// (`dmarket`/`emarket`, `binance`/`finance`).
+    pub tokens: &'static [&'static str],
+    /// Registrable domains the brand really owns.
+    pub official: &'static [&'static str],
+}
+
+pub const BRANDS: &[Brand] = &[
+    Brand {
+        name: "Steam",
+        tokens: &["steamcommunity", "steampowered", "steam"],
+        official: &[
+            "steamcommunity.com", "steampowered.com", "steamgames.com", "steamstatic.com",
+            "steamusercontent.com", "steamcontent.com", "steamchina.com", "steamserver.net",
+            "steam-chat.com", "steamdeck.com", "valvesoftware.com", "s.team",
+        ],
+    },
+    Brand {
+        name: "Discord",
+        tokens: &["discordapp", "discord", "hypesquad"],
+        official: &[
+            "discord.com", "discord.gg", "discord.gift", "discord.gifts", "discordapp.com",
+            "discordapp.net", "discord.media", "discord.new", "discord.co", "discord.dev",
+            "discord.design", "discord.store", "discord.tools", "discordmerch.com",
+            "discordpartygames.com", "discord-activities.com", "discordactivities.com",
+            "discordsays.com", "discordstatus.com", "dis.gd",
+        ],
+    },
+    Brand {
+        name: "Valve / Counter-Strike",
+        tokens: &["counterstrike", "csgo", "valve", "dota2"],
+        official: &[
+            "counter-strike.net", "csgo.com", "valvesoftware.com", "dota2.com", "valve.net",
+            "teamfortress.com", "half-life.com", "steamdeck.com",
+        ],
+    },
+    Brand {
+        name: "skin-trading sites",
+        tokens: &["=csmoney", "csgoempire", "=hellcase", "=skinport", "=dmarket", "csgoroll", "faceit", "buff163", "steamanalyst"],
+        official: &[
+            "cs.money", "csgoempire.com", "hellcase.com", "skinport.com", "dmarket.com",
+            "csgoroll.com", "tradeit.gg", "faceit.com", "buff.163.com", "163.com", "steamanalyst.com",
+        ],
+    },
+    Brand {
+        name: "Roblox",
+        tokens: &["roblox", "robux", "bloxlink"],
+        official: &["roblox.com", "rbxcdn.com", "roblox.qq.com", "blox.link", "bloxlink.com"],
+    },
+    Brand {
+        name: "Epic Games",
+        tokens: &["epicgames", "fortnite", "unrealengine"],
+        official: &["epicgames.com", "epicgames.dev", "fortnite.com", "unrealengine.com", "unrealtournament.com"],
+    },
+    Brand { name: "Twitch", tokens: &["twitch"], official: &["twitch.tv", "twitchcdn.net", "twitchsvc.net", "twitch.com"] },
+    Brand { name: "Minecraft / Hypixel", tokens: &["minecraft", "hypixel"], official: &["minecraft.net", "hypixel.net", "minecraft.com"] },
+    Brand { name: "MEE6", tokens: &["mee6"], official: &["mee6.xyz", "mee6.gg"] },
+    Brand {
+        name: "crypto wallets",
+        tokens: &["metamask", "opensea", "pancakeswap", "uniswap", "coinbase", "=binance", "trustwallet"],
+        official: &[
+            "metamask.io", "opensea.io", "pancakeswap.finance", "uniswap.org", "coinbase.com",
+            "binance.com", "phantom.app", "phantom.com", "trustwallet.com", "blockchain.com",
+        ],
+    },
+    Brand {
+        name: "SteelSeries / Razer",
+        tokens: &["steelseries"],
+        official: &["steelseries.com"],
+    },
+];
+
+/// A compiled brand token: its skeleton as a bit-parallel search pattern and its budget.
+pub struct BrandToken {
+    pub brand: &'static Brand,
+    pub token: &'static str,
+    pub skeleton: String,
+    pub pattern: Pattern,
+    /// Largest edit distance still called a lookalike.
+    pub budget: usize,
+}
+
+/// How much a token of this skeleton length may be mistyped and still count.
+pub fn budget_for(len: usize) -> usize {
+    match len {
+        0..=6 => 0,
+        7..=8 => 1,
+        9..=11 => 2,
+        _ => 3,
+    }
+}
+
+/// All brand tokens, compiled. Built once (cheap: a few dozen short patterns).
+pub fn tokens() -> &'static [BrandToken] {
+    static TOKENS: std::sync::OnceLock<Vec<BrandToken>> = std::sync::OnceLock::new();
+    TOKENS.get_or_init(|| {
+        let mut v = Vec::new();
+        for brand in BRANDS {
+            for &spec in brand.tokens {
+                let (token, exact) = match spec.strip_prefix('=') {
+                    Some(t) => (t, true),
+                    None => (spec, false),
+                };
+                let skel = skeleton(token);
+                v.push(BrandToken {
+                    brand,
+                    token,
+                    pattern: Pattern::new(skel.as_bytes()),
+                    budget: if exact { 0 } else { budget_for(skel.len()) },
+                    skeleton: skel,
+                });
+            }
+        }
+        v
+    })
+}
+
+/// Every official domain of every brand (they go into the allowlist).
+pub fn official_domains() -> impl Iterator<Item = &'static str> {
+    BRANDS.iter().flat_map(|b| b.official.iter().copied())
+}
+
+/// How a name relates to a brand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrandMatch {
+    /// The brand token appears as it is (`steam-gift-nitro`): impersonation or fan site.
+    Embedded { token: &'static str },
+    /// The skeleton matches exactly but the letters differ (`d1scord`, `ѕteam`, `stearn`).
+    Homoglyph { token: &'static str },
+    /// Within the edit budget of the token (`steamcommunlty`, `dicsord`).
+    Typo { token: &'static str, distance: usize },
+}
+
+/// The strongest brand match of a registrable label (the part before the public suffix; for
+/// hosting suffixes the owning subdomain). `raw` is the label in Unicode, lower case.
+pub fn best_match(raw: &str) -> Option<BrandMatch> {
+    let skel = skeleton(raw);
+    if skel.len() < 3 || skel.len() > 128 {
+        return None;
+    }
+    let plain: String = raw.chars().filter(|&c| c != '-').collect();
+    let mut best: Option<(u8, BrandMatch)> = None;
+    for t in tokens() {
+        let Some(distance) = t.pattern.best_distance(skel.as_bytes(), t.budget) else { continue };
+        let m = if plain.contains(t.token) {
+            (1, BrandMatch::Embedded { token: t.token })
+        } else if distance == 0 {
+            (3, BrandMatch::Homoglyph { token: t.token })
+        } else {
+            // `discordnitro` is two edits from `discordapp` but really just embeds `discord`:
+            // a typo of a longer token only counts when the rest of that token is mostly there.
+            let shorter = tokens().iter().find(|o| o.token.len() < t.token.len() && t.token.contains(o.token) && plain.contains(o.token));
+            if let Some(o) = shorter {
+                if distance * 3 > t.token.len() - o.token.len() {
+                    continue;
+                }
+            }
+            (2, BrandMatch::Typo { token: t.token, distance })
+        };
+        if best.as_ref().is_none_or(|(rank, _)| m.0 > *rank) {
+            best = Some(m);
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+/// The brand a token belongs to.
+pub fn brand_of(token: &str) -> Option<&'static Brand> {
+    tokens().iter().find(|t| t.token == token).map(|t| t.brand)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_brand_names() {
+        assert_eq!(best_match("steam-gift-nitro"), Some(BrandMatch::Embedded { token: "steam" }));
+        assert!(matches!(best_match("discordnitro"), Some(BrandMatch::Embedded { token: "discord" })));
+    }
+
+    #[test]
+    fn homoglyphs_and_digit_swaps() {
+        assert_eq!(best_match("d1scord"), Some(BrandMatch::Homoglyph { token: "discord" }));
+        assert_eq!(best_match("dіscord"), Some(BrandMatch::Homoglyph { token: "discord" }));
+        assert!(matches!(best_match("stearncommunity"), Some(BrandMatch::Homoglyph { .. })));
+        assert!(matches!(best_match("ѕtеаm-gift"), Some(BrandMatch::Homoglyph { token: "steam" })));
+    }
+
+    #[test]
+    fn typos_within_budget() {
+        assert!(matches!(best_match("steamcommunlty"), Some(BrandMatch::Homoglyph { .. })));
+        assert!(matches!(best_match("steamcomnunity"), Some(BrandMatch::Typo { distance: 1, .. })));
+        assert!(matches!(best_match("stemcommuniity"), Some(BrandMatch::Typo { .. })));
+        assert!(matches!(best_match("hypesqaud-events"), Some(BrandMatch::Typo { .. })));
+    }
+
+    #[test]
+    fn ordinary_words_do_not_match() {
+        assert!(matches!(best_match("discard"), Some(BrandMatch::Typo { distance: 1, .. })));
+        for w in ["switch", "google", "stream", "team", "discogs", "record", "wikipedia", "epic", "blocks", "finance", "emarketer", "supermarket"] {
+            assert_eq!(best_match(w), None, "{w}");
+        }
+    }
+}

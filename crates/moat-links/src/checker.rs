@@ -1,0 +1,277 @@
+//! [`LinkChecker`]: the judge the engine and `moat check` use.
+//!
+//! The order of authority is fixed and documented because moderators need to predict it:
+//!
+//! 1. the guild's own allowlist (a server knows its partners best);
+//! 2. the guild's own blocklist;
+//! 3. blocklist entries that name one exact shortened link (`bit.ly/3abc`);
+//! 4. the global allowlist (top sites, real brand domains, hand-checked services): wins over
+//!    every global list and every heuristic;
+//! 5. the global blocklists (bundled, extra files, feeds): `scam`;
+//! 6. the heuristics (with the "reported suspicious" list as a floor).
+//!
+//! `no_blocklist` switches off 3 and 5 (and the suspicious list) so the heuristics can be
+//! measured alone; allowlists stay on.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::RwLock;
+
+use moat_core::links::{LinkFinding, LinkJudge, LinkReport, LinkVerdict};
+
+use crate::extract::candidates;
+use crate::heuristics::{self, Context, SCAM, SUSPICIOUS};
+use crate::lists::DomainSet;
+use crate::normalize::{may_contain_link, normalize};
+use crate::url::{parse, Link};
+use crate::words::SHORTENERS;
+
+/// The bundled data files.
+pub mod data {
+    pub const SCAM_DOMAINS: &str = include_str!("../data/scam-domains.txt");
+    pub const SUSPICIOUS_DOMAINS: &str = include_str!("../data/suspicious-domains.txt");
+    pub const SCAM_PHRASES: &str = include_str!("../data/scam-phrases.txt");
+    pub const SCAM_PATHS: &str = include_str!("../data/scam-paths.txt");
+    pub const TOP_SITES: &str = include_str!("../data/top-sites.txt");
+}
+
+/// Switches for a checker.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Ignore every global blocklist (bundled, files, feeds); keep allowlists and heuristics.
+    pub no_blocklist: bool,
+}
+
+/// A guild's own additions.
+#[derive(Debug, Default, Clone)]
+pub struct GuildLists {
+    pub allow: DomainSet,
+    pub block: DomainSet,
+}
+
+impl GuildLists {
+    pub fn new<A: AsRef<str>, B: AsRef<str>>(allow: impl IntoIterator<Item = A>, block: impl IntoIterator<Item = B>) -> Self {
+        let mut g = GuildLists::default();
+        allow.into_iter().for_each(|d| g.allow.insert(d.as_ref()));
+        block.into_iter().for_each(|d| g.block.insert(d.as_ref()));
+        g
+    }
+}
+
+/// Link intelligence: lists, allowlist, heuristics. Cheap to share (`&self` everywhere).
+pub struct LinkChecker {
+    options: Options,
+    scam: DomainSet,
+    suspicious: DomainSet,
+    extra: DomainSet,
+    /// Feed lists by name, replaced whole when a feed refreshes.
+    feeds: RwLock<HashMap<String, DomainSet>>,
+    allow: DomainSet,
+    shorteners: HashSet<&'static str>,
+    guilds: HashMap<u64, GuildLists>,
+    scam_paths: Vec<String>,
+    phrases: Vec<String>,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.trim().to_lowercase())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+impl LinkChecker {
+    /// The bundled lists and default options.
+    pub fn bundled() -> Self {
+        Self::with_options(Options::default())
+    }
+
+    /// The bundled lists with these options.
+    pub fn with_options(options: Options) -> Self {
+        let mut allow = DomainSet::from_static(data::TOP_SITES);
+        for d in crate::allow::builtin() {
+            allow.insert(d);
+        }
+        LinkChecker {
+            options,
+            scam: DomainSet::from_static(data::SCAM_DOMAINS),
+            suspicious: DomainSet::from_static(data::SUSPICIOUS_DOMAINS),
+            extra: DomainSet::new(),
+            feeds: RwLock::new(HashMap::new()),
+            allow,
+            shorteners: SHORTENERS.iter().copied().collect(),
+            guilds: HashMap::new(),
+            scam_paths: lines(data::SCAM_PATHS).into_iter().map(|p| p.trim_start_matches('/').to_string()).collect(),
+            phrases: lines(data::SCAM_PHRASES),
+        }
+    }
+
+    /// A checker without the bundled blocklists (allowlist, heuristics and data kept), plus
+    /// the given scam list: used by the evaluation to hold part of the bundled list out.
+    pub fn with_scam_list(options: Options, scam: DomainSet) -> Self {
+        let mut c = Self::with_options(options);
+        c.scam = scam;
+        c
+    }
+
+    pub fn options(&self) -> Options {
+        self.options
+    }
+
+    /// Adds blocklist entries (one a line, `#` comments).
+    pub fn add_blocklist_text(&mut self, text: &str) {
+        self.extra.extend_from_text(text);
+    }
+
+    /// Adds allowlist entries (one a line).
+    pub fn add_allowlist_text(&mut self, text: &str) {
+        self.allow.extend_from_text(text);
+    }
+
+    /// Reads a list file into the blocklist.
+    pub fn load_blocklist_file(&mut self, path: &std::path::Path) -> std::io::Result<usize> {
+        let text = std::fs::read_to_string(path)?;
+        let before = self.extra.len();
+        self.add_blocklist_text(&text);
+        Ok(self.extra.len() - before)
+    }
+
+    /// Sets (replaces) one guild's additions.
+    pub fn set_guild(&mut self, guild_id: u64, lists: GuildLists) {
+        self.guilds.insert(guild_id, lists);
+    }
+
+    /// Replaces all guilds' additions.
+    pub fn set_guilds(&mut self, guilds: HashMap<u64, GuildLists>) {
+        self.guilds = guilds;
+    }
+
+    /// Installs (or replaces) a feed's list; callable while the checker is shared.
+    pub fn set_feed(&self, name: &str, list: DomainSet) {
+        let mut feeds = self.feeds.write().unwrap_or_else(|e| e.into_inner());
+        feeds.insert(name.to_string(), list);
+    }
+
+    /// Whether an owner domain (or host) is on the global allowlist.
+    pub fn is_allowed(&self, domain: &str) -> bool {
+        self.allow.contains(domain)
+    }
+
+    /// The global blocklist entry a link falls under, if any.
+    fn blocked(&self, link: &Link) -> Option<String> {
+        if let Some(e) = self.scam.match_host(&link.host, &link.owner).or_else(|| self.extra.match_host(&link.host, &link.owner)) {
+            return Some(e.to_string());
+        }
+        let feeds = self.feeds.read().unwrap_or_else(|e| e.into_inner());
+        feeds.values().find_map(|f| f.match_host(&link.host, &link.owner)).map(str::to_string)
+    }
+
+    fn path_blocked(&self, link: &Link) -> Option<String> {
+        self.scam.match_path(&link.host, &link.path).or_else(|| self.extra.match_path(&link.host, &link.path))
+    }
+
+    /// Judges one parsed link; returns the finding, its score, and whether an allowlist vouched
+    /// for it (such links never lift the message's score).
+    pub fn judge_link(&self, guild_id: u64, link: &Link) -> (LinkFinding, u32, bool) {
+        let mut f = LinkFinding {
+            url: link.url.clone(),
+            domain: link.owner.clone(),
+            verdict: LinkVerdict::Clean,
+            reasons: Vec::new(),
+        };
+        let lists = !self.options.no_blocklist;
+        if let Some(g) = self.guilds.get(&guild_id) {
+            if g.allow.match_host(&link.host, &link.owner).is_some() {
+                f.reasons.push("allowed by this server".into());
+                return (f, 0, true);
+            }
+            if let Some(e) = g.block.match_host(&link.host, &link.owner).map(str::to_string).or_else(|| g.block.match_path(&link.host, &link.path)) {
+                f.verdict = LinkVerdict::Scam;
+                f.reasons.push(format!("blocked by this server ({e})"));
+                return (f, 10, false);
+            }
+        }
+        if lists {
+            if let Some(e) = self.path_blocked(link) {
+                f.verdict = LinkVerdict::Scam;
+                f.reasons.push(format!("this exact link is on a scam list ({e})"));
+                return (f, 10, false);
+            }
+        }
+        if self.allow.contains(&link.owner) || self.allow.contains(&link.host) {
+            return (f, 0, true);
+        }
+        if self.shorteners.contains(link.owner.as_str()) || self.shorteners.contains(link.host.as_str()) {
+            f.reasons.push("URL shortener: the real target is hidden".into());
+            return (f, 2, false);
+        }
+        if lists {
+            if let Some(e) = self.blocked(link) {
+                f.verdict = LinkVerdict::Scam;
+                f.reasons.push(format!("on the scam blocklist ({e})"));
+                return (f, 10, false);
+            }
+        }
+        let allowed = |d: &str| self.allow.contains(d);
+        let ctx = Context { allowed: &allowed, scam_paths: &self.scam_paths };
+        let mut s = heuristics::score(link, &ctx);
+        if lists {
+            if let Some(e) = self.suspicious.match_host(&link.host, &link.owner) {
+                s.points = s.points.max(SUSPICIOUS);
+                s.reasons.insert(0, format!("reported as suspicious ({e})"));
+            }
+        }
+        f.verdict = verdict_for(s.points);
+        f.reasons = s.reasons;
+        (f, s.points, false)
+    }
+
+    /// Judges a message; the same as [`LinkJudge::judge`].
+    pub fn check(&self, guild_id: u64, content: &str) -> LinkReport {
+        if !may_contain_link(content) {
+            return LinkReport::clean();
+        }
+        let (text, disguises) = normalize(content);
+        let found = candidates(&text);
+        if found.is_empty() {
+            return LinkReport::clean();
+        }
+        let mut report = LinkReport::clean();
+        let mut worst_unknown: Option<u32> = None;
+        let mut worst = LinkVerdict::Clean;
+        for c in &found {
+            let Some(link) = parse(c) else { continue };
+            let (finding, points, trusted) = self.judge_link(guild_id, &link);
+            if !trusted {
+                worst_unknown = Some(worst_unknown.unwrap_or(0).max(points));
+            }
+            worst = worst.max(finding.verdict);
+            report.links.push(finding);
+        }
+        let Some(link_points) = worst_unknown else {
+            return report;
+        };
+        let m = crate::message::signals(content, &text, disguises, &self.phrases);
+        let total = link_points + m.points;
+        report.reasons = m.reasons;
+        report.score = total as f32;
+        report.verdict = worst.max(verdict_for(total));
+        report
+    }
+}
+
+/// The verdict of a score.
+pub fn verdict_for(points: u32) -> LinkVerdict {
+    if points >= SCAM {
+        LinkVerdict::Scam
+    } else if points >= SUSPICIOUS {
+        LinkVerdict::Suspicious
+    } else {
+        LinkVerdict::Clean
+    }
+}
+
+impl LinkJudge for LinkChecker {
+    fn judge(&self, guild_id: u64, content: &str) -> LinkReport {
+        self.check(guild_id, content)
+    }
+}

@@ -1,0 +1,249 @@
+//! Parsing a link candidate into the parts that decide where it really goes.
+//!
+//! The part that matters is the *owner*: the registrable domain under the public suffix list
+//! (`evil.ru` for `steamcommunity.com.evil.ru`), or, under a free-hosting suffix, the
+//! subdomain the scammer registered (`steam-gift.vercel.app`). Everything a link does to
+//! mislead is undone on the way: `user@` prefixes that show a real domain before the real host,
+//! percent-encoded hosts, IP literals in decimal or hex (`http://3232235777/`), Unicode hosts
+//! (converted to punycode for lists, kept in Unicode for the skeleton) and `xn--` hosts
+//! (decoded for the skeleton).
+
+use std::net::Ipv4Addr;
+
+use crate::extract::Candidate;
+use crate::normalize::percent_decode;
+use crate::punycode::{host_to_ascii, host_to_unicode};
+use crate::words::HOSTING_SUFFIXES;
+
+/// A parsed link.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Link {
+    /// Normalised URL, as reported (`https://host/path`).
+    pub url: String,
+    /// Host in ASCII (punycode) form, lower case, no trailing dot.
+    pub host: String,
+    /// Host as a reader sees it (punycode decoded).
+    pub host_unicode: String,
+    /// Registrable domain (ASCII), or the owning subdomain under a hosting suffix.
+    pub owner: String,
+    /// The owner without its suffix, in Unicode (`steam-gift` for `steam-gift.vercel.app`).
+    pub label: String,
+    /// The public suffix (or hosting suffix) of the owner.
+    pub suffix: String,
+    /// Labels left of the owner, Unicode, without a leading `www.`.
+    pub subdomain: String,
+    /// The owner sits under a free-hosting suffix.
+    pub hosting: bool,
+    /// What came before `@` in the authority, if anything.
+    pub userinfo: Option<String>,
+    pub ip: Option<Ipv4Addr>,
+    pub port: Option<u16>,
+    /// Path, query and fragment, percent-decoded.
+    pub path: String,
+    /// The text shown for a masked link.
+    pub shown: Option<String>,
+    pub has_scheme: bool,
+    /// The host was percent-encoded in the message.
+    pub encoded_host: bool,
+    /// The TLD is one the public suffix list knows.
+    pub known_suffix: bool,
+}
+
+/// Parses a candidate; `None` if no usable host comes out of it.
+pub fn parse(c: &Candidate) -> Option<Link> {
+    let text = c.text.as_str();
+    let (scheme, rest) = match text.find("://") {
+        Some(p) => (&text[..p], &text[p + 3..]),
+        None => ("", text),
+    };
+    let auth_end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let raw_authority = &rest[..auth_end];
+    let path = percent_decode(&rest[auth_end..]);
+    let authority = percent_decode(raw_authority);
+    let encoded_host = authority != raw_authority;
+    let (userinfo, hostport) = match authority.rfind('@') {
+        Some(at) => (Some(authority[..at].to_string()), &authority[at + 1..]),
+        None => (None, authority.as_str()),
+    };
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => (h, p.parse::<u16>().ok()),
+        Some((h, "")) => (h, None),
+        _ => (hostport, None),
+    };
+    let host = host.trim_end_matches('.').trim_start_matches('.');
+    if host.is_empty() || host.len() > 253 || host.contains(|c: char| c.is_whitespace() || c == '@') {
+        return None;
+    }
+    let mut link = Link {
+        userinfo: userinfo.filter(|u| !u.is_empty()),
+        port,
+        path,
+        shown: c.shown.clone(),
+        has_scheme: c.has_scheme,
+        encoded_host,
+        ..Link::default()
+    };
+    if let Some(ip) = parse_ipv4(host) {
+        link.ip = Some(ip);
+        link.host = ip.to_string();
+        link.host_unicode = link.host.clone();
+        link.owner = link.host.clone();
+        link.label = link.host.clone();
+    } else {
+        let ascii = host_to_ascii(host);
+        link.host_unicode = host_to_unicode(&ascii);
+        set_owner(&mut link, ascii);
+    }
+    let scheme = if scheme.is_empty() || scheme.ends_with("https") { "https" } else if scheme.ends_with("http") { "http" } else { scheme };
+    let shown_path = if link.path.is_empty() { "/" } else { link.path.as_str() };
+    link.url = match link.port {
+        Some(p) => format!("{scheme}://{}:{p}{shown_path}", link.host),
+        None => format!("{scheme}://{}{shown_path}", link.host),
+    };
+    Some(link)
+}
+
+fn set_owner(link: &mut Link, ascii: String) {
+    let hosting = HOSTING_SUFFIXES
+        .iter()
+        .find(|s| ascii.len() > s.len() + 1 && ascii.ends_with(*s) && ascii.as_bytes()[ascii.len() - s.len() - 1] == b'.');
+    let (owner, suffix, is_private) = if let Some(s) = hosting {
+        let head = &ascii[..ascii.len() - s.len() - 1];
+        let label = head.rsplit('.').next().unwrap_or(head);
+        (format!("{label}.{s}"), s.to_string(), true)
+    } else {
+        match psl::domain(ascii.as_bytes()) {
+            Some(d) => {
+                let suffix = d.suffix();
+                link.known_suffix = suffix.is_known();
+                let suffix_str = String::from_utf8_lossy(suffix.as_bytes()).into_owned();
+                let private = suffix.typ() == Some(psl::Type::Private);
+                (String::from_utf8_lossy(d.as_bytes()).into_owned(), suffix_str, private)
+            }
+            None => {
+                // The host is itself a public suffix (`vercel.app`, `co.uk`) or unparseable.
+                let known = psl::suffix(ascii.as_bytes()).is_some_and(|s| s.is_known());
+                link.known_suffix = known;
+                (ascii.clone(), String::new(), false)
+            }
+        }
+    };
+    if hosting.is_some() {
+        link.known_suffix = true;
+    }
+    link.hosting = is_private && !suffix.is_empty();
+    let label_ascii = owner.strip_suffix(&suffix).map(|l| l.trim_end_matches('.')).unwrap_or(&owner);
+    link.label = host_to_unicode(label_ascii);
+    let sub_ascii = ascii.strip_suffix(&owner).map(|s| s.trim_end_matches('.')).unwrap_or("");
+    let sub_ascii = sub_ascii.strip_prefix("www").map(|s| s.trim_start_matches('.')).unwrap_or(sub_ascii);
+    link.subdomain = host_to_unicode(sub_ascii);
+    link.suffix = suffix;
+    link.owner = owner;
+    link.host = ascii;
+}
+
+/// IPv4 in any form a browser accepts: dotted quad, a single 32-bit number (decimal, `0x` hex
+/// or leading-zero octal), or dotted parts in those bases.
+pub fn parse_ipv4(host: &str) -> Option<Ipv4Addr> {
+    let parts: Vec<&str> = host.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let nums: Vec<u64> = parts.iter().map(|p| parse_num(p)).collect::<Option<_>>()?;
+    let (last, head) = nums.split_last()?;
+    if head.iter().any(|&n| n > 255) {
+        return None;
+    }
+    let width = 8 * (4 - head.len() as u32);
+    if *last >= 1u64 << width {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for (i, &n) in head.iter().enumerate() {
+        v |= n << (24 - 8 * i as u32);
+    }
+    v |= last;
+    Some(Ipv4Addr::from(v as u32))
+}
+
+fn parse_num(p: &str) -> Option<u64> {
+    if p.is_empty() || p.len() > 12 {
+        return None;
+    }
+    if let Some(hex) = p.strip_prefix("0x") {
+        return if hex.is_empty() { Some(0) } else { u64::from_str_radix(hex, 16).ok() };
+    }
+    if p.len() > 1 && p.starts_with('0') {
+        return u64::from_str_radix(&p[1..], 8).ok();
+    }
+    if p.bytes().all(|b| b.is_ascii_digit()) {
+        return p.parse().ok();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(s: &str) -> Link {
+        let c = crate::extract::classify(s).expect("candidate");
+        parse(&c).expect("link")
+    }
+
+    #[test]
+    fn owner_is_the_registrable_domain() {
+        let l = link("https://steamcommunity.com.evil.ru/gift");
+        assert_eq!(l.owner, "evil.ru");
+        assert_eq!(l.label, "evil");
+        assert_eq!(l.subdomain, "steamcommunity.com");
+        assert_eq!(l.path, "/gift");
+        assert_eq!(link("http://a.b.example.co.uk").owner, "example.co.uk");
+    }
+
+    #[test]
+    fn hosting_suffixes_belong_to_the_subdomain() {
+        let l = link("https://steam-gift.vercel.app/x");
+        assert_eq!(l.owner, "steam-gift.vercel.app");
+        assert_eq!(l.label, "steam-gift");
+        assert!(l.hosting);
+        let l = link("https://a.b.pages.dev");
+        assert_eq!(l.owner, "b.pages.dev");
+        assert!(l.hosting);
+        assert!(!link("https://vercel.app").hosting);
+    }
+
+    #[test]
+    fn userinfo_and_percent_encoding() {
+        let l = link("https://steamcommunity.com@evil.ru/gift");
+        assert_eq!(l.owner, "evil.ru");
+        assert_eq!(l.userinfo.as_deref(), Some("steamcommunity.com"));
+        let l = link("https://evil%2eru/%67ift");
+        assert_eq!(l.owner, "evil.ru");
+        assert!(l.encoded_host);
+        assert_eq!(l.path, "/gift");
+    }
+
+    #[test]
+    fn ip_literals_in_every_base() {
+        let want = Some(Ipv4Addr::new(192, 168, 1, 1));
+        assert_eq!(parse_ipv4("192.168.1.1"), want);
+        assert_eq!(parse_ipv4("3232235777"), want);
+        assert_eq!(parse_ipv4("0xc0a80101"), want);
+        assert_eq!(parse_ipv4("0300.0250.1.1"), want);
+        assert_eq!(parse_ipv4("192.168.257"), want);
+        assert_eq!(parse_ipv4("example.com"), None);
+        assert_eq!(parse_ipv4("99999999999"), None);
+        assert_eq!(link("http://3232235777/x").ip, want);
+    }
+
+    #[test]
+    fn idn_both_ways() {
+        let l = link("https://dіscord.com/gift");
+        assert!(l.host.starts_with("xn--"));
+        assert_eq!(l.label, "dіscord");
+        let l2 = link(&format!("https://{}/gift", l.host));
+        assert_eq!(l2.label, "dіscord");
+        assert_eq!(l2.owner, l.owner);
+    }
+}

@@ -108,6 +108,7 @@ impl LinkJudge for NoLinks {
 #[derive(Debug, Default, Clone)]
 pub struct BlocklistJudge {
     blocked: HashSet<String>,
+    trusted: HashSet<String>,
 }
 
 impl BlocklistJudge {
@@ -121,24 +122,45 @@ impl BlocklistJudge {
             .map(|d| d.as_ref().trim().trim_end_matches('.').to_ascii_lowercase())
             .filter(|d| !d.is_empty() && !d.starts_with('#'))
             .collect();
-        Self { blocked }
+        Self { blocked, trusted: HashSet::new() }
+    }
+
+    /// Also trust these domains (and their subdomains) in [`LinkJudge::trusted_link`].
+    pub fn trusting<I, S>(mut self, domains: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.trusted.extend(domains.into_iter().map(|d| d.as_ref().trim().to_ascii_lowercase()));
+        self
     }
 
     fn blocked_suffix<'a>(&self, host: &'a str) -> Option<&'a str> {
-        let mut rest = host;
-        loop {
-            if self.blocked.contains(rest) {
-                return Some(rest);
-            }
-            match rest.find('.') {
-                Some(i) => rest = &rest[i + 1..],
-                None => return None,
-            }
+        suffix_in(&self.blocked, host)
+    }
+}
+
+/// The first of `host` and its parent domains that `set` holds.
+fn suffix_in<'a>(set: &HashSet<String>, host: &'a str) -> Option<&'a str> {
+    let mut rest = host;
+    loop {
+        if set.contains(rest) {
+            return Some(rest);
+        }
+        match rest.find('.') {
+            Some(i) => rest = &rest[i + 1..],
+            None => return None,
         }
     }
 }
 
 impl LinkJudge for BlocklistJudge {
+    fn trusted_link(&self, _guild_id: u64, url: &str) -> bool {
+        let host = url.split(['/', '?', '#', ':']).next().unwrap_or("");
+        let host = host.rsplit('@').next().unwrap_or("").to_ascii_lowercase();
+        suffix_in(&self.trusted, host.trim_start_matches("www.")).is_some()
+    }
+
     fn judge(&self, _guild_id: u64, content: &str) -> LinkReport {
         let mut report = LinkReport::clean();
         let mut rest = content;
@@ -190,6 +212,16 @@ mod tests {
 
         let userinfo = judge.judge(1, "http://steamcommunity.com@steamcommunlty.com/x");
         assert_eq!(userinfo.verdict, LinkVerdict::Scam);
+    }
+
+    #[test]
+    fn trusted_links_are_the_trusted_domains_and_their_subdomains() {
+        let judge = BlocklistJudge::new(["x.ru"]).trusting(["twitch.tv"]);
+        assert!(judge.trusted_link(1, "www.twitch.tv/videos/1"));
+        assert!(judge.trusted_link(1, "clips.twitch.tv"));
+        assert!(!judge.trusted_link(1, "twitch.tv.evil.ru/x"));
+        assert!(!judge.trusted_link(1, "nottwitch.tv/x"));
+        assert!(!NoLinks.trusted_link(1, "twitch.tv"));
     }
 
     #[test]

@@ -24,8 +24,11 @@ pub struct Post {
     pub user_id: u64,
     pub channel_id: u64,
     pub message_id: u64,
-    /// Posted by a new account or newcomer.
+    /// Posted by a young account.
     pub new: bool,
+    /// Carries a link, a ping or `@everyone`: what a scam needs. Someone asking the same
+    /// question in three channels is not a campaign; posting the same link is.
+    pub loud: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -150,7 +153,10 @@ impl CampaignWatch {
 /// One account, the same message, many channels, quickly.
 fn cross_channel(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, label: &str) -> Option<Finding> {
     let from = now.saturating_sub(u64::from(s.channel_window_secs) * 1000);
-    let mine: Vec<&Post> = entry.posts.iter().filter(|p| p.user_id == post.user_id && p.ts >= from).collect();
+    if !post.loud {
+        return None;
+    }
+    let mine: Vec<&Post> = entry.posts.iter().filter(|p| p.user_id == post.user_id && p.ts >= from && p.loud).collect();
     let channels: HashSet<u64> = mine.iter().map(|p| p.channel_id).collect();
     if (channels.len() as u32) < s.min_channels {
         return None;
@@ -218,7 +224,7 @@ mod tests {
     use super::*;
 
     fn post(ts: Millis, user: u64, channel: u64, msg: u64, new: bool) -> Post {
-        Post { ts, user_id: user, channel_id: channel, message_id: msg, new }
+        Post { ts, user_id: user, channel_id: channel, message_id: msg, new, loud: true }
     }
 
     #[test]
@@ -233,6 +239,16 @@ mod tests {
         assert_eq!(f.users, vec![1]);
         assert_eq!(f.delete.len(), 4);
         assert_eq!(f.reason, "campaign: the same text in 3 channels within 3 s");
+    }
+
+    #[test]
+    fn the_same_plain_question_in_three_channels_is_not() {
+        let s = CampaignSettings::default();
+        let mut w = CampaignWatch::default();
+        for (i, ch) in [10, 11, 12, 13].into_iter().enumerate() {
+            let p = Post { loud: false, ..post(1_000 + i as u64, 1, ch, i as u64, false) };
+            assert!(w.observe(&s, p.ts, p, &[(7, "text")]).is_none());
+        }
     }
 
     #[test]

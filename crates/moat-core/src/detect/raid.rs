@@ -96,7 +96,7 @@ const SPIKE_ALERT_GAP: Millis = 30 * MINUTE;
 /// When newcomers' attacks reveal a raid, joiners of this far back that look like raid
 /// accounts (at least [`ACCOMPLICE_SUSPICION`]) are taken as its silent members.
 const ACCOMPLICE_HORIZON: Millis = HOUR;
-const ACCOMPLICE_SUSPICION: f32 = 0.6;
+const ACCOMPLICE_SUSPICION: f32 = 0.5;
 /// A name shape shared by this many joiners in the window marks them all.
 const SHAPE_CROWD: u32 = 3;
 

@@ -76,6 +76,7 @@ impl Engine {
                 channel_id: m.channel_id,
                 message_id: m.id,
                 new: account_age < u64::from(s.campaign.new_account_days) * DAY,
+                loud: has_link || mention_weight > 0,
             };
             // Links to sites the judge trusts (popular, well-known) are shared by crowds for
             // good reasons; they are no campaign's signature.

@@ -19,7 +19,8 @@ fn run(engine: &mut Engine, capture: &str) -> Vec<Action> {
 fn engine() -> Engine {
     // The scenarios' scam domains are unseen: the core's blocklist knows none of them, so
     // scams must be caught by their shape (campaigns) here.
-    Engine::new(Config::default(), Box::new(BlocklistJudge::new(["known-scam.example"])))
+    let popular = ["youtube.com", "wikipedia.org", "github.com", "steampowered.com", "steamcommunity.com", "twitch.tv", "reddit.com", "docs.rs", "imgur.com", "discord.com", "twitter.com"];
+    Engine::new(Config::default(), Box::new(BlocklistJudge::new(["known-scam.example"]).trusting(popular)))
 }
 
 fn check(gen: fn(u64) -> Scenario, seeds: std::ops::Range<u64>) {

@@ -1,0 +1,102 @@
+//! The engine task: events in (from every shard), actions out (to the executor).
+//!
+//! The engine is pure and single-threaded, so it lives in one task that owns it; time is
+//! the bot's clock at the moment each event is handled, and a tick moves it on between
+//! events so timers (a raid going quiet, the lockdown ending) fire with no traffic.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use moat_core::{Action, Engine};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use twilight_model::gateway::event::Event;
+
+use crate::clock::Clock;
+use crate::exec::Job;
+use crate::gateway::Incoming;
+use crate::guilds::Guilds;
+use crate::shared::{lock, Feed, FirstAction, Shared};
+
+/// How often engine time moves on without events.
+const TICK: Duration = Duration::from_millis(200);
+
+/// Whether an event is a dispatch the guild sent (not the gateway's own bookkeeping).
+fn is_guild_dispatch(e: &Event) -> bool {
+    !matches!(
+        e,
+        Event::GatewayHello(_)
+            | Event::GatewayHeartbeat
+            | Event::GatewayHeartbeatAck
+            | Event::GatewayInvalidateSession(_)
+            | Event::GatewayReconnect
+            | Event::GatewayClose(_)
+            | Event::Ready(_)
+            | Event::Resumed
+    )
+}
+
+fn send_actions(out: &mut Vec<Action>, received: Instant, exec: &UnboundedSender<Job>, shared: &Shared) {
+    if out.is_empty() {
+        return;
+    }
+    shared.actions.fetch_add(out.len() as u64, Ordering::Relaxed);
+    for a in out.iter() {
+        shared.emit(Feed::Action(a.clone()));
+    }
+    shared.begin();
+    if exec.send(Job::Actions { actions: std::mem::take(out), received }).is_err() {
+        shared.end();
+    }
+}
+
+/// Runs the engine until every shard has stopped.
+pub async fn run(mut engine: Engine, mut rx: UnboundedReceiver<Incoming>, exec: UnboundedSender<Job>, shared: Arc<Shared>, clock: Clock) {
+    let needs_roles = engine.config().defaults.escalation.silence_role_id.is_some();
+    let mut guilds = Guilds::default();
+    let mut told: HashMap<u64, Vec<String>> = HashMap::new();
+    let mut out: Vec<Action> = Vec::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            inc = rx.recv() => {
+                let Some(inc) = inc else { break };
+                if matches!(inc.event, Event::Ready(_)) {
+                    shared.emit(Feed::Ready { shard: inc.shard });
+                }
+                if let Some(g) = guilds.observe(&inc.event) {
+                    if let Some(view) = guilds.guilds.get(&g) {
+                        shared.begin();
+                        let _ = exec.send(Job::AlertChannel { guild: g, channel: view.alert_channel() });
+                        let problems = view.problems(g, needs_roles);
+                        if told.get(&g) != Some(&problems) {
+                            let new: Vec<String> = problems.iter().filter(|p| shared.problem((*p).clone())).cloned().collect();
+                            if !new.is_empty() {
+                                shared.begin();
+                                let _ = exec.send(Job::Problems { guild: g, problems: new });
+                            }
+                            told.insert(g, problems);
+                        }
+                    }
+                }
+                engine.handle(clock.now_ms(), &inc.event, &mut out);
+                if !out.is_empty() {
+                    let mut first = lock(&shared.first_action);
+                    if first.is_none() {
+                        *first = Some(FirstAction { shard: inc.shard, seq: inc.seq, received: inc.at });
+                    }
+                }
+                send_actions(&mut out, inc.at, &exec, &shared);
+                if is_guild_dispatch(&inc.event) {
+                    shared.handled.fetch_add(1, Ordering::AcqRel);
+                }
+            }
+            _ = tick.tick() => {
+                engine.advance(clock.now_ms(), &mut out);
+                send_actions(&mut out, Instant::now(), &exec, &shared);
+            }
+        }
+    }
+}

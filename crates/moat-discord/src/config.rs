@@ -1,0 +1,99 @@
+//! How the bot is set up: token, shards, where Discord is, where alerts go.
+//!
+//! The token is kept out of `Debug` output so that it can never reach a log by accident.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::clock::Clock;
+
+/// Everything the live adapter needs besides the engine.
+#[derive(Clone)]
+pub struct BotConfig {
+    pub token: String,
+    /// The shards this process runs (`--shards A..B`).
+    pub shards: Range<u32>,
+    /// All shards of the bot (`--total-shards N`).
+    pub total_shards: u32,
+    /// A gateway to use instead of Discord's (`ws://127.0.0.1:PORT` for the fake).
+    pub gateway_url: Option<String>,
+    /// A plain-HTTP REST proxy (`127.0.0.1:PORT`) instead of `https://discord.com`.
+    pub rest_proxy: Option<String>,
+    /// The moderators' channel for alerts; when unset, a channel named like `mod-log` is used.
+    pub alert_channel: Option<u64>,
+    /// Where evidence is appended as JSON lines (it is kept in memory either way).
+    pub evidence_path: Option<PathBuf>,
+    pub clock: Clock,
+    /// How long raid bans are held to be sent together (`bulk-ban`, 200 a call).
+    pub ban_batch_ms: u64,
+    /// How often an incident's alert may be edited.
+    pub alert_edit_ms: u64,
+    /// Skip the identify queue's 5 s spacing (only for a local fake).
+    pub fast_identify: bool,
+}
+
+impl Default for BotConfig {
+    fn default() -> Self {
+        Self {
+            token: String::new(),
+            shards: 0..1,
+            total_shards: 1,
+            gateway_url: None,
+            rest_proxy: None,
+            alert_channel: None,
+            evidence_path: None,
+            clock: Clock::Wall,
+            ban_batch_ms: 400,
+            alert_edit_ms: 1000,
+            fast_identify: false,
+        }
+    }
+}
+
+impl fmt::Debug for BotConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BotConfig")
+            .field("token", &"<hidden>")
+            .field("shards", &self.shards)
+            .field("total_shards", &self.total_shards)
+            .field("gateway_url", &self.gateway_url)
+            .field("rest_proxy", &self.rest_proxy)
+            .field("alert_channel", &self.alert_channel)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses `A..B` (or a single `A`) into a shard range.
+pub fn parse_shards(s: &str) -> Result<Range<u32>, String> {
+    let bad = || format!("--shards takes A..B (e.g. 0..4), not `{s}`");
+    match s.split_once("..") {
+        Some((a, b)) => {
+            let (a, b): (u32, u32) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+            if a < b { Ok(a..b) } else { Err(bad()) }
+        }
+        None => {
+            let a: u32 = s.trim().parse().map_err(|_| bad())?;
+            Ok(a..a + 1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_never_shows() {
+        let c = BotConfig { token: "secret-token".into(), ..Default::default() };
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn shard_ranges() {
+        assert_eq!(parse_shards("0..4"), Ok(0..4));
+        assert_eq!(parse_shards("3"), Ok(3..4));
+        assert!(parse_shards("4..2").is_err());
+        assert!(parse_shards("x").is_err());
+    }
+}

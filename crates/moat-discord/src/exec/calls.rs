@@ -1,0 +1,119 @@
+//! One REST call, done the way a guard must: bounded in time, retried on 5xx and network
+//! errors with backoff (three tries, never a loop), and reported either way.
+//!
+//! Rate limits are twilight's job (its ratelimiter reads the bucket headers and waits out
+//! 429s); the per-attempt timeout is what stops a call that Discord keeps refusing from
+//! holding the executor forever.
+
+use std::future::IntoFuture;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use serde_json::Value;
+use twilight_http::error::ErrorType;
+use twilight_http::request::{Method, RequestBuilder};
+use twilight_http::response::Response;
+use twilight_http::Client;
+
+use crate::shared::{Feed, Shared};
+
+/// Tries per call (the first and two retries).
+const TRIES: u32 = 3;
+/// Longest one attempt may take, including waits for rate limits.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a call failed.
+#[derive(Debug, Clone)]
+pub enum CallError {
+    /// Discord answered with this status (after retries for 5xx).
+    Status(u16, String),
+    /// No answer (network, timeout, or a request twilight refused to build).
+    Other(String),
+}
+
+impl CallError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            CallError::Status(s, _) => Some(*s),
+            CallError::Other(_) => None,
+        }
+    }
+}
+
+/// Runs `make()` until it succeeds, fails for good, or has been tried [`TRIES`] times.
+/// Returns the response body.
+pub async fn send<T, F, Fut>(shared: &Shared, what: &str, mut make: F) -> Result<Vec<u8>, CallError>
+where
+    F: FnMut() -> Fut,
+    Fut: IntoFuture<Output = Result<Response<T>, twilight_http::Error>>,
+{
+    let mut last = CallError::Other("not tried".into());
+    for attempt in 0..TRIES {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+        }
+        match tokio::time::timeout(ATTEMPT_TIMEOUT, make().into_future()).await {
+            Ok(Ok(resp)) => {
+                let status = resp.status().get();
+                let body = resp.bytes().await.unwrap_or_default();
+                shared.calls_ok.fetch_add(1, Ordering::Relaxed);
+                shared.emit(Feed::Call { what: what.to_string(), status: Ok(status) });
+                return Ok(body);
+            }
+            Ok(Err(e)) => {
+                let retry = match e.kind() {
+                    ErrorType::Response { status, body, .. } => {
+                        let s = status.get();
+                        last = CallError::Status(s, String::from_utf8_lossy(body).chars().take(200).collect());
+                        s >= 500
+                    }
+                    ErrorType::RequestTimedOut | ErrorType::RequestError | ErrorType::RequestCanceled => {
+                        last = CallError::Other(e.to_string());
+                        true
+                    }
+                    _ => {
+                        last = CallError::Other(e.to_string());
+                        false
+                    }
+                };
+                if !retry {
+                    break;
+                }
+            }
+            Err(_) => {
+                last = CallError::Other("no answer within 30 s".into());
+            }
+        }
+    }
+    shared.calls_failed.fetch_add(1, Ordering::Relaxed);
+    let status = match &last {
+        CallError::Status(s, _) => Ok(*s),
+        CallError::Other(e) => Err(e.clone()),
+    };
+    shared.emit(Feed::Call { what: what.to_string(), status });
+    Err(last)
+}
+
+/// A request twilight has no builder for (incident actions), or that moat wants raw.
+pub async fn raw(client: &Client, shared: &Shared, what: &str, method: Method, path: String, body: Option<&Value>) -> Result<Vec<u8>, CallError> {
+    send(shared, what, || {
+        let mut b = RequestBuilder::raw(method, path.clone());
+        if let Some(body) = body {
+            b = b.json(body);
+        }
+        let req = b.build();
+        async move {
+            match req {
+                Ok(req) => client.request::<twilight_http::response::marker::EmptyBody>(req).await,
+                Err(e) => Err(e),
+            }
+        }
+    })
+    .await
+}
+
+/// An audit-log reason cut to Discord's 512 characters.
+pub fn audit_reason(reason: &str) -> String {
+    let r: String = format!("moat: {reason}").chars().take(512).collect();
+    r
+}

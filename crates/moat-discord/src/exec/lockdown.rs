@@ -1,0 +1,87 @@
+//! Lockdown during a raid, and restoring the guild afterwards.
+//!
+//! Locking down raises the verification level (so fresh accounts cannot talk) and pauses
+//! invites and DMs through `PUT /guilds/{id}/incident-actions` (Discord allows at most 24 h
+//! ahead). Before changing anything moat reads what is there *now* and keeps it, so the
+//! unlock restores the guild's real settings, not what moat assumed they were.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tokio::sync::Mutex;
+use twilight_http::request::Method;
+use twilight_http::Client;
+use twilight_model::util::Timestamp;
+
+use super::calls::{raw, CallError};
+use crate::shared::Shared;
+
+/// The verification level a lockdown raises to at least (3: member of the server for
+/// 10 minutes before talking).
+pub const LOCKDOWN_LEVEL: u64 = 3;
+/// Incident actions may reach at most this far ahead.
+const PAUSE_MAX_MS: u64 = 24 * 3_600_000;
+/// A pause shorter than this would lapse in the middle of most raids.
+const PAUSE_MIN_MS: u64 = 3_600_000;
+
+/// What the guild had before moat locked it down.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub verification_level: u64,
+    pub raised: bool,
+    pub invites_disabled_until: Value,
+    pub dms_disabled_until: Value,
+}
+
+/// Guilds moat has locked down, with what to restore.
+pub type Locks = Arc<Mutex<HashMap<u64, Saved>>>;
+
+/// `unix ms` as Discord's ISO 8601.
+pub fn iso(ms: u64) -> String {
+    Timestamp::from_micros((ms as i64).saturating_mul(1000))
+        .map(|t| t.iso_8601().to_string())
+        .unwrap_or_else(|_| "1970-01-01T00:00:00.000000+00:00".into())
+}
+
+/// Locks `guild` down until `now_ms + duration_ms` (bounded to Discord's 24 h).
+pub async fn lock_down(client: &Client, shared: &Shared, locks: &Locks, guild: u64, now_ms: u64, duration_ms: u64) -> Result<(), CallError> {
+    let mut held = locks.lock().await;
+    if held.contains_key(&guild) {
+        return Ok(());
+    }
+    let body = raw(client, shared, "read server settings before the lockdown", Method::Get, format!("guilds/{guild}"), None).await?;
+    let current: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let level = current.get("verification_level").and_then(Value::as_u64).unwrap_or(0);
+    let incidents = current.get("incidents_data").cloned().unwrap_or(Value::Null);
+    let saved = Saved {
+        verification_level: level,
+        raised: level < LOCKDOWN_LEVEL,
+        invites_disabled_until: incidents.get("invites_disabled_until").cloned().unwrap_or(Value::Null),
+        dms_disabled_until: incidents.get("dms_disabled_until").cloned().unwrap_or(Value::Null),
+    };
+    // Remember first: if a later call fails, the unlock still restores what did change.
+    held.insert(guild, saved.clone());
+    let until = iso(now_ms + duration_ms.clamp(PAUSE_MIN_MS, PAUSE_MAX_MS) - 1000);
+    let pause = json!({ "invites_disabled_until": until, "dms_disabled_until": until });
+    let paused = raw(client, shared, "pause invites and DMs", Method::Put, format!("guilds/{guild}/incident-actions"), Some(&pause)).await;
+    if saved.raised {
+        let body = json!({ "verification_level": LOCKDOWN_LEVEL });
+        raw(client, shared, "raise the verification level", Method::Patch, format!("guilds/{guild}"), Some(&body)).await?;
+    }
+    paused.map(|_| ())
+}
+
+/// Lifts the lockdown of `guild`, restoring what was saved. Does nothing if moat did not
+/// lock it down.
+pub async fn unlock(client: &Client, shared: &Shared, locks: &Locks, guild: u64) -> Result<(), CallError> {
+    let mut held = locks.lock().await;
+    let Some(saved) = held.remove(&guild) else { return Ok(()) };
+    let restore = json!({ "invites_disabled_until": saved.invites_disabled_until, "dms_disabled_until": saved.dms_disabled_until });
+    let r = raw(client, shared, "restore invites and DMs", Method::Put, format!("guilds/{guild}/incident-actions"), Some(&restore)).await;
+    if saved.raised {
+        let body = json!({ "verification_level": saved.verification_level });
+        raw(client, shared, "restore the verification level", Method::Patch, format!("guilds/{guild}"), Some(&body)).await?;
+    }
+    r.map(|_| ())
+}

@@ -1,0 +1,357 @@
+//! The executor: engine actions in, REST calls out, with Discord's limits in mind.
+//!
+//! Each batch (everything the engine decided since the last look) is ordered so that spam
+//! stops spreading first: deletes go out before anything else, grouped per channel into
+//! `bulk-delete` calls of up to 100 messages younger than 14 days (older or lone messages
+//! are deleted one by one). Then timeouts, silences and kicks, one call per member since
+//! Discord has no bulk form of them. Bans are held for `ban_batch_ms` and sent together
+//! through `bulk-ban` (200 a call), so a 300-account raid costs two calls, not 300.
+//! Lockdown and unlock run in order per guild. Evidence is kept before any of it.
+//!
+//! Calls run concurrently; twilight's ratelimiter queues them per bucket and globally, so
+//! moat never outruns Discord's limits however large the batch.
+
+pub mod calls;
+pub mod lockdown;
+mod post;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use moat_core::{Action, ActionKind};
+use tokio::sync::mpsc::UnboundedReceiver;
+use twilight_http::request::AuditLogReason as _;
+use twilight_http::Client;
+use twilight_model::id::Id;
+use twilight_model::util::Timestamp;
+
+use crate::alerts::Alerts;
+use crate::clock::Clock;
+use crate::shared::{lock, Shared};
+use calls::send;
+use lockdown::Locks;
+
+const DAY_MS: u64 = 86_400_000;
+const DISCORD_EPOCH: u64 = 1_420_070_400_000;
+/// Bulk delete refuses messages this old; keep an hour's margin.
+const BULK_DELETE_MAX_AGE: u64 = 14 * DAY_MS - 3_600_000;
+/// Longest timeout Discord accepts.
+const TIMEOUT_MAX_MS: u64 = 28 * DAY_MS;
+
+/// Work for the executor.
+pub enum Job {
+    /// Actions the engine decided on one event, and when that event arrived.
+    Actions { actions: Vec<Action>, received: Instant },
+    /// Where a guild's alerts go (`None`: nowhere, only the feed).
+    AlertChannel { guild: u64, channel: Option<u64> },
+    /// Plain-language problems to tell a guild's moderators.
+    Problems { guild: u64, problems: Vec<String> },
+}
+
+/// What the executor needs to know besides the jobs.
+#[derive(Clone)]
+pub struct ExecSettings {
+    pub clock: Clock,
+    pub ban_batch: Duration,
+    pub alert_edit: Duration,
+    /// A configured alert channel overrides the one found by name.
+    pub alert_channel: Option<u64>,
+    pub silence_role: Option<u64>,
+}
+
+struct PendingBans {
+    users: Vec<u64>,
+    since: Instant,
+    reason: String,
+}
+
+/// The executor's state; [`run`] drives it.
+pub struct Executor {
+    client: Arc<Client>,
+    shared: Arc<Shared>,
+    settings: ExecSettings,
+    alerts: Arc<Mutex<Alerts>>,
+    channels: HashMap<u64, Option<u64>>,
+    bans: BTreeMap<u64, PendingBans>,
+    locks: Locks,
+}
+
+/// Runs the executor until the job channel closes, then finishes what is pending.
+pub async fn run(client: Arc<Client>, shared: Arc<Shared>, settings: ExecSettings, mut rx: UnboundedReceiver<Job>) {
+    let mut ex = Executor {
+        client,
+        shared,
+        settings,
+        alerts: Arc::new(Mutex::new(Alerts::default())),
+        channels: HashMap::new(),
+        bans: BTreeMap::new(),
+        locks: Locks::default(),
+    };
+    let mut tick = tokio::time::interval(Duration::from_millis(50));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            job = rx.recv() => match job {
+                Some(job) => {
+                    let mut batch = Vec::new();
+                    ex.take(job, &mut batch);
+                    while let Ok(job) = rx.try_recv() {
+                        ex.take(job, &mut batch);
+                    }
+                    ex.run_batch(batch);
+                }
+                None => break,
+            },
+            _ = tick.tick() => {}
+        }
+        ex.flush_bans(false);
+        ex.flush_alerts(false);
+    }
+    ex.flush_bans(true);
+    ex.flush_alerts(true);
+}
+
+impl Executor {
+    fn take(&mut self, job: Job, batch: &mut Vec<(Action, Instant)>) {
+        match job {
+            Job::Actions { actions, received } => {
+                for a in actions {
+                    self.shared.keep_evidence(&a);
+                    let channel = self.settings.alert_channel.or_else(|| self.channels.get(&a.guild_id).copied().flatten());
+                    lock(&self.alerts).add(&a, channel);
+                    batch.push((a, received));
+                }
+                self.shared.end();
+            }
+            Job::AlertChannel { guild, channel } => {
+                self.channels.insert(guild, channel);
+                self.shared.end();
+            }
+            Job::Problems { guild, problems } => {
+                let channel = self.settings.alert_channel.or_else(|| self.channels.get(&guild).copied().flatten());
+                if let Some(ch) = channel {
+                    let text = format!("**moat cannot fully protect this server:**\n- {}", problems.join("\n- "));
+                    self.spawn(move |client, shared| async move {
+                        let text: String = text.chars().take(2000).collect();
+                        let _ = send(&shared, "tell moderators what moat cannot do", || client.create_message(Id::new(ch.max(1))).content(&text)).await;
+                    });
+                }
+                self.shared.end();
+            }
+        }
+    }
+
+    /// Runs `f` as a task counted in `outstanding`.
+    fn spawn<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Arc<Client>, Arc<Shared>) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.shared.begin();
+        let shared = self.shared.clone();
+        let fut = f(self.client.clone(), self.shared.clone());
+        tokio::spawn(async move {
+            fut.await;
+            shared.end();
+        });
+    }
+
+    fn run_batch(&mut self, batch: Vec<(Action, Instant)>) {
+        if batch.is_empty() {
+            return;
+        }
+        let earliest = batch.iter().map(|(_, t)| *t).min().unwrap_or_else(Instant::now);
+        let now = self.settings.clock.now_ms();
+        let mut first_call = true;
+        let mut mark = |shared: &Shared| {
+            if std::mem::take(&mut first_call) {
+                lock(&shared.latencies).push(earliest.elapsed());
+            }
+        };
+
+        // 1. Deletes, per channel, bulk where Discord allows it.
+        let mut by_channel: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+        for (a, _) in batch.iter().filter(|(a, _)| a.kind == ActionKind::DeleteMessage) {
+            if let (Some(c), Some(m)) = (a.channel_id, a.message_id) {
+                let ids = by_channel.entry(c).or_default();
+                if !ids.contains(&m) {
+                    ids.push(m);
+                }
+            }
+        }
+        for (channel, ids) in by_channel {
+            let (fresh, old): (Vec<u64>, Vec<u64>) = ids.into_iter().partition(|&m| (m >> 22) + DISCORD_EPOCH + BULK_DELETE_MAX_AGE > now);
+            let mut singles = old;
+            for chunk in fresh.chunks(100) {
+                if chunk.len() < 2 {
+                    singles.extend_from_slice(chunk);
+                    continue;
+                }
+                mark(&self.shared);
+                let ids: Vec<_> = chunk.iter().map(|&m| Id::new(m.max(1))).collect();
+                let what = format!("bulk-delete {} messages", ids.len());
+                self.spawn(move |client, shared| async move {
+                    let _ = send(&shared, &what, || client.delete_messages(Id::new(channel.max(1)), &ids)).await;
+                });
+            }
+            for m in singles {
+                mark(&self.shared);
+                self.spawn(move |client, shared| async move {
+                    let _ = send(&shared, "delete a message", || client.delete_message(Id::new(channel.max(1)), Id::new(m.max(1)))).await;
+                });
+            }
+        }
+
+        // 2. Member actions one by one; bans wait to go in bulk.
+        for (a, _) in &batch {
+            let g = a.guild_id.max(1);
+            let reason = calls::audit_reason(&a.reason);
+            match a.kind {
+                ActionKind::Timeout => {
+                    let until_ms = now + a.duration_ms.unwrap_or(600_000).min(TIMEOUT_MAX_MS);
+                    let Ok(until) = Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) else { continue };
+                    for &u in &a.user_ids {
+                        mark(&self.shared);
+                        let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
+                        self.spawn(move |client, shared| async move {
+                            let r = send(&shared, "time out a member", || {
+                                client.update_guild_member(Id::new(g), Id::new(u.max(1))).communication_disabled_until(Some(until)).reason(&reason)
+                            })
+                            .await;
+                            refused(&alerts, incident, r.err(), "time out", u);
+                        });
+                    }
+                }
+                ActionKind::Silence => {
+                    for &u in &a.user_ids {
+                        mark(&self.shared);
+                        let role = self.settings.silence_role;
+                        let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
+                        let until_ms = now + a.duration_ms.unwrap_or(600_000).min(TIMEOUT_MAX_MS);
+                        self.spawn(move |client, shared| async move {
+                            let r = match role {
+                                Some(r) => send(&shared, "give the silence role", || client.add_guild_member_role(Id::new(g), Id::new(u.max(1)), Id::new(r.max(1))).reason(&reason)).await,
+                                None => match Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) {
+                                    Ok(until) => send(&shared, "time out a member (no silence role set)", || {
+                                        client.update_guild_member(Id::new(g), Id::new(u.max(1))).communication_disabled_until(Some(until)).reason(&reason)
+                                    })
+                                    .await,
+                                    Err(_) => return,
+                                },
+                            };
+                            refused(&alerts, incident, r.err(), "silence", u);
+                        });
+                    }
+                }
+                ActionKind::Kick => {
+                    for &u in &a.user_ids {
+                        mark(&self.shared);
+                        let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
+                        self.spawn(move |client, shared| async move {
+                            let r = send(&shared, "kick a member", || client.remove_guild_member(Id::new(g), Id::new(u.max(1))).reason(&reason)).await;
+                            refused(&alerts, incident, r.err(), "kick", u);
+                        });
+                    }
+                }
+                ActionKind::Ban => {
+                    let p = self.bans.entry(g).or_insert_with(|| {
+                        self.shared.begin();
+                        PendingBans { users: Vec::new(), since: Instant::now(), reason: reason.clone() }
+                    });
+                    for &u in &a.user_ids {
+                        if !p.users.contains(&u) {
+                            p.users.push(u);
+                        }
+                    }
+                }
+                ActionKind::Lockdown => {
+                    mark(&self.shared);
+                    let (locks, duration) = (self.locks.clone(), a.duration_ms.unwrap_or(3_600_000));
+                    let (alerts, incident) = (self.alerts.clone(), a.incident);
+                    self.spawn(move |client, shared| async move {
+                        let r = lockdown::lock_down(&client, &shared, &locks, g, now, duration).await;
+                        refused(&alerts, incident, r.err(), "lock the server down", 0);
+                    });
+                }
+                ActionKind::Unlock => {
+                    let locks = self.locks.clone();
+                    self.spawn(move |client, shared| async move {
+                        let _ = lockdown::unlock(&client, &shared, &locks, g).await;
+                    });
+                }
+                ActionKind::DeleteMessage | ActionKind::Alert | ActionKind::Flag => {}
+            }
+        }
+        if self.bans.values().any(|p| p.users.len() >= 200) {
+            self.flush_bans(true);
+        }
+    }
+
+    /// Sends held bans: all when `now`, else those held for `ban_batch`.
+    fn flush_bans(&mut self, all: bool) {
+        let due: Vec<u64> = self
+            .bans
+            .iter()
+            .filter(|(_, p)| all || p.users.len() >= 200 || p.since.elapsed() >= self.settings.ban_batch)
+            .map(|(g, _)| *g)
+            .collect();
+        for g in due {
+            let Some(p) = self.bans.remove(&g) else { continue };
+            for chunk in p.users.chunks(200) {
+                let ids: Vec<_> = chunk.iter().map(|&u| Id::new(u.max(1))).collect();
+                let reason = p.reason.clone();
+                self.spawn(move |client, shared| async move {
+                    if ids.len() == 1 {
+                        let _ = send(&shared, "ban a member", || client.create_ban(Id::new(g), ids[0]).reason(&reason)).await;
+                    } else {
+                        let what = format!("bulk-ban {} members", ids.len());
+                        let _ = send(&shared, &what, || client.bulk_guild_ban(Id::new(g), &ids).reason(&reason)).await;
+                    }
+                });
+            }
+            self.shared.end();
+        }
+    }
+
+    /// Posts new alerts and edits changed ones (at most once per `alert_edit` each).
+    fn flush_alerts(&mut self, all: bool) {
+        let mut al = lock(&self.alerts);
+        for (key, inc) in al.incidents.iter_mut() {
+            let Some(channel) = inc.channel else { continue };
+            if !inc.dirty || inc.posting {
+                continue;
+            }
+            if !all && inc.last_sent.is_some_and(|t| t.elapsed() < self.settings.alert_edit) {
+                continue;
+            }
+            inc.dirty = false;
+            inc.posting = true;
+            inc.last_sent = Some(Instant::now());
+            let (text, message, key) = (inc.render(), inc.message, *key);
+            let alerts = self.alerts.clone();
+            self.shared.begin();
+            let (client, shared) = (self.client.clone(), self.shared.clone());
+            tokio::spawn(async move {
+                post::post_or_edit(&client, &shared, &alerts, key, channel, message, text).await;
+                shared.end();
+            });
+        }
+        self.shared.alerts_dirty.store(al.dirty() as u64, Ordering::Release);
+    }
+}
+
+/// Notes on the incident's alert that Discord refused an action (usually permissions).
+fn refused(alerts: &Mutex<Alerts>, incident: u64, err: Option<calls::CallError>, what: &str, user: u64) {
+    let Some(err) = err else { return };
+    let text = match err.status() {
+        Some(403) if user != 0 => format!("Discord refused to {what} <@{user}>: moat lacks the permission, or its role is not above theirs."),
+        Some(403) => format!("Discord refused to {what}: moat lacks the \"Manage Server\" permission."),
+        Some(s) => format!("could not {what}: Discord answered {s}."),
+        None => format!("could not {what}: no answer from Discord."),
+    };
+    if let Some(inc) = lock(alerts).incidents.get_mut(&incident) {
+        inc.note(text);
+    }
+}

@@ -1,0 +1,80 @@
+//! The gateway side: one task per shard, each passing what it receives to the engine task
+//! with the shard id, the sequence number and the moment it arrived.
+//!
+//! Shards follow Discord's scheme (`--shards A..B --total-shards N`, guild to shard by
+//! `(guild_id >> 22) % N`), so several processes can split one bot. twilight handles
+//! heartbeats, RESUME after a dropped connection, op 7 and op 9; moat only reads events.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc::UnboundedSender, watch};
+use twilight_gateway::queue::InMemoryQueue;
+use twilight_gateway::{CloseFrame, ConfigBuilder, EventTypeFlags, Intents, Shard, ShardId, StreamExt as _};
+use twilight_model::gateway::event::Event;
+
+use crate::config::BotConfig;
+
+/// What moat asks Discord for: guilds, members, messages and their content, moderation
+/// (bans) and AutoMod executions.
+pub fn intents() -> Intents {
+    Intents::GUILDS
+        | Intents::GUILD_MEMBERS
+        | Intents::GUILD_MESSAGES
+        | Intents::MESSAGE_CONTENT
+        | Intents::GUILD_MODERATION
+        | Intents::AUTO_MODERATION_EXECUTION
+}
+
+/// One event off a shard.
+pub struct Incoming {
+    pub shard: u32,
+    /// The shard's sequence number after this event (the dispatch's `s`).
+    pub seq: u64,
+    pub at: Instant,
+    pub event: Event,
+}
+
+/// The shards of this process, configured for Discord or a local fake.
+pub fn shards(cfg: &BotConfig) -> Vec<Shard<InMemoryQueue>> {
+    let total = cfg.total_shards.max(1);
+    let queue = if cfg.fast_identify {
+        InMemoryQueue::new(0, 1000, Duration::ZERO, 1000)
+    } else {
+        InMemoryQueue::default()
+    };
+    cfg.shards
+        .clone()
+        .filter(|&i| i < total)
+        .map(|i| {
+            let mut b = ConfigBuilder::new(cfg.token.clone(), intents()).queue(queue.clone());
+            if let Some(url) = &cfg.gateway_url {
+                b = b.proxy_url(url.clone());
+            }
+            Shard::with_config(ShardId::new(i, total), b.build())
+        })
+        .collect()
+}
+
+/// Reads one shard until it ends or `stop` says so.
+pub async fn run_shard(mut shard: Shard<InMemoryQueue>, tx: UnboundedSender<Incoming>, mut stop: watch::Receiver<bool>) {
+    let id = shard.id().number();
+    loop {
+        tokio::select! {
+            item = shard.next_event(EventTypeFlags::all()) => match item {
+                None => break,
+                Some(Ok(event)) => {
+                    let seq = shard.session().map_or(0, |s| s.sequence());
+                    if tx.send(Incoming { shard: id, seq, at: Instant::now(), event }).is_err() {
+                        break;
+                    }
+                }
+                // twilight's errors never contain the token.
+                Some(Err(e)) => eprintln!("moat: shard {id}: {e}"),
+            },
+            _ = stop.changed() => {
+                shard.close(CloseFrame::NORMAL);
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! moat live on Discord: the engine's decisions made real.
+//!
+//! `moat-core` decides; this crate connects it to Discord with twilight 0.18 and carries the
+//! decisions out. Three kinds of task, joined by channels so none waits on another:
+//!
+//! - [`gateway`]: one task per shard, reading events (twilight handles heartbeats, RESUME,
+//!   reconnects);
+//! - [`bot`]: the engine task, which owns the engine, feeds it each event with the bot's
+//!   [`clock`], watches permissions ([`guilds`]) and hands actions on;
+//! - [`exec`]: the executor, which keeps evidence, orders and batches REST calls (deletes
+//!   first, bulk delete, bulk ban, lockdown and its undoing) and keeps one alert per
+//!   incident up to date ([`alerts`]).
+//!
+//! [`Bot::start`] wires them up against Discord or, with [`BotConfig::gateway_url`] and
+//! [`BotConfig::rest_proxy`], against a local fake. The token is never printed.
+
+pub mod alerts;
+pub mod bot;
+pub mod clock;
+pub mod config;
+pub mod exec;
+pub mod gateway;
+pub mod guilds;
+pub mod shared;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use moat_core::Engine;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use twilight_http::Client;
+
+pub use clock::Clock;
+pub use config::BotConfig;
+pub use shared::{Feed, Shared};
+
+/// A running bot.
+pub struct Bot {
+    pub shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    shards: Vec<JoinHandle<()>>,
+    engine: JoinHandle<()>,
+    exec: JoinHandle<()>,
+}
+
+/// The HTTP client for Discord or the configured proxy.
+pub fn http_client(cfg: &BotConfig) -> Client {
+    let mut b = Client::builder().token(cfg.token.clone()).timeout(Duration::from_secs(20)).remember_invalid_token(false);
+    if let Some(proxy) = &cfg.rest_proxy {
+        b = b.proxy(proxy.clone(), true);
+    }
+    b.build()
+}
+
+impl Bot {
+    /// Starts the shards, the engine task and the executor. Must run inside a tokio runtime.
+    pub fn start(cfg: BotConfig, engine: Engine) -> Result<Bot, String> {
+        if cfg.token.trim().is_empty() {
+            return Err("no bot token: set DISCORD_TOKEN or `token` in the config file".into());
+        }
+        if cfg.shards.is_empty() || cfg.shards.end > cfg.total_shards.max(1) {
+            return Err(format!(
+                "shards {}..{} do not fit in {} shard(s)",
+                cfg.shards.start, cfg.shards.end, cfg.total_shards
+            ));
+        }
+        let shared = Arc::new(Shared::default());
+        if let Some(path) = &cfg.evidence_path {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| format!("cannot open the evidence file {}: {e}", path.display()))?;
+            *shared::lock(&shared.evidence_file) = Some(file);
+        }
+        let client = Arc::new(http_client(&cfg));
+        let (stop, stop_rx) = watch::channel(false);
+        let (ev_tx, ev_rx) = mpsc::unbounded_channel();
+        let (job_tx, job_rx) = mpsc::unbounded_channel();
+        let settings = exec::ExecSettings {
+            clock: cfg.clock.clone(),
+            ban_batch: Duration::from_millis(cfg.ban_batch_ms),
+            alert_edit: Duration::from_millis(cfg.alert_edit_ms),
+            alert_channel: cfg.alert_channel,
+            silence_role: engine.config().defaults.escalation.silence_role_id,
+        };
+        let exec = tokio::spawn(exec::run(client, shared.clone(), settings, job_rx));
+        let engine = tokio::spawn(bot::run(engine, ev_rx, job_tx, shared.clone(), cfg.clock.clone()));
+        let shards = gateway::shards(&cfg)
+            .into_iter()
+            .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone())))
+            .collect();
+        Ok(Bot { shared, stop, shards, engine, exec })
+    }
+
+    /// The count of guild dispatches handled (what a lockstep player waits on).
+    pub fn handled(&self) -> Arc<AtomicU64> {
+        self.shared.handled.clone()
+    }
+
+    /// Everything the bot does from now on, as it happens.
+    pub fn subscribe(&self) -> mpsc::UnboundedReceiver<Feed> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        *shared::lock(&self.shared.feed) = Some(tx);
+        rx
+    }
+
+    /// Waits until the executor has nothing queued, running or waiting to be posted, for
+    /// `settle` in a row, or `timeout` has passed. Returns whether it settled.
+    pub async fn wait_idle(&self, settle: Duration, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut quiet_since: Option<Instant> = None;
+        while Instant::now() < deadline {
+            let busy = self.shared.outstanding.load(Ordering::Acquire) > 0 || self.shared.alerts_dirty.load(Ordering::Acquire) > 0;
+            match (busy, quiet_since) {
+                (true, _) => quiet_since = None,
+                (false, None) => quiet_since = Some(Instant::now()),
+                (false, Some(t)) if t.elapsed() >= settle => return true,
+                _ => {}
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        false
+    }
+
+    /// Event received → first REST call issued, for every batch of actions so far.
+    pub fn latencies(&self) -> Vec<Duration> {
+        shared::lock(&self.shared.latencies).clone()
+    }
+
+    /// Closes the shards, lets the engine and executor finish what they hold, and waits.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for s in self.shards {
+            let _ = s.await;
+        }
+        let _ = self.engine.await;
+        let _ = self.exec.await;
+    }
+}

@@ -1,0 +1,100 @@
+//! What the bot's tasks share: counters, the live feed `moat demo` prints, evidence, and
+//! the measurements the benchmarks read.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use moat_core::Action;
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Something worth showing as it happens.
+#[derive(Debug, Clone)]
+pub enum Feed {
+    /// The shard(s) identified.
+    Ready { shard: u32 },
+    /// The engine decided something.
+    Action(Action),
+    /// A REST call finished: what it was for, and its status (or the error).
+    Call { what: String, status: Result<u16, String> },
+    /// An alert was posted (`edit: false`) or updated (`edit: true`).
+    Alert { text: String, edit: bool },
+    /// Something moat cannot do, in plain words.
+    Problem(String),
+}
+
+/// The first action-producing event, for "first action latency".
+#[derive(Debug, Clone, Copy)]
+pub struct FirstAction {
+    pub shard: u32,
+    pub seq: u64,
+    pub received: Instant,
+}
+
+/// Counters and logs shared by the gateway, engine and executor tasks.
+#[derive(Default)]
+pub struct Shared {
+    /// Dispatches handled by the engine (what a lockstep player waits for).
+    pub handled: Arc<AtomicU64>,
+    pub actions: AtomicU64,
+    pub calls_ok: AtomicU64,
+    pub calls_failed: AtomicU64,
+    /// Work queued or running in the executor (0 = idle).
+    pub outstanding: AtomicU64,
+    /// Alerts waiting to be posted or edited.
+    pub alerts_dirty: AtomicU64,
+    pub first_action: Mutex<Option<FirstAction>>,
+    /// Event received → first REST call of its actions sent.
+    pub latencies: Mutex<Vec<Duration>>,
+    pub evidence: Mutex<Vec<Value>>,
+    pub evidence_file: Mutex<Option<std::fs::File>>,
+    pub problems: Mutex<Vec<String>>,
+    pub feed: Mutex<Option<UnboundedSender<Feed>>>,
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    pub(crate) fn emit(&self, f: Feed) {
+        if let Some(tx) = lock(&self.feed).as_ref() {
+            let _ = tx.send(f);
+        }
+    }
+
+    /// Keeps an action's evidence before anything is deleted: in memory, and in the
+    /// evidence file when one is set.
+    pub(crate) fn keep_evidence(&self, a: &Action) {
+        let mut v = moat_core::action::json::to_value(a);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("kept_at".into(), crate::clock::wall_ms().into());
+        }
+        if let Some(f) = lock(&self.evidence_file).as_mut() {
+            let _ = writeln!(f, "{v}");
+        }
+        lock(&self.evidence).push(v);
+    }
+
+    pub(crate) fn begin(&self) {
+        self.outstanding.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn end(&self) {
+        self.outstanding.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// Records a problem once, and tells the feed.
+    pub(crate) fn problem(&self, text: String) -> bool {
+        let mut p = lock(&self.problems);
+        if p.contains(&text) {
+            return false;
+        }
+        p.push(text.clone());
+        drop(p);
+        self.emit(Feed::Problem(text));
+        true
+    }
+}

@@ -1,0 +1,162 @@
+//! Test support: a fresh database per test on each backend, and the actions of a raid.
+//!
+//! SQLite tests get their own file under the temp directory; PostgreSQL tests get their own
+//! schema on 127.0.0.1:5432 (selected with `options=-c search_path=...` in the URL, so a
+//! child process given the URL lands in the same schema), so tests run in parallel without
+//! seeing each other. PostgreSQL being unreachable FAILS the test with a message saying what
+//! is needed, unless `MOAT_SKIP_POSTGRES=1`, which makes it print a loud SKIPPED line.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use moat_core::action::{Action, ActionKind, Detector, Evidence, EvidenceMessage};
+use sqlx::Connection;
+
+/// The PostgreSQL the tests use, unless `MOAT_TEST_POSTGRES` names another.
+pub const PG_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// An event time well in the future of any wall clock the tests run under.
+pub const T0: u64 = 1_900_000_000_000;
+pub const MIN: u64 = 60_000;
+
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+fn unique(tag: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("moat_test_{tag}_{}_{}_{nanos}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed))
+}
+
+pub struct Db {
+    pub url: String,
+    pub label: &'static str,
+    schema: Option<String>,
+    file: Option<PathBuf>,
+}
+
+fn pg_base() -> String {
+    std::env::var("MOAT_TEST_POSTGRES").unwrap_or_else(|_| PG_DEFAULT.to_string())
+}
+
+impl Db {
+    pub fn sqlite(tag: &str) -> Db {
+        let file = std::env::temp_dir().join(format!("{}.db", unique(tag)));
+        Db { url: format!("sqlite://{}?mode=rwc", file.display()), label: "sqlite", schema: None, file: Some(file) }
+    }
+
+    /// A fresh schema on PostgreSQL, or `None` when skipping was asked for.
+    pub async fn postgres(tag: &str) -> Option<Db> {
+        let base = pg_base();
+        let mut conn = match sqlx::postgres::PgConnection::connect(&base).await {
+            Ok(c) => c,
+            Err(e) if std::env::var("MOAT_SKIP_POSTGRES").as_deref() == Ok("1") => {
+                eprintln!(
+                    "\n********************************************************************\n\
+                     SKIPPED: PostgreSQL test `{tag}`: PostgreSQL at 127.0.0.1:5432 is unreachable ({e}) \
+                     and MOAT_SKIP_POSTGRES=1 is set. The PostgreSQL backend was NOT tested.\n\
+                     ********************************************************************"
+                );
+                return None;
+            }
+            Err(e) => panic!(
+                "PostgreSQL at 127.0.0.1:5432 is needed for the moat-store PostgreSQL tests \
+                 (trust auth, database `test`, user `postgres`; URL {base}, override with MOAT_TEST_POSTGRES), \
+                 but connecting failed: {e}. Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) \
+                 or set MOAT_SKIP_POSTGRES=1 to skip these tests loudly."
+            ),
+        };
+        let schema = unique(tag).to_lowercase();
+        sqlx::raw_sql(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("creating schema {schema} on PostgreSQL at 127.0.0.1:5432: {e}"));
+        let _ = conn.close().await;
+        let sep = if base.contains('?') { '&' } else { '?' };
+        Some(Db { url: format!("{base}{sep}options=-c%20search_path%3D{schema}"), label: "postgres", schema: Some(schema), file: None })
+    }
+
+    pub async fn cleanup(self) {
+        if let Some(schema) = &self.schema {
+            if let Ok(mut conn) = sqlx::postgres::PgConnection::connect(&pg_base()).await {
+                let _ = sqlx::raw_sql(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut conn).await;
+                let _ = conn.close().await;
+            }
+        }
+        if let Some(f) = &self.file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
+            }
+        }
+    }
+}
+
+/// Runs an async scenario `fn(&Db)` on both backends as `NAME::sqlite` and
+/// `NAME::postgres`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            use super::common::Db;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let db = Db::sqlite(stringify!($name));
+                super::$name(&db).await;
+                db.cleanup().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(db) = Db::postgres(stringify!($name)).await else { return };
+                super::$name(&db).await;
+                db.cleanup().await;
+            }
+        }
+    };
+}
+
+pub fn message(id: u64, channel: u64, author: u64, ts: u64, content: &str) -> EvidenceMessage {
+    EvidenceMessage {
+        message_id: id,
+        channel_id: channel,
+        author_id: author,
+        ts,
+        content: content.to_string(),
+        attachment_urls: vec![format!("https://cdn.discordapp.com/attachments/{channel}/{id}/proof.png")],
+    }
+}
+
+/// A raid on `guild` at `t0`: a 10-minute lockdown and a one-hour timeout of each raider,
+/// each with the message it posted as evidence.
+pub fn raid(guild: u64, incident: u64, t0: u64, raiders: std::ops::Range<u64>) -> Vec<Action> {
+    let mut out = vec![Action::new(t0, guild, ActionKind::Lockdown, Detector::Raid, "raid: 40 joins in 30 s".into())
+        .duration(10 * MIN)
+        .incident(incident)
+        .evidence(Evidence::default().fact("joins", 40))];
+    for (i, user) in raiders.enumerate() {
+        let ts = t0 + 100 + i as u64;
+        out.push(
+            Action::new(ts, guild, ActionKind::Timeout, Detector::Raid, "raid member".into())
+                .user(user)
+                .duration(60 * MIN)
+                .message(555, 9000 + user)
+                .incident(incident)
+                .evidence(Evidence {
+                    messages: vec![message(9000 + user, 555, user, ts, &format!("FREE NITRO from raider {user}"))],
+                    facts: vec![("account_age".into(), "2 days".into())],
+                }),
+        );
+    }
+    out
+}
+
+/// A flood timeout of `user` that ends at `ends`.
+pub fn flood(guild: u64, incident: u64, user: u64, ts: u64, ends: u64) -> Action {
+    Action::new(ts, guild, ActionKind::Timeout, Detector::Pressure, "flood: 14 messages in 5 s".into())
+        .user(user)
+        .duration(ends - ts)
+        .message(777, 70_000 + user)
+        .incident(incident)
+        .evidence(Evidence { messages: vec![message(70_000 + user, 777, user, ts, "spam spam spam")], facts: Vec::new() })
+}

@@ -10,7 +10,11 @@ use std::fmt;
 use serde::de::DeserializeSeed;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use twilight_model::channel::{ChannelType, Message};
 use twilight_model::gateway::event::{DispatchEventWithTypeDeserializer, Event};
+use twilight_model::gateway::payload::incoming::{MemberAdd, MessageCreate};
+use twilight_model::guild::Member;
+use twilight_model::id::{marker::GuildMarker, Id};
 
 use crate::action::Millis;
 
@@ -50,9 +54,112 @@ struct Envelope<'a> {
     d: &'a RawValue,
 }
 
+/// The fields of `MESSAGE_CREATE` and `GUILD_MEMBER_ADD` that sit beside the flattened
+/// message or member.
+#[derive(Deserialize)]
+struct Beside {
+    #[serde(default)]
+    channel_type: Option<ChannelType>,
+    #[serde(default)]
+    guild_id: Option<Id<GuildMarker>>,
+}
+
+/// The payload of a line read in one pass: a message parsed on the way, or the raw text.
+enum Payload {
+    Message(Box<Message>),
+    /// Any other event: the two-pass path parses it.
+    Other,
+}
+
+/// Reads `{"ts", "t", "d"}` in one pass when `t` comes before `d` (as captures write it):
+/// a `MESSAGE_CREATE`'s `d` is parsed straight into a [`Message`] instead of being scanned
+/// once to delimit it and again to parse it.
+struct OnePass;
+
+impl<'de> serde::de::Visitor<'de> for OnePass {
+    type Value = (Option<Millis>, Option<&'de str>, Option<Payload>);
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a capture line")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut ts, mut t, mut d) = (None, None, None);
+        while let Some(key) = map.next_key::<&'de str>()? {
+            match key {
+                "ts" => ts = Some(map.next_value()?),
+                "t" => t = Some(map.next_value()?),
+                "d" if t == Some("MESSAGE_CREATE") => d = Some(Payload::Message(map.next_value()?)),
+                "d" => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    d = Some(Payload::Other);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok((ts, t, d))
+    }
+}
+
+/// The one-pass reading of a line, when it applies and succeeds.
+fn one_pass(line: &str) -> Option<CaptureEvent> {
+    // Discord rarely sends `channel_type`; a line that has it takes the two-pass path,
+    // which keeps it.
+    if line.contains("\"channel_type\"") {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_str(line);
+    let (ts, _, d) = serde::Deserializer::deserialize_map(&mut de, OnePass).ok()?;
+    de.end().ok()?;
+    match (ts, d) {
+        (Some(ts), Some(Payload::Message(message))) => Some(CaptureEvent {
+            ts,
+            event: Event::MessageCreate(Box::new(MessageCreate { channel_type: None, message: *message })),
+        }),
+        _ => None,
+    }
+}
+
 /// Parses one capture line.
+///
+/// The two commonest events get a fast path that builds the very same values as twilight's
+/// own deserializer: twilight's `MessageCreate` and `MemberAdd` use `#[serde(flatten)]`,
+/// which buffers the whole payload before parsing it, doubling the cost of the events that
+/// make up most of any capture.
 pub fn parse_line(line: &str) -> Result<CaptureEvent, CaptureError> {
+    if line.contains("\"MESSAGE_CREATE\"") {
+        if let Some(ev) = one_pass(line) {
+            return Ok(ev);
+        }
+    }
     let env: Envelope = serde_json::from_str(line).map_err(|e| CaptureError::Envelope(e.to_string()))?;
+    let payload = |error: serde_json::Error| CaptureError::Payload { event: env.t.to_string(), error: error.to_string() };
+    match env.t {
+        "MESSAGE_CREATE" => {
+            let message: Message = serde_json::from_str(env.d.get()).map_err(payload)?;
+            // Discord rarely sends `channel_type`; look for it only when it is there.
+            let channel_type = if env.d.get().contains("\"channel_type\"") {
+                serde_json::from_str::<Beside>(env.d.get()).map_err(payload)?.channel_type
+            } else {
+                None
+            };
+            let event = Event::MessageCreate(Box::new(MessageCreate { channel_type, message }));
+            return Ok(CaptureEvent { ts: env.ts, event });
+        }
+        "GUILD_MEMBER_ADD" => {
+            let member: Member = serde_json::from_str(env.d.get()).map_err(payload)?;
+            let beside: Beside = serde_json::from_str(env.d.get()).map_err(payload)?;
+            let guild_id = beside.guild_id.ok_or_else(|| CaptureError::Payload {
+                event: env.t.to_string(),
+                error: "missing field `guild_id`".into(),
+            })?;
+            let event = Event::MemberAdd(Box::new(MemberAdd { guild_id, member }));
+            return Ok(CaptureEvent { ts: env.ts, event });
+        }
+        _ => {}
+    }
     let mut de = serde_json::Deserializer::from_str(env.d.get());
     let dispatch = DispatchEventWithTypeDeserializer::new(env.t)
         .deserialize(&mut de)
@@ -71,6 +178,24 @@ mod tests {
         assert_eq!(e.ts, 5);
         let Event::MessageCreate(m) = e.event else { panic!("wrong event") };
         assert_eq!(m.content, "hi");
+    }
+
+    #[test]
+    fn fast_paths_build_what_twilight_builds() {
+        use crate::synth::payload;
+        let lines = [
+            payload::line(1, "MESSAGE_CREATE", payload::message(&payload::Msg { id: 3, guild: 1, channel: 2, author: 9, author_name: "u", content: "hi <@5>", mentions: &[5], attachments: 1, at: 1_767_272_400_000, joined: 1_700_000_000_000, ..Default::default() })),
+            payload::line(2, "GUILD_MEMBER_ADD", payload::member_add(1, payload::user(9, "u", true), 1_767_272_400_000)),
+        ];
+        for line in lines {
+            let fast = parse_line(&line).unwrap().event;
+            let env: Envelope = serde_json::from_str(&line).unwrap();
+            let mut de = serde_json::Deserializer::from_str(env.d.get());
+            let slow = Event::from(DispatchEventWithTypeDeserializer::new(env.t).deserialize(&mut de).unwrap());
+            assert_eq!(fast, slow);
+        }
+        let no_guild = r#"{"ts":1,"t":"GUILD_MEMBER_ADD","d":{"user":{"id":"9","username":"u","discriminator":"0","avatar":null},"roles":[],"joined_at":"2026-01-01T00:00:00.000+00:00","deaf":false,"mute":false,"flags":0}}"#;
+        assert!(parse_line(no_guild).unwrap_err().to_string().contains("guild_id"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Roles come from `GUILD_CREATE` and are kept current by `GUILD_ROLE_*` events; a message
 //! carries its author's roles, so no member list is needed.
 
-use std::collections::HashMap;
+use crate::idmap::IdMap;
 
 use twilight_model::guild::{Guild, Permissions, Role};
 
@@ -20,7 +20,7 @@ pub struct GuildInfo {
     pub name: String,
     pub owner_id: u64,
     /// Role id to whether it grants moderator permissions.
-    roles: HashMap<u64, bool>,
+    roles: IdMap<bool>,
     /// The `@everyone` role (same id as the guild) grants them: everyone is a moderator.
     everyone_moderates: bool,
     pub member_count: u64,

@@ -33,6 +33,7 @@ pub mod detect;
 pub mod engine;
 pub mod escalation;
 pub mod guild;
+pub mod idmap;
 pub mod input;
 pub mod links;
 pub mod recent;

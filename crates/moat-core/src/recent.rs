@@ -41,6 +41,9 @@ impl RecentMessage {
 
 /// Cuts text to at most `max` characters, on a character boundary.
 pub fn cut(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
     match text.char_indices().nth(max) {
         Some((i, _)) => &text[..i],
         None => text,

@@ -133,21 +133,41 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 /// punctuation, spaces and invisible characters removed. "Buy followers CHEAP!! 1" and
 /// "buy followers cheap 2" share a fingerprint.
 pub fn fingerprint(text: &str) -> Fingerprint {
+    let bytes = text.as_bytes();
     let mut hash = FNV_OFFSET;
     let mut len = 0u32;
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if c == '<' {
-            if let Some(end) = mention_end(rest) {
-                rest = &rest[end..];
-                continue;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            // ASCII, the common case, without decoding.
+            match b {
+                b'<' => {
+                    if let Some(end) = mention_end(&text[i..]) {
+                        i += end;
+                        continue;
+                    }
+                }
+                b'@' if bytes[i..].starts_with(b"@everyone") => {
+                    i += 9;
+                    continue;
+                }
+                b'@' if bytes[i..].starts_with(b"@here") => {
+                    i += 5;
+                    continue;
+                }
+                _ if b.is_ascii_alphabetic() => {
+                    hash ^= u64::from(b.to_ascii_lowercase());
+                    hash = hash.wrapping_mul(FNV_PRIME);
+                    len += 1;
+                }
+                _ => {}
             }
-        }
-        if c == '@' && (rest.starts_with("@everyone") || rest.starts_with("@here")) {
-            rest = &rest[if rest.starts_with("@everyone") { 9 } else { 5 }..];
+            i += 1;
             continue;
         }
-        rest = &rest[c.len_utf8()..];
+        let c = text[i..].chars().next().expect("i is on a char boundary");
+        i += c.len_utf8();
         if !c.is_alphabetic() || is_combining(c) {
             continue;
         }
@@ -242,6 +262,9 @@ mod tests {
         assert_eq!(a, c);
         assert_eq!(a.len, "buyfollowerscheapdmme".len() as u32);
         assert_ne!(a, fingerprint("buy followers expensive dm me"));
+        // Non-ASCII letters count, and fold case too.
+        assert_eq!(fingerprint("ÉCOLE Привет"), fingerprint("école привет!"));
+        assert_eq!(fingerprint("ÉCOLE").len, 5);
     }
 
     #[test]

@@ -9,8 +9,6 @@
 mod ladder;
 mod load;
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 
 pub use ladder::{Step, StepKind};
@@ -323,7 +321,7 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     pub defaults: Settings,
-    pub guilds: HashMap<u64, Settings>,
+    pub guilds: crate::idmap::IdMap<Settings>,
 }
 
 impl Config {

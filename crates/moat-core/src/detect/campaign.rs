@@ -10,7 +10,9 @@
 //! Small talk never counts: fifty newcomers saying "hi from the stream" is a community, not a
 //! campaign.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::idmap::IdMap;
 
 use crate::action::{human_duration, Detector, Millis};
 use crate::config::CampaignSettings;
@@ -48,11 +50,11 @@ const MAX_KEYS: usize = 50_000;
 /// Per-guild campaign memory.
 #[derive(Debug, Clone, Default)]
 pub struct CampaignWatch {
-    entries: HashMap<u64, Entry>,
+    entries: IdMap<Entry>,
     /// Keys in the order they were last touched, for expiry.
     order: VecDeque<(Millis, u64)>,
     /// Signatures of confirmed many-account campaigns, with when to forget them.
-    confirmed: HashMap<u64, Millis>,
+    confirmed: IdMap<Millis>,
 }
 
 /// The hash of each `http(s)://` link of a message (host and path, lower case, no query),
@@ -143,6 +145,13 @@ impl CampaignWatch {
         best
     }
 
+    /// Forgets what is older than the windows (called by the engine's sweep, so a guild
+    /// that goes quiet does not keep its last campaigns' posts).
+    pub fn sweep(&mut self, s: &CampaignSettings, now: Millis) {
+        self.expire(s, now);
+        self.confirmed.retain(|_, until| *until > now);
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.entries.capacity() * (8 + std::mem::size_of::<Entry>())
             + self.entries.values().map(|e| e.posts.capacity() * std::mem::size_of::<Post>()).sum::<usize>()
@@ -156,15 +165,25 @@ fn cross_channel(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, l
     if !post.loud {
         return None;
     }
-    let mine: Vec<&Post> = entry.posts.iter().filter(|p| p.user_id == post.user_id && p.ts >= from && p.loud).collect();
-    let channels: HashSet<u64> = mine.iter().map(|p| p.channel_id).collect();
-    if (channels.len() as u32) < s.min_channels {
+    let mine = || entry.posts.iter().filter(|p| p.user_id == post.user_id && p.ts >= from && p.loud);
+    // Distinct channels, counted without allocating: most messages stop here.
+    let mut seen = [0u64; 8];
+    let mut channels = 0usize;
+    for p in mine() {
+        if !seen[..channels.min(8)].contains(&p.channel_id) {
+            if channels < 8 {
+                seen[channels] = p.channel_id;
+            }
+            channels += 1;
+        }
+    }
+    if (channels as u32) < s.min_channels {
         return None;
     }
+    let mine: Vec<&Post> = mine().collect();
     let secs = now.saturating_sub(mine[0].ts);
     let reason = format!(
-        "campaign: the same {label} in {} channels within {}",
-        channels.len(),
+        "campaign: the same {label} in {channels} channels within {}",
         human_duration(secs.max(1000))
     );
     Some(Finding {
@@ -173,7 +192,7 @@ fn cross_channel(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, l
         users: vec![post.user_id],
         delete: mine.iter().map(|p| (p.channel_id, p.message_id, p.user_id)).collect(),
         reason,
-        facts: vec![("channels".into(), channels.len().to_string())],
+        facts: vec![("channels".into(), channels.to_string())],
     })
 }
 

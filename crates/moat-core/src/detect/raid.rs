@@ -18,7 +18,9 @@
 //! lasts, every suspicious joiner is a raid member and is contained on arrival, posting or
 //! not. It ends by itself after `quiet_secs` without a new member, or `max_secs` in all.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::idmap::{IdMap, IdSet};
 
 use crate::action::{human_duration, Millis};
 use crate::config::RaidSettings;
@@ -80,7 +82,7 @@ pub struct Ended {
 #[derive(Debug, Clone, Default)]
 pub struct RaidWatch {
     joins: VecDeque<Join>,
-    shapes: HashMap<u64, u32>,
+    shapes: IdMap<u32>,
     hostile: VecDeque<(Millis, u64)>,
     baseline_per_hour: Option<f32>,
     hour_start: Millis,
@@ -288,7 +290,7 @@ impl RaidWatch {
     ) -> Outcome {
         let from = now.saturating_sub(u64::from(window_secs) * 1000);
         let mut members: Vec<u64> = Vec::new();
-        let mut seen: HashSet<u64> = HashSet::new();
+        let mut seen = IdSet::default();
         for &u in also {
             if seen.insert(u) {
                 members.push(u);
@@ -361,6 +363,11 @@ impl RaidWatch {
         };
         let Phase::Raid(raid) = std::mem::take(&mut self.phase) else { unreachable!() };
         Some(Ended { raid, reason })
+    }
+
+    /// Forgets joins and hostile newcomers older than the windows.
+    pub fn sweep(&mut self, s: &RaidSettings, now: Millis) {
+        self.expire(s, now);
     }
 
     /// When the raid (if any) will end if nothing else happens.

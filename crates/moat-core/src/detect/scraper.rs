@@ -7,7 +7,7 @@
 //! moderators of every guild it joined. It keeps one small entry per recent joiner, and only
 //! while the process protects enough guilds for the pattern to show; all of it expires.
 
-use std::collections::HashMap;
+use crate::idmap::IdMap;
 
 use crate::action::Millis;
 use crate::config::ScraperSettings;
@@ -33,7 +33,7 @@ pub struct Flagged {
 
 #[derive(Debug, Clone, Default)]
 pub struct ScraperWatch {
-    users: HashMap<u64, Track>,
+    users: IdMap<Track>,
 }
 
 impl ScraperWatch {

@@ -14,7 +14,7 @@ mod join;
 mod message;
 mod respond;
 
-use std::collections::HashMap;
+use crate::idmap::IdMap;
 
 use twilight_model::gateway::{event::Event, payload::incoming::GuildCreate};
 
@@ -39,7 +39,7 @@ const USER_IDLE: Millis = 10 * MINUTE;
 #[derive(Debug, Clone)]
 pub(crate) struct GuildState {
     pub info: GuildInfo,
-    pub users: HashMap<u64, UserState>,
+    pub users: IdMap<UserState>,
     pub raid: RaidWatch,
     pub campaigns: CampaignWatch,
     pub recent: Recent,
@@ -49,7 +49,7 @@ impl Default for GuildState {
     fn default() -> Self {
         Self {
             info: GuildInfo::default(),
-            users: HashMap::new(),
+            users: IdMap::default(),
             raid: RaidWatch::default(),
             campaigns: CampaignWatch::default(),
             recent: Recent::new(RECENT_KEEP),
@@ -64,7 +64,9 @@ pub struct EngineStats {
     pub users: usize,
     pub recent_messages: usize,
     pub scraper_tracks: usize,
-    /// A rough count of heap bytes held by engine state.
+    /// Heap bytes of per-member state (the users' maps).
+    pub user_bytes: usize,
+    /// A rough count of heap bytes held by engine state, per-member state included.
     pub approx_bytes: usize,
 }
 
@@ -72,7 +74,7 @@ pub struct EngineStats {
 pub struct Engine {
     config: Config,
     judge: Box<dyn LinkJudge>,
-    guilds: HashMap<u64, GuildState>,
+    guilds: IdMap<GuildState>,
     /// Guilds in a raid, whose timers [`Engine::advance`] checks.
     raiding: Vec<u64>,
     scrapers: ScraperWatch,
@@ -86,7 +88,7 @@ impl Engine {
         Self {
             config,
             judge,
-            guilds: HashMap::new(),
+            guilds: IdMap::default(),
             raiding: Vec::new(),
             scrapers: ScraperWatch::default(),
             now: 0,
@@ -204,6 +206,8 @@ impl Engine {
             let strike_decay = u64::from(s.escalation.strike_decay_hours) * crate::snowflake::HOUR;
             g.users.retain(|_, u| !u.is_idle(now, USER_IDLE, strike_decay));
             g.recent.expire(now);
+            g.campaigns.sweep(&s.campaign, now);
+            g.raid.sweep(&s.raid, now);
         }
         self.scrapers.sweep(&self.config.defaults.scraper, now);
     }
@@ -214,7 +218,9 @@ impl Engine {
         for g in self.guilds.values() {
             st.users += g.users.len();
             st.recent_messages += g.recent.len();
-            st.approx_bytes += g.users.capacity() * (8 + std::mem::size_of::<UserState>() + 1)
+            let user_bytes = g.users.capacity() * (8 + std::mem::size_of::<UserState>() + 1);
+            st.user_bytes += user_bytes;
+            st.approx_bytes += user_bytes
                 + g.recent.heap_bytes()
                 + g.raid.heap_bytes()
                 + g.campaigns.heap_bytes();

@@ -4,7 +4,7 @@
 //! Deletions come first in the output so that an adapter can stop spam spreading while the
 //! slower calls (timeouts, bans) wait for their rate limits.
 
-use std::collections::HashSet;
+use crate::idmap::IdSet;
 
 use crate::action::{human_duration, incident_id, Action, ActionKind, Detector, Evidence, EvidenceMessage, Millis, EVIDENCE_CONTENT_MAX};
 use crate::config::RaidAction;
@@ -94,8 +94,8 @@ impl Engine {
             }
         }
 
-        let mut deleted: HashSet<u64> = HashSet::new();
-        let mut punished: HashSet<u64> = HashSet::new();
+        let mut deleted = IdSet::default();
+        let mut punished = IdSet::default();
         for (i, f) in findings.iter().enumerate() {
             let exempt = |u: u64| {
                 (u == ctx.author && ctx.exempt) || g.info.is_moderator(u, &[]) || s.exempt.users.contains(&u)

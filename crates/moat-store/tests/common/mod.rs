@@ -66,6 +66,7 @@ impl Db {
                  or set MOAT_SKIP_POSTGRES=1 to skip these tests loudly."
             ),
         };
+        drop_stale_schemas(&mut conn).await;
         let schema = unique(tag).to_lowercase();
         sqlx::raw_sql(&format!("CREATE SCHEMA {schema}"))
             .execute(&mut conn)
@@ -87,6 +88,23 @@ impl Db {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
             }
+        }
+    }
+}
+
+/// Drops schemas left by test processes that died before cleaning up (a failed assertion
+/// skips `cleanup`): their names carry the pid, which no longer runs.
+async fn drop_stale_schemas(conn: &mut sqlx::postgres::PgConnection) {
+    use sqlx::Row;
+    let Ok(rows) = sqlx::query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'moat_test_%'").fetch_all(&mut *conn).await else {
+        return;
+    };
+    for r in rows {
+        let Ok(name) = r.try_get::<String, _>(0) else { continue };
+        let parts: Vec<&str> = name.rsplitn(4, '_').collect();
+        let Some(pid) = parts.get(2).and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS {name} CASCADE")).execute(&mut *conn).await;
         }
     }
 }

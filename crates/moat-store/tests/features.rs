@@ -1,0 +1,211 @@
+//! Retention, settings history, strikes, undo, the write-behind recorder and the commands'
+//! output, on both backends.
+
+mod common;
+
+use common::{flood, raid, Db, MIN, T0};
+use moat_core::action::{Action, ActionKind, Detector};
+use moat_store::ids::{now_ms, DAY_MS};
+use moat_store::recorder::RecordError;
+use moat_store::timers::TimerKind;
+use moat_store::{cli, record_replay, Recorder, RecorderOptions, Store, StoreError};
+
+const G: u64 = 424_242_424_242;
+const H: u64 = 535_353_535_353;
+
+async fn evidence_is_purged_after_retention(db: &Db) {
+    let store = Store::open(&db.url).await.unwrap();
+    store.record(&raid(G, 1, T0, 1..6)).await.unwrap();
+    store.record(&[flood(H, 2, 9, T0, T0 + MIN)]).await.unwrap();
+    store.guild(H).unwrap().set_evidence_retention(Some(1), T0).await.unwrap();
+    assert!(store.guild(H).unwrap().set_evidence_retention(Some(0), T0).await.is_err());
+    let now = now_ms();
+    assert_eq!(store.purge_evidence(now, 30).await.unwrap(), 0, "nothing is old yet");
+    assert_eq!(store.purge_evidence(now + 2 * DAY_MS, 30).await.unwrap(), 1, "H keeps one day");
+    assert_eq!(store.guild(G).unwrap().evidence_count().await.unwrap(), 5);
+    assert_eq!(store.purge_evidence(now + 29 * DAY_MS, 30).await.unwrap(), 0);
+    assert_eq!(store.purge_evidence(now + 31 * DAY_MS, 30).await.unwrap(), 5, "30 days by default");
+    let g = store.guild(G).unwrap();
+    assert_eq!(g.evidence_count().await.unwrap(), 0);
+    // The timeline stays; only message contents go.
+    let inc = g.incident(1).await.unwrap();
+    assert_eq!(inc.timeline.len(), 6);
+    assert!(!inc.to_json().to_string().contains("FREE NITRO"));
+    assert!(g.export_evidence(1, T0).await.unwrap()["messages"].as_array().unwrap().is_empty());
+    store.close().await;
+}
+both!(evidence_is_purged_after_retention);
+
+async fn settings_keep_their_history(db: &Db) {
+    let store = Store::open(&db.url).await.unwrap();
+    let g = store.guild(G).unwrap();
+    assert_eq!(g.effective_settings().await.unwrap(), moat_core::Settings::default());
+    assert_eq!(g.set_settings("[raid]\nlockdown = false\n", "alice", "slash", T0).await.unwrap(), 1);
+    assert_eq!(g.set_settings("[raid]\nlockdown = true\n", "bob", "file", T0 + MIN).await.unwrap(), 2);
+    let e = g.set_settings("[raid]\nlockdwn = true\n", "eve", "slash", T0).await.unwrap_err().to_string();
+    assert!(e.contains("lockdwn"), "the error names the bad key: {e}");
+    let e = g.set_settings("[guilds.5.raid]\nlockdown = true\n", "eve", "slash", T0).await.unwrap_err().to_string();
+    assert!(e.contains("guilds"), "{e}");
+    assert!(g.effective_settings().await.unwrap().raid.lockdown);
+    let h = g.settings_history(10).await.unwrap();
+    assert_eq!(h.iter().map(|c| (c.version, c.changed_by.as_str(), c.source.as_str())).collect::<Vec<_>>(), [(2, "bob", "file"), (1, "alice", "slash")]);
+    assert_eq!(h[0].previous.as_deref(), Some("[raid]\nlockdown = false\n"));
+    assert_eq!(h[1].previous, None);
+    store.close().await;
+}
+both!(settings_keep_their_history);
+
+async fn strikes_decay(db: &Db) {
+    let store = Store::open(&db.url).await.unwrap();
+    let g = store.guild(G).unwrap();
+    let day = DAY_MS;
+    assert_eq!(g.add_strike(7, T0, day).await.unwrap(), 1.0);
+    assert_eq!(g.add_strike(7, T0, day).await.unwrap(), 2.0);
+    assert_eq!(g.strikes(7, T0 + day / 2, day).await.unwrap(), 1.5);
+    assert_eq!(g.add_strike(7, T0 + day / 2, day).await.unwrap(), 2.5);
+    assert_eq!(g.strikes(7, T0 + 10 * day, day).await.unwrap(), 0.0);
+    assert_eq!(g.add_strike(7, T0 + 10 * day, day).await.unwrap(), 1.0, "decay floors at zero");
+    g.forgive(7).await.unwrap();
+    assert_eq!(g.strikes(7, T0, day).await.unwrap(), 0.0);
+    store.close().await;
+}
+both!(strikes_decay);
+
+async fn incidents_undo_in_one_step(db: &Db) {
+    let store = Store::open(&db.url).await.unwrap();
+    let mut actions = raid(G, 5, T0, 1..4);
+    actions.push(Action::new(T0 + 500, G, ActionKind::Ban, Detector::Raid, "confirmed".into()).users([1, 2]).incident(5));
+    actions.push(Action::new(T0 + 600, G, ActionKind::DeleteMessage, Detector::Raid, "raid spam".into()).user(3).message(1, 2).incident(5));
+    store.record(&actions).await.unwrap();
+    let g = store.guild(G).unwrap();
+    let inc = g.incident(5).await.unwrap();
+    assert_eq!(inc.summary.kind, "raid");
+    let plan = inc.undo.describe();
+    assert_eq!(
+        plan,
+        "end the lockdown; unban 2 members; lift the timeout of 3 members; 1 deleted message cannot be restored (their content is in the evidence)"
+    );
+    assert_eq!(g.pending_timers().await.unwrap().len(), 4, "3 timeouts and the lockdown");
+    let done = g.mark_undone(5, "alice", T0 + MIN).await.unwrap();
+    assert_eq!(done.describe(), plan);
+    assert!(g.pending_timers().await.unwrap().is_empty(), "undoing cancels the incident's timers");
+    assert_eq!(g.lockdown().await.unwrap(), None);
+    let s = g.incident(5).await.unwrap().summary;
+    assert_eq!((s.status(), s.undone_by.as_deref()), ("undone", Some("alice")));
+    assert!(matches!(g.mark_undone(5, "bob", T0).await, Err(StoreError::Invalid(_))), "not twice");
+    store.close().await;
+}
+both!(incidents_undo_in_one_step);
+
+async fn recorder_writes_behind_and_reports_a_full_queue(db: &Db) {
+    let store = Store::open(&db.url).await.unwrap();
+    let rec = Recorder::spawn(store.clone(), RecorderOptions { capacity: 8, batch_max: 4, attempts: 2 });
+    // The test's runtime is single-threaded: the task cannot drain until we yield, so the
+    // ninth action finds the queue full.
+    let mut refused = 0;
+    for i in 0..10u64 {
+        match rec.record(flood(G, 100 + i, i + 1, T0, T0 + MIN)) {
+            Ok(()) => {}
+            Err(RecordError::Full { capacity: 8 }) => refused += 1,
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    assert_eq!(refused, 2);
+    rec.flush().await.unwrap();
+    assert_eq!(rec.stats().written, 8);
+    assert_eq!(store.guild(G).unwrap().incidents(100).await.unwrap().len(), 8);
+    // More, then a clean shutdown writes them too.
+    for i in 0..5u64 {
+        rec.record(flood(G, 200 + i, i + 1, T0, T0 + MIN)).unwrap();
+    }
+    let stats = rec.shutdown().await;
+    assert_eq!((stats.written, stats.refused, stats.failed), (13, 2, 0));
+    assert!(stats.batches >= 4, "{stats:?}");
+    assert_eq!(store.guild(G).unwrap().incidents(100).await.unwrap().len(), 13);
+    store.close().await;
+}
+both!(recorder_writes_behind_and_reports_a_full_queue);
+
+async fn bad_input_is_refused_not_panicked(db: &Db) {
+    let store = Store::open(&db.url).await.unwrap();
+    let e = store.guild(u64::MAX).unwrap_err().to_string();
+    assert!(e.contains("guild id 18446744073709551615"), "{e}");
+    let bad = Action::new(T0, G, ActionKind::Timeout, Detector::Pressure, "x".into()).user(u64::MAX).incident(9);
+    let e = store.record(&[flood(G, 8, 1, T0, T0 + MIN), bad]).await.unwrap_err().to_string();
+    assert!(e.contains("user id"), "{e}");
+    assert!(store.guild(G).unwrap().incidents(10).await.unwrap().is_empty(), "the batch is all or nothing");
+    let g = store.guild(G).unwrap();
+    assert!(g.create_pool("  ", T0).await.is_err());
+    assert!(matches!(g.incident(12345).await, Err(StoreError::NotFound(_))));
+    store.close().await;
+    assert!(Store::open("mysql://x").await.unwrap_err().to_string().contains("neither"));
+}
+both!(bad_input_is_refused_not_panicked);
+
+fn run(f: fn(&[String], &mut dyn std::io::Write, &mut dyn std::io::Write) -> i32, args: &[&str]) -> (i32, String, String) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    std::thread::spawn(move || {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = f(&args, &mut out, &mut err);
+        (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+    })
+    .join()
+    .expect("the command panicked")
+}
+
+async fn commands_migrate_list_show_export(db: &Db) {
+    let d = db.url.as_str();
+    let (code, out, err) = run(cli::db, &["migrate", "--database", d]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("migrated: applied version(s) 1"), "{out}");
+    let (_, out, _) = run(cli::db, &["migrate", "--database", d]);
+    assert!(out.contains("up to date (schema version 1)"), "{out}");
+
+    // `moat replay --database` goes through record_replay, off any runtime.
+    let url = db.url.clone();
+    let report = std::thread::spawn(move || {
+        let mut actions = raid(G, 77, T0, 1..3);
+        actions.push(flood(G, 78, 9, T0 + MIN, T0 + 2 * MIN));
+        record_replay(&url, &actions)
+    })
+    .join()
+    .unwrap()
+    .unwrap();
+    assert_eq!((report.actions, report.evidence, report.timers), (4, 3, 4));
+
+    let (code, out, _) = run(cli::incidents, &["list", "--database", d]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("INCIDENT"), "{out}");
+    assert!(out.contains("raid") && out.contains("flood") && out.contains("open"), "{out}");
+    let (code, out, _) = run(cli::incidents, &["show", "77", "--database", d]);
+    assert_eq!(code, 0);
+    assert!(out.contains("incident 77 in guild 424242424242: raid"), "{out}");
+    assert!(out.contains("undo: end the lockdown; lift the timeout of 2 members"), "{out}");
+    let (code, out, _) = run(cli::incidents, &["show", "77", "--json", "--database", d]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["timeline"].as_array().unwrap().len(), 3);
+    assert_eq!(v["member_ids"], serde_json::json!(["1", "2"]));
+    let (code, out, _) = run(cli::evidence, &["export", "--incident", "78", "--database", d]);
+    assert_eq!(code, 0);
+    assert!(out.contains("spam spam spam"));
+
+    // Usage errors say what is wrong, exit 2; missing things exit 1.
+    let (code, _, err) = run(cli::incidents, &["show", "abc", "--database", d]);
+    assert_eq!(code, 2);
+    assert!(err.contains("incident: `abc` is not a positive number"), "{err}");
+    let (code, _, err) = run(cli::incidents, &["frobnicate", "--database", d]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown subcommand `frobnicate`"));
+    let (code, _, err) = run(cli::evidence, &["export", "--database", d]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--incident"));
+    let (code, _, err) = run(cli::incidents, &["show", "4", "--database", d]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not found: incident 4"));
+    let (code, _, err) = run(cli::incidents, &["list", "--database", "mysql://nope"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("neither"), "{err}");
+    let _ = TimerKind::Unban;
+}
+both!(commands_migrate_list_show_export);

@@ -55,7 +55,7 @@ pub const BRANDS: &[Brand] = &[
     },
     Brand {
         name: "skin-trading sites",
-        tokens: &["=csmoney", "csgoempire", "=hellcase", "=skinport", "=dmarket", "csgoroll", "faceit", "buff163", "steamanalyst"],
+        tokens: &["=csmoney", "csgoempire", "=hellcase", "=skinport", "csgoroll", "faceit", "buff163", "steamanalyst"],
         official: &[
             "cs.money", "csgoempire.com", "hellcase.com", "skinport.com", "dmarket.com",
             "csgoroll.com", "tradeit.gg", "faceit.com", "buff.163.com", "163.com", "steamanalyst.com",
@@ -72,14 +72,22 @@ pub const BRANDS: &[Brand] = &[
         official: &["epicgames.com", "epicgames.dev", "fortnite.com", "unrealengine.com", "unrealtournament.com"],
     },
     Brand { name: "Twitch", tokens: &["twitch"], official: &["twitch.tv", "twitchcdn.net", "twitchsvc.net", "twitch.com"] },
-    Brand { name: "Minecraft / Hypixel", tokens: &["minecraft", "hypixel"], official: &["minecraft.net", "hypixel.net", "minecraft.com"] },
+    Brand { name: "Minecraft / Hypixel", tokens: &["=minecraft", "=hypixel"], official: &["minecraft.net", "hypixel.net", "minecraft.com"] },
     Brand { name: "MEE6", tokens: &["mee6"], official: &["mee6.xyz", "mee6.gg"] },
     Brand {
         name: "crypto wallets",
-        tokens: &["metamask", "opensea", "pancakeswap", "uniswap", "coinbase", "=binance", "trustwallet"],
+        tokens: &["metamask", "=opensea", "pancakeswap", "uniswap", "coinbase", "=binance", "trustwallet"],
         official: &[
             "metamask.io", "opensea.io", "pancakeswap.finance", "uniswap.org", "coinbase.com",
             "binance.com", "phantom.app", "phantom.com", "trustwallet.com", "blockchain.com",
+        ],
+    },
+    Brand {
+        name: "crypto projects",
+        tokens: &["collabland", "arbitrum", "apecoin", "layerzero", "zksync", "starknet", "magiceden", "walletconnect"],
+        official: &[
+            "collab.land", "arbitrum.io", "arbitrum.foundation", "apecoin.com", "layerzero.network",
+            "zksync.io", "starknet.io", "magiceden.io", "walletconnect.com", "walletconnect.network",
         ],
     },
     Brand {
@@ -164,6 +172,10 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
         let m = if plain.contains(t.token) {
             (1, BrandMatch::Embedded { token: t.token })
         } else if distance == 0 {
+            // Four-letter skeletons (`mee6` → `me6`) occur inside ordinary names too often.
+            if t.skeleton.len() < 5 {
+                continue;
+            }
             (3, BrandMatch::Homoglyph { token: t.token })
         } else {
             // `discordnitro` is two edits from `discordapp` but really just embeds `discord`:

@@ -132,8 +132,11 @@ pub fn classify(token: &str) -> Option<Candidate> {
         return None;
     }
     let tld = host.rsplit('.').next().unwrap_or("");
-    let ok = if host.starts_with("www.") || is_dotted_ip(host) {
+    let ok = if host.starts_with("www.") {
         true
+    } else if is_dotted_ip(host) {
+        // `1.2.3.4` alone is more often a version number than a link.
+        has_path
     } else if has_path {
         known_tld(tld)
     } else {

@@ -12,7 +12,7 @@
 use crate::brands::{self, BrandMatch};
 use crate::confusable::{is_homoglyph, skeleton};
 use crate::url::Link;
-use crate::words::{LURE_WORDS, RISKY_TLDS, SOMEWHAT_RISKY_TLDS};
+use crate::words::{LURE_PARTS, LURE_WORDS, RISKY_TLDS, SOMEWHAT_RISKY_TLDS};
 
 /// Score from which a link or message is `suspicious`.
 pub const SUSPICIOUS: u32 = 3;
@@ -116,8 +116,10 @@ fn name_signals(link: &Link, s: &mut Score) {
     let label = link.label.as_str();
     let lures = lure_words(label);
     let brandish = s.points >= 4;
+    // Two words at most: a third adds no information. Part-only words are weaker.
     for w in lures.iter().take(2) {
-        s.add(2, format!("prize or call-to-action word `{w}` in the domain"));
+        let points = if LURE_WORDS.contains(w) { 2 } else { 1 };
+        s.add(points, format!("prize or call-to-action word `{w}` in the domain"));
     }
     let suffix = link.suffix.as_str();
     let tld = suffix.rsplit('.').next().unwrap_or(suffix);
@@ -182,6 +184,14 @@ pub fn lure_words(label: &str) -> Vec<&'static str> {
             rest.replace_range(p..p + w.len(), "|");
         }
     }
+    // Whole parts of a name split at hyphens and digits, for words too common as substrings.
+    for part in rest.split(|c: char| c == '-' || c == '|' || c.is_ascii_digit()) {
+        if let Some(w) = LURE_PARTS.iter().find(|w| **w == part) {
+            if !found.contains(w) {
+                found.push(w);
+            }
+        }
+    }
     found
 }
 
@@ -214,7 +224,7 @@ pub fn looks_generated(label: &str) -> bool {
     let letters = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
     let digits = b.len() - letters;
     let hexy = b.len() >= 8 && digits >= 2 && letters >= 2 && b.iter().all(|c| c.is_ascii_hexdigit());
-    hexy || max_run >= 6 || switches >= 4 || (b.len() >= 10 && letters > 0 && vowels * 6 < letters)
+    hexy || max_run >= 7 || switches >= 4 || (b.len() >= 10 && letters > 0 && vowels * 6 < letters)
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub mod allow;
 pub mod brands;
 pub mod checker;
 pub mod confusable;
+pub mod eval;
 pub mod extract;
 #[cfg(feature = "feeds")]
 pub mod feeds;

@@ -37,16 +37,19 @@ pub const HOSTING_SUFFIXES: &[&str] = &[
 /// a little score; never enough alone.
 pub const RISKY_TLDS: &[&str] = &[
     "xyz", "site", "gq", "tk", "ml", "ga", "cf", "top", "online", "fun", "space", "store",
-    "club", "icu", "gift", "gifts", "click", "shop", "website", "link", "pw", "monster", "rest",
-    "cyou", "sbs", "buzz", "quest", "life", "digital", "live", "host", "press", "uno", "bar",
+    "club", "icu", "gift", "gifts", "click", "website", "link", "pw", "monster", "rest",
+    "cyou", "sbs", "buzz", "quest", "host", "press", "uno", "bar",
     "casa", "cam", "surf", "beauty", "hair", "skin", "makeup", "lol", "mom", "autos", "boats",
-    "yachts", "motorcycles", "homes", "ink", "wiki", "asia", "ws", "su", "cfd", "pics", "tokyo",
+    "yachts", "motorcycles", "homes", "ink", "wiki", "ws", "su", "cfd", "pics", "tokyo",
     "ru.com", "net.ru", "org.ru", "com.ru", "pp.ru", "com.de", "us.com", "eu.com", "sa.com",
     "in.net", "co.com", "de.com", "uk.com", "ru.net", "xn--p1acf",
 ];
 
 /// Slightly risky: large legitimate web, but far more than its share of Discord scams.
-pub const SOMEWHAT_RISKY_TLDS: &[&str] = &["ru", "pro", "info", "cc", "me", "app", "tech", "one"];
+pub const SOMEWHAT_RISKY_TLDS: &[&str] = &[
+    "ru", "pro", "info", "cc", "me", "app", "tech", "one", "shop", "store", "live", "life",
+    "digital", "asia",
+];
 
 /// TLDs under which a bare `name.tld` (no scheme, no path) is taken as a link. Restricted to
 /// TLDs that are not common file extensions (`.rs`, `.py`, `.md`, `.sh`, `.zip` are left out),
@@ -71,4 +74,20 @@ pub const LURE_WORDS: &[&str] = &[
     "bonus", "prize", "skins", "nitro", "nltro", "gifts", "gift", "glft", "drop", "free",
     "event", "apply", "forms", "verify", "login", "signin", "badge", "boost", "trade",
     "reward", "official", "staff", "invite", "case", "cases", "wallet", "airdrp", "auth",
+    "moderat", "hypeteam", "hypevent", "hypeevent", "captcha", "antiraid", "antispam",
+    "giveway", "steamgift",
+];
+
+/// Words that only count as a whole part of a hyphenated or digit-separated name
+/// (`academy-form-2022` → `academy`, `form`): as substrings they hide inside ordinary words
+/// (`form` in `information`, `exam` in `example`, `beta` in `alphabet`).
+pub const LURE_PARTS: &[&str] = &[
+    "form", "exam", "beta", "access", "acess", "test", "tester", "testers", "join", "team",
+    "teams", "squad", "squads", "hype", "mod", "mods", "application", "applications", "aplly",
+    "developer", "developers", "devs", "events", "recruitment", "invitation", "announcement",
+    "program", "portal", "verification", "account", "accounts", "update", "get", "give",
+    "gived", "drops", "code", "codes", "win", "winner", "skin", "trading", "market", "help",
+    "admin", "report", "appeal", "unban", "cs2", "csgo", "sign", "signup", "register",
+    "registration", "billing", "payment", "pay", "bot", "bots", "security", "secure", "mint",
+    "nft", "crypto", "btc", "eth", "claim", "gift", "nitro", "free", "promo", "apply",
 ];

@@ -8,6 +8,7 @@ mod bench;
 mod check;
 mod judge;
 mod replay;
+mod store_cmds;
 mod synth;
 
 const USAGE: &str = "\
@@ -22,6 +23,16 @@ usage:
         write generated scenarios (captures and expectations) to DIR
   moat bench [--events N] [--users N]
         measure the engine and replay on a generated capture
+  moat incidents list [--guild ID] [--json] [--limit N] [--database URL]
+  moat incidents show ID [--guild ID] [--json] [--database URL]
+        review recorded incidents: members, timeline, how to undo
+  moat evidence export --incident ID [--guild ID] [--database URL]
+        the evidence of an incident as JSON, for a Trust & Safety report
+  moat evidence purge [--days N] [--database URL]
+        delete evidence older than its guild's retention (30 days by default)
+  moat db migrate|export --guild ID|delete-guild --guild ID --yes [--database URL]
+        create or upgrade the store; export or delete one guild's data
+        (--database: sqlite://FILE or postgres://...; default $MOAT_DATABASE, else moat.db)
   moat help
         this text
 ";
@@ -33,6 +44,9 @@ fn main() {
         Some("check") => check::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("synth") => synth::run(&args[1..]),
+        Some("incidents") => store_cmds::run_incidents(&args[1..]),
+        Some("evidence") => store_cmds::run_evidence(&args[1..]),
+        Some("db") => store_cmds::run_db(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             0

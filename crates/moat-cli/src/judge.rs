@@ -2,7 +2,7 @@
 
 use moat_core::LinkJudge;
 
-/// The judge for `replay` and `demo`.
+/// The judge for `replay`, `bench` and `demo`: bundled blocklists, allowlist and heuristics.
 pub fn default_judge() -> Box<dyn LinkJudge> {
-    Box::new(moat_core::links::NoLinks)
+    Box::new(moat_links::LinkChecker::bundled())
 }

@@ -1,0 +1,188 @@
+//! `moat replay` as a user runs it: generated and shared captures scored, bad lines
+//! reported and skipped, bad configuration named, output deterministic.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use moat_core::synth::{scenarios, Expect};
+
+fn moat() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_moat"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("moat-replay-test-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+struct Run {
+    actions: Vec<serde_json::Value>,
+    stderr: String,
+    code: i32,
+}
+
+fn replay(path: &Path, extra: &[&str]) -> Run {
+    let out = moat().arg("replay").arg(path).args(extra).output().expect("moat runs");
+    let actions = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every output line is JSON"))
+        .collect();
+    Run { actions, stderr: String::from_utf8_lossy(&out.stderr).into_owned(), code: out.status.code().unwrap_or(-1) }
+}
+
+fn users(a: &serde_json::Value) -> Vec<String> {
+    let mut v: Vec<String> = a["user_ids"].as_array().map(|x| x.iter().map(|u| u.as_str().unwrap().to_string()).collect()).unwrap_or_default();
+    if let Some(u) = a["user_id"].as_str() {
+        v.push(u.to_string());
+    }
+    v
+}
+
+/// (missed bad users, punished good users)
+fn judge(actions: &[serde_json::Value], bad: &BTreeMap<String, Expect>, good: &BTreeSet<String>) -> (Vec<String>, Vec<String>) {
+    let mut punished = BTreeSet::new();
+    let mut named = BTreeSet::new();
+    let mut deleted = BTreeSet::new();
+    for a in actions {
+        let kind = a["action"].as_str().unwrap();
+        for u in users(a) {
+            named.insert(u.clone());
+            if matches!(kind, "timeout" | "silence" | "kick" | "ban") {
+                punished.insert(u.clone());
+            }
+            if kind == "delete_message" {
+                deleted.insert(u);
+            }
+        }
+        assert!(!a["reason"].as_str().unwrap().is_empty());
+        assert!(a["detector"].is_string());
+    }
+    let missed = bad
+        .iter()
+        .filter(|(u, e)| match e {
+            Expect::Contain => !punished.contains(*u),
+            Expect::Flag => !named.contains(*u),
+        })
+        .map(|(u, _)| u.clone())
+        .collect();
+    let hurt = good.iter().filter(|u| punished.contains(*u) || deleted.contains(*u)).cloned().collect();
+    (missed, hurt)
+}
+
+#[test]
+fn generated_scenarios_are_judged_right() {
+    let dir = tmp("gen");
+    for (name, gen) in scenarios::ALL {
+        for seed in [101, 202] {
+            let sc = gen(seed);
+            let path = dir.join(format!("{name}-{seed}.jsonl"));
+            std::fs::write(&path, &sc.capture).unwrap();
+            let run = replay(&path, &[]);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            let bad = sc.bad.iter().map(|(u, e)| (u.to_string(), *e)).collect();
+            let good = sc.good.iter().map(u64::to_string).collect();
+            let (missed, hurt) = judge(&run.actions, &bad, &good);
+            assert!(missed.is_empty() && hurt.is_empty(), "{name} seed {seed}: missed {missed:?}, hurt {hurt:?}");
+        }
+    }
+}
+
+#[test]
+fn shared_example_captures_are_judged_right() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/scenarios");
+    if !shared.is_dir() {
+        if std::env::var_os("MOAT_SKIP_SHARED").is_some() {
+            eprintln!("SKIPPED: ../shared/scenarios not found and MOAT_SKIP_SHARED is set");
+            return;
+        }
+        panic!("this test needs the example captures in ../shared/scenarios beside the repository (set MOAT_SKIP_SHARED=1 to skip)");
+    }
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&shared).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "jsonl") {
+            continue;
+        }
+        let expect: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path.with_extension("expect.json")).unwrap()).unwrap();
+        let bad = expect["bad"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(u, e)| (u.clone(), if e == "flag" { Expect::Flag } else { Expect::Contain }))
+            .collect();
+        let good = expect["good"].as_array().unwrap().iter().map(|u| u.as_str().unwrap().to_string()).collect();
+        let run = replay(&path, &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let (missed, hurt) = judge(&run.actions, &bad, &good);
+        assert!(missed.is_empty() && hurt.is_empty(), "{}: missed {missed:?}, hurt {hurt:?}", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 5, "expected the five example captures, found {seen}");
+}
+
+#[test]
+fn malformed_lines_are_reported_with_their_number_and_skipped() {
+    let dir = tmp("bad");
+    let sc = scenarios::mention_spam(3);
+    let mut lines: Vec<String> = sc.capture.lines().map(str::to_string).collect();
+    lines.insert(3, "this is not json".into());
+    lines.insert(5, r#"{"ts":1,"t":"MESSAGE_CREATE","d":{"id":"nope"}}"#.into());
+    lines.insert(7, r#"{"ts":1,"t":"SOMETHING_NEW","d":{}}"#.into());
+    lines.insert(9, String::new());
+    let path = dir.join("bad.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let run = replay(&path, &[]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("line 4: not a capture line"), "{}", run.stderr);
+    assert!(run.stderr.contains("line 6: bad MESSAGE_CREATE payload"), "{}", run.stderr);
+    assert!(run.stderr.contains("SOMETHING_NEW"), "unknown events are counted, not hidden: {}", run.stderr);
+    assert!(run.stderr.contains("2 bad lines skipped"), "{}", run.stderr);
+    let bad: Vec<&u64> = sc.bad.keys().collect();
+    assert!(run.actions.iter().any(|a| a["action"] == "timeout" && a["user_id"] == bad[0].to_string()), "the rest still replays");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let dir = tmp("det");
+    let path = dir.join("raid.jsonl");
+    std::fs::write(&path, scenarios::raid(5).capture).unwrap();
+    let a = replay(&path, &[]).actions;
+    let b = replay(&path, &[]).actions;
+    assert!(!a.is_empty());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_bad_config_is_named_and_stops_the_replay() {
+    let dir = tmp("cfg");
+    let path = dir.join("q.jsonl");
+    std::fs::write(&path, scenarios::quiet_chat(1).capture).unwrap();
+    let cfg = dir.join("moat.toml");
+    std::fs::write(&cfg, "[pressure]\nlimit = 0.0\n").unwrap();
+    let run = replay(&path, &["--config", cfg.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("pressure.limit") && run.stderr.contains("above 0"), "{}", run.stderr);
+    assert!(run.actions.is_empty());
+    // A good config changes decisions: a guild that bans raiders.
+    let raid = dir.join("raid.jsonl");
+    let sc = scenarios::raid(2);
+    std::fs::write(&raid, &sc.capture).unwrap();
+    std::fs::write(&cfg, "[raid]\naction = \"ban\"\n").unwrap();
+    let run = replay(&raid, &["--config", cfg.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.actions.iter().any(|a| a["action"] == "ban" && a["detector"] == "raid"));
+}
+
+#[test]
+fn the_example_config_is_accepted() {
+    let dir = tmp("example");
+    let path = dir.join("q.jsonl");
+    std::fs::write(&path, scenarios::quiet_chat(1).capture).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../moat.example.toml");
+    let run = replay(&path, &["--config", example.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -1,1 +1,194 @@
-pub fn run(_args: &[String]) -> i32 { eprintln!("moat check: not yet"); 2 }
+//! `moat check`: the link judge on the command line.
+//!
+//! Moderators use it to ask "what would moat do with this message?", and the evaluation uses
+//! `--lines --no-blocklist` to judge thousands of `https://DOMAIN/` lines with the heuristics
+//! alone. Output is either readable text or, with `--json`, one JSON object per message in
+//! input order: `{"verdict","score","links":[{"url","domain","verdict","reasons"}],"reasons"}`.
+
+use std::io::{BufRead, BufWriter, Read, Write};
+
+use moat_core::links::{LinkJudge, LinkReport};
+use moat_links::{LinkChecker, Options};
+use serde_json::{Map, Value};
+
+const USAGE: &str = "\
+usage: moat check [--json] [--lines] [--no-blocklist] [--blocklist FILE] [--allowlist FILE] [TEXT]
+  checks the links of TEXT (or of standard input) and prints a verdict: clean, suspicious, scam
+  --json            one JSON object per message
+  --lines           each input line is one message (output stays in input order)
+  --no-blocklist    ignore every blocklist (the allowlist stays): heuristics alone
+  --blocklist FILE  extra blocklist, one domain a line (may repeat)
+  --allowlist FILE  extra allowlist, one domain a line (may repeat)
+";
+
+struct Args {
+    json: bool,
+    lines: bool,
+    options: Options,
+    blocklists: Vec<String>,
+    allowlists: Vec<String>,
+    text: Option<String>,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut a = Args { json: false, lines: false, options: Options::default(), blocklists: vec![], allowlists: vec![], text: None };
+    let mut words: Vec<&str> = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--json" => a.json = true,
+            "--lines" => a.lines = true,
+            "--no-blocklist" => a.options.no_blocklist = true,
+            "--blocklist" => a.blocklists.push(it.next().ok_or("--blocklist needs a file")?.clone()),
+            "--allowlist" => a.allowlists.push(it.next().ok_or("--allowlist needs a file")?.clone()),
+            "--" => words.extend(it.by_ref().map(String::as_str)),
+            "-h" | "--help" => return Err(String::new()),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            word => words.push(word),
+        }
+    }
+    if !words.is_empty() {
+        a.text = Some(words.join(" "));
+    }
+    Ok(a)
+}
+
+/// The JSON form of a report, keys in a fixed order.
+pub fn report_json(r: &LinkReport) -> Value {
+    let links: Vec<Value> = r
+        .links
+        .iter()
+        .map(|l| {
+            let mut m = Map::new();
+            m.insert("url".into(), l.url.clone().into());
+            m.insert("domain".into(), l.domain.clone().into());
+            m.insert("verdict".into(), l.verdict.as_str().into());
+            m.insert("reasons".into(), l.reasons.clone().into());
+            Value::Object(m)
+        })
+        .collect();
+    let mut m = Map::new();
+    m.insert("verdict".into(), r.verdict.as_str().into());
+    m.insert("score".into(), Value::from(r.score as f64));
+    m.insert("links".into(), Value::Array(links));
+    m.insert("reasons".into(), r.reasons.clone().into());
+    Value::Object(m)
+}
+
+fn write_readable(out: &mut impl Write, r: &LinkReport) -> std::io::Result<()> {
+    writeln!(out, "{} (score {})", r.verdict.as_str(), r.score)?;
+    for reason in &r.reasons {
+        writeln!(out, "  - {reason}")?;
+    }
+    for l in &r.links {
+        writeln!(out, "  {}  [{}]  {}", l.url, l.domain, l.verdict.as_str())?;
+        for reason in &l.reasons {
+            writeln!(out, "      - {reason}")?;
+        }
+    }
+    Ok(())
+}
+
+fn emit(out: &mut impl Write, json: bool, r: &LinkReport) -> std::io::Result<()> {
+    if json {
+        serde_json::to_writer(&mut *out, &report_json(r)).map_err(std::io::Error::other)?;
+        writeln!(out)
+    } else {
+        write_readable(out, r)
+    }
+}
+
+/// Runs `moat check` with the arguments after `check`; returns the exit code.
+pub fn run(args: &[String]) -> i32 {
+    let a = match parse_args(args) {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("moat check: {e}");
+            }
+            eprint!("{USAGE}");
+            return 2;
+        }
+    };
+    let mut checker = LinkChecker::with_options(a.options);
+    for f in &a.blocklists {
+        if let Err(e) = checker.load_blocklist_file(std::path::Path::new(f)) {
+            eprintln!("moat check: cannot read {f}: {e}");
+            return 2;
+        }
+    }
+    for f in &a.allowlists {
+        match std::fs::read_to_string(f) {
+            Ok(text) => checker.add_allowlist_text(&text),
+            Err(e) => {
+                eprintln!("moat check: cannot read {f}: {e}");
+                return 2;
+            }
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = (|| -> std::io::Result<()> {
+        match (&a.text, a.lines) {
+            (Some(text), false) => emit(&mut out, a.json, &checker.judge(0, text))?,
+            (Some(text), true) => {
+                for line in text.lines() {
+                    emit(&mut out, a.json, &checker.judge(0, line))?;
+                }
+            }
+            (None, false) => {
+                let mut text = String::new();
+                std::io::stdin().read_to_string(&mut text)?;
+                emit(&mut out, a.json, &checker.judge(0, &text))?;
+            }
+            (None, true) => {
+                let stdin = std::io::stdin();
+                let mut buf = Vec::new();
+                let mut reader = stdin.lock();
+                loop {
+                    buf.clear();
+                    if reader.read_until(b'\n', &mut buf)? == 0 {
+                        break;
+                    }
+                    let line = String::from_utf8_lossy(&buf);
+                    let line = line.trim_end_matches(['\n', '\r']);
+                    emit(&mut out, a.json, &checker.judge(0, line))?;
+                }
+            }
+        }
+        out.flush()
+    })();
+    match result {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("moat check: {e}");
+            1
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_has_the_documented_shape() {
+        let r = LinkChecker::bundled().judge(0, "free nitro https://dlscord-gift.ru/claim");
+        let v = report_json(&r);
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["verdict", "score", "links", "reasons"]);
+        assert_eq!(v["verdict"], "scam");
+        let link = &v["links"][0];
+        assert_eq!(link["domain"], "dlscord-gift.ru");
+        assert!(link["reasons"].as_array().unwrap().len() >= 2);
+    }
+
+    #[test]
+    fn arguments() {
+        let a = parse_args(&["--json".into(), "--no-blocklist".into(), "hello".into(), "x.com".into()]).unwrap();
+        assert!(a.json && a.options.no_blocklist && !a.lines);
+        assert_eq!(a.text.as_deref(), Some("hello x.com"));
+        assert!(parse_args(&["--bogus".into()]).is_err());
+    }
+}

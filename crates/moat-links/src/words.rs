@@ -36,7 +36,7 @@ pub const HOSTING_SUFFIXES: &[&str] = &[
 /// TLDs (and second-level suffixes) that are cheap or free and dominate phishing lists. Worth
 /// a little score; never enough alone.
 pub const RISKY_TLDS: &[&str] = &[
-    "xyz", "site", "gq", "tk", "ml", "ga", "cf", "top", "online", "fun", "space", "store",
+    "xyz", "site", "gq", "tk", "ml", "ga", "cf", "top", "online", "fun", "space",
     "club", "icu", "gift", "gifts", "click", "website", "link", "pw", "monster", "rest",
     "cyou", "sbs", "buzz", "quest", "host", "press", "uno", "bar",
     "casa", "cam", "surf", "beauty", "hair", "skin", "makeup", "lol", "mom", "autos", "boats",

@@ -38,7 +38,13 @@ pub fn lure_phrases<'a>(text: &str, phrases: &'a [String]) -> Vec<&'a str> {
 /// Everything about the message that is not one link.
 pub fn signals(raw: &str, text: &str, disguises: Disguises, phrases: &[String]) -> MessageSignals {
     let mut m = MessageSignals::default();
-    let found = lure_phrases(text, phrases);
+    // Phrases are about the words around the links; the links are judged on their own.
+    let words: String = text
+        .split_whitespace()
+        .filter(|w| !w.contains('/') && !w.contains("](") && crate::extract::classify(w).is_none())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let found = lure_phrases(&words, phrases);
     for (i, p) in found.iter().take(3).enumerate() {
         m.points += if i == 0 { 4 } else { 1 };
         m.reasons.push(format!("lure phrase \"{p}\""));

@@ -51,7 +51,11 @@ impl Db {
         let mut conn = match sqlx::postgres::PgConnection::connect(&base).await {
             Ok(c) => c,
             Err(e) if std::env::var("MOAT_SKIP_POSTGRES").as_deref() == Ok("1") => {
-                eprintln!(
+                // Written to stderr directly, not through eprintln!, which the test harness
+                // captures and hides for passing tests.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
                     "\n********************************************************************\n\
                      SKIPPED: PostgreSQL test `{tag}`: PostgreSQL at 127.0.0.1:5432 is unreachable ({e}) \
                      and MOAT_SKIP_POSTGRES=1 is set. The PostgreSQL backend was NOT tested.\n\

@@ -23,6 +23,8 @@ pub const LOCKDOWN_FALLBACK_MS: u64 = 30 * 60 * 1000;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RecordReport {
     pub actions: usize,
+    /// Actions already recorded (same guild and JSON form), skipped.
+    pub duplicates: usize,
     pub evidence: usize,
     pub timers: usize,
 }
@@ -88,21 +90,30 @@ async fn record_one(tx: &mut Transaction<'static, Any>, a: &Action, now: i64, re
         ev.remove("messages");
     }
     body["incident"] = incident.into();
-    let action_id: i64 = sqlx::query(
-        "INSERT INTO actions (guild_id, incident_id, ts, kind, detector, body, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    let body = body.to_string();
+    // The fingerprint covers the evidence too, so two deletions differing only in the
+    // message they removed stay two.
+    let fingerprint = fingerprint(&body, &a.evidence.messages);
+    let inserted = sqlx::query(
+        "INSERT INTO actions (guild_id, incident_id, ts, kind, detector, body, fingerprint, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (guild_id, fingerprint) DO NOTHING RETURNING id",
     )
     .bind(guild)
     .bind(incident)
     .bind(ts)
     .bind(a.kind.as_str())
     .bind(a.detector.as_str())
-    .bind(body.to_string())
+    .bind(body)
+    .bind(fingerprint)
     .bind(now)
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await
-    .and_then(|r| r.try_get::<i64, _>(0))
     .map_err(StoreError::query("recording an action"))?;
+    let Some(row) = inserted else {
+        report.duplicates += 1;
+        return Ok(());
+    };
+    let action_id: i64 = row.try_get(0).map_err(StoreError::query("recording an action"))?;
     report.actions += 1;
 
     let duration = a.duration_ms.map(|d| sql(d, "duration")).transpose()?;
@@ -175,6 +186,24 @@ async fn record_one(tx: &mut Transaction<'static, Any>, a: &Action, now: i64, re
 
     report.timers += schedule_for(tx, a, guild, incident, ts, duration, lockdown_until, now).await?;
     Ok(())
+}
+
+/// FNV-1a over the action's JSON form and its evidence messages, as a signed 64-bit key.
+fn fingerprint(body: &str, messages: &[moat_core::action::EvidenceMessage]) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    eat(body.as_bytes());
+    for m in messages {
+        eat(&m.message_id.to_le_bytes());
+        eat(&m.ts.to_le_bytes());
+        eat(m.content.as_bytes());
+    }
+    h as i64
 }
 
 /// The timers an action implies: a lift for each timeout/silence, an unban for a timed ban,

@@ -28,7 +28,8 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 /// Records `actions` into the database at `database` (a URL or a SQLite file path; see
-/// [`crate::backend::normalize`]), migrating it first. Returns what was written.
+/// [`crate::backend::normalize`]), migrating it first. Returns what was written. Running
+/// the same replay again records nothing new (`duplicates` counts what was skipped).
 pub fn record_replay(database: &str, actions: &[Action]) -> Result<RecordReport> {
     let url = crate::backend::normalize(database);
     runtime()?.block_on(async {
@@ -37,6 +38,7 @@ pub fn record_replay(database: &str, actions: &[Action]) -> Result<RecordReport>
         for chunk in actions.chunks(REPLAY_BATCH) {
             let r = store.record(chunk).await?;
             total.actions += r.actions;
+            total.duplicates += r.duplicates;
             total.evidence += r.evidence;
             total.timers += r.timers;
         }

@@ -163,15 +163,16 @@ async fn commands_migrate_list_show_export(db: &Db) {
 
     // `moat replay --database` goes through record_replay, off any runtime.
     let url = db.url.clone();
-    let report = std::thread::spawn(move || {
+    let (first, again) = std::thread::spawn(move || {
         let mut actions = raid(G, 77, T0, 1..3);
         actions.push(flood(G, 78, 9, T0 + MIN, T0 + 2 * MIN));
-        record_replay(&url, &actions)
+        (record_replay(&url, &actions), record_replay(&url, &actions))
     })
     .join()
-    .unwrap()
     .unwrap();
-    assert_eq!((report.actions, report.evidence, report.timers), (4, 3, 4));
+    let (first, again) = (first.unwrap(), again.unwrap());
+    assert_eq!((first.actions, first.duplicates, first.evidence, first.timers), (4, 0, 3, 4));
+    assert_eq!((again.actions, again.duplicates, again.evidence), (0, 4, 0), "replaying again records nothing twice");
 
     let (code, out, _) = run(cli::incidents, &["list", "--database", d]);
     assert_eq!(code, 0);

@@ -59,9 +59,13 @@ CREATE TABLE actions (
     kind        TEXT NOT NULL,
     detector    TEXT NOT NULL,
     body        TEXT NOT NULL,
+    fingerprint INTEGER NOT NULL,
     recorded_at INTEGER NOT NULL
 );
 CREATE INDEX actions_incident ON actions (guild_id, incident_id, ts);
+-- The same action recorded twice (a replay run again, a batch retried after a commit whose
+-- outcome was lost) is recognised by its fingerprint and skipped.
+CREATE UNIQUE INDEX actions_fingerprint ON actions (guild_id, fingerprint);
 
 CREATE TABLE evidence (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -83,6 +83,9 @@ fn masked_links(text: &str, out: &mut Vec<Candidate>, taken: &mut Vec<(usize, us
                     while j < b.len() && j - t0 < MAX_LINK_LEN && !matches!(b[j], b')' | b' ' | b'\n' | b'\t') {
                         j += 1;
                     }
+                    while !text.is_char_boundary(j) {
+                        j -= 1;
+                    }
                     let target = text[t0..j].trim_matches(|c| c == '<' || c == '>');
                     if let Some(mut c) = classify(target) {
                         c.shown = Some(text[lb + 1..i].trim().to_string());
@@ -107,8 +110,10 @@ pub fn classify(token: &str) -> Option<Candidate> {
     }
     if let Some(pos) = token.find("://") {
         let scheme_start = token[..pos]
-            .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '-')
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_ascii_alphanumeric() && c != '+' && c != '-')
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let scheme = &token[scheme_start..pos];
         let rest = &token[pos + 3..];
         if scheme.is_empty() || rest.is_empty() || !is_web_scheme(scheme) {

@@ -161,27 +161,32 @@ async fn record_one(tx: &mut Transaction<'static, Any>, a: &Action, now: i64, re
         query.execute(&mut **tx).await.map_err(StoreError::query("recording incident members"))?;
     }
 
-    for m in &a.evidence.messages {
-        let urls = serde_json::Value::from(m.attachment_urls.clone()).to_string();
-        sqlx::query(
-            "INSERT INTO evidence (guild_id, incident_id, action_id, message_id, channel_id, author_id, ts, content, attachment_urls, reason, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(guild)
-        .bind(incident)
-        .bind(action_id)
-        .bind(sql(m.message_id, "message id")?)
-        .bind(sql(m.channel_id, "channel id")?)
-        .bind(sql(m.author_id, "author id")?)
-        .bind(sql(m.ts, "message time")?)
-        .bind(m.content.as_str())
-        .bind(urls)
-        .bind(a.reason.as_str())
-        .bind(now)
-        .execute(&mut **tx)
-        .await
-        .map_err(StoreError::query("recording evidence"))?;
-        report.evidence += 1;
+    // One statement for all of an action's messages: `($1, $2, $3, $4, $n..$n+6, $n+7)`
+    // per message, the guild, incident, action, reason and time shared.
+    for chunk in a.evidence.messages.chunks(50) {
+        let mut q = String::from(
+            "INSERT INTO evidence (guild_id, incident_id, action_id, reason, recorded_at, \
+             message_id, channel_id, author_id, ts, content, attachment_urls) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let n = 6 + i * 6;
+            if i > 0 {
+                q.push_str(", ");
+            }
+            q.push_str(&format!("($1, $2, $3, $4, $5, ${}, ${}, ${}, ${}, ${}, ${})", n, n + 1, n + 2, n + 3, n + 4, n + 5));
+        }
+        let mut query = sqlx::query(&q).bind(guild).bind(incident).bind(action_id).bind(a.reason.as_str()).bind(now);
+        for m in chunk {
+            query = query
+                .bind(sql(m.message_id, "message id")?)
+                .bind(sql(m.channel_id, "channel id")?)
+                .bind(sql(m.author_id, "author id")?)
+                .bind(sql(m.ts, "message time")?)
+                .bind(m.content.as_str())
+                .bind(serde_json::Value::from(m.attachment_urls.clone()).to_string());
+        }
+        query.execute(&mut **tx).await.map_err(StoreError::query("recording evidence"))?;
+        report.evidence += chunk.len();
     }
 
     report.timers += schedule_for(tx, a, guild, incident, ts, duration, lockdown_until, now).await?;

@@ -4,8 +4,10 @@
 //! (`try_send`) read by one task that batches what has queued up (up to `batch_max`) and
 //! writes each batch in one transaction ([`Store::record`]). A full channel means the
 //! database cannot keep up; the action is then refused, counted, reported on stderr and the
-//! error returned, never silently dropped. A failed batch is retried, then reported and
-//! counted. [`Recorder::flush`] waits until everything handed over so far is committed (a
+//! error returned, never silently dropped. A failed batch is retried with backoff (recording
+//! is idempotent, so a retry after an ambiguous commit duplicates nothing), then reported and
+//! counted; an action the store refuses as invalid is reported alone, its batch-mates are
+//! still recorded. [`Recorder::flush`] waits until everything handed over so far is committed (a
 //! "confirmed" point); [`Recorder::shutdown`] flushes and stops the task.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,13 +28,14 @@ pub struct RecorderOptions {
     pub capacity: usize,
     /// Most actions written in one transaction.
     pub batch_max: usize,
-    /// Attempts per batch before it is reported lost.
+    /// Attempts per batch before it is reported lost, with backoff from 100 ms doubling to
+    /// 5 s (the default 8 ride out about 11 s of database outage, e.g. a restart).
     pub attempts: u32,
 }
 
 impl Default for RecorderOptions {
     fn default() -> Self {
-        Self { capacity: 65_536, batch_max: 512, attempts: 3 }
+        Self { capacity: 65_536, batch_max: 512, attempts: 8 }
     }
 }
 
@@ -109,7 +112,7 @@ impl Recorder {
             Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Full(_)) => {
                 let n = self.counters.refused.fetch_add(1, Ordering::Relaxed) + 1;
-                if n == 1 || n % 1000 == 0 {
+                if n == 1 || n.is_multiple_of(1000) {
                     eprintln!(
                         "moat-store: recorder queue full ({} waiting); {n} action(s) not recorded so far",
                         self.capacity
@@ -185,6 +188,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Msg>, options: RecorderOptions
 
 async fn write(store: &Store, batch: &[Action], attempts: u32, counters: &Counters) {
     let attempts = attempts.max(1);
+    let mut delay = Duration::from_millis(100);
     for attempt in 1..=attempts {
         match store.record(batch).await {
             Ok(_) => {
@@ -192,9 +196,26 @@ async fn write(store: &Store, batch: &[Action], attempts: u32, counters: &Counte
                 counters.batches.fetch_add(1, Ordering::Relaxed);
                 return;
             }
+            // Bad input fails the same way every time: record the others one by one, so one
+            // bad action does not take its batch with it.
+            Err(StoreError::Invalid(_)) if batch.len() > 1 => {
+                for one in batch.chunks(1) {
+                    Box::pin(write(store, one, attempts, counters)).await;
+                }
+                return;
+            }
+            Err(e @ StoreError::Invalid(_)) => {
+                counters.failed.fetch_add(1, Ordering::Relaxed);
+                eprintln!("moat-store: action NOT recorded: {e}");
+                return;
+            }
             Err(e) if attempt < attempts => {
-                eprintln!("moat-store: recording {} action(s) failed (attempt {attempt} of {attempts}), retrying: {e}", batch.len());
-                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+                eprintln!(
+                    "moat-store: recording {} action(s) failed (attempt {attempt} of {attempts}), retrying in {delay:?}: {e}",
+                    batch.len()
+                );
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
             }
             Err(e) => {
                 counters.failed.fetch_add(batch.len() as u64, Ordering::Relaxed);

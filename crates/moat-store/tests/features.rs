@@ -122,6 +122,15 @@ async fn recorder_writes_behind_and_reports_a_full_queue(db: &Db) {
     assert_eq!((stats.written, stats.refused, stats.failed), (13, 2, 0));
     assert!(stats.batches >= 4, "{stats:?}");
     assert_eq!(store.guild(G).unwrap().incidents(100).await.unwrap().len(), 13);
+
+    // One bad action (an id SQL cannot hold) is reported alone; its batch-mates are kept.
+    let rec = Recorder::spawn(store.clone(), RecorderOptions::default());
+    rec.record(flood(H, 1, 1, T0, T0 + MIN)).unwrap();
+    rec.record(Action::new(T0, H, ActionKind::Kick, Detector::Scam, "x".into()).user(u64::MAX).incident(2)).unwrap();
+    rec.record(flood(H, 3, 3, T0, T0 + MIN)).unwrap();
+    let stats = rec.shutdown().await;
+    assert_eq!((stats.written, stats.failed), (2, 1));
+    assert_eq!(store.guild(H).unwrap().incidents(100).await.unwrap().len(), 2);
     store.close().await;
 }
 both!(recorder_writes_behind_and_reports_a_full_queue);

@@ -15,7 +15,8 @@ pub enum Clock {
     /// The system clock.
     #[default]
     Wall,
-    /// A clock someone else moves (0 means "not started": the wall clock is used).
+    /// A clock someone else moves; it reads 0 until it is started, so an engine fed
+    /// before then does not jump to today and then refuse to go back to the capture's time.
     Shared(Arc<AtomicU64>),
 }
 
@@ -23,10 +24,7 @@ impl Clock {
     pub fn now_ms(&self) -> u64 {
         match self {
             Clock::Wall => wall_ms(),
-            Clock::Shared(t) => match t.load(Ordering::Acquire) {
-                0 => wall_ms(),
-                v => v,
-            },
+            Clock::Shared(t) => t.load(Ordering::Acquire),
         }
     }
 }

@@ -69,7 +69,10 @@ pub async fn run_shard(mut shard: Shard<InMemoryQueue>, tx: UnboundedSender<Inco
                     }
                 }
                 // twilight's errors never contain the token.
-                Some(Err(e)) => eprintln!("moat: shard {id}: {e}"),
+                Some(Err(e)) => {
+                    let text: String = e.to_string().chars().take(300).collect();
+                    eprintln!("moat: shard {id}: {text}");
+                }
             },
             _ = stop.changed() => {
                 shard.close(CloseFrame::NORMAL);

@@ -86,6 +86,11 @@ impl Shared {
         self.outstanding.fetch_sub(1, Ordering::AcqRel);
     }
 
+    /// The evidence kept so far (a copy).
+    pub fn evidence_snapshot(&self) -> Vec<Value> {
+        lock(&self.evidence).clone()
+    }
+
     /// Records a problem once, and tells the feed.
     pub(crate) fn problem(&self, text: String) -> bool {
         let mut p = lock(&self.problems);

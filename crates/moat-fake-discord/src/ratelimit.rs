@@ -58,6 +58,8 @@ pub struct Limiter {
     pub violations: u64,
     /// 429s for the global limit.
     pub global_429: u64,
+    /// The buckets of the violations, in order (for a failing test to show).
+    pub violated: Vec<String>,
 }
 
 fn secs(d: Duration) -> String {
@@ -76,6 +78,7 @@ impl Limiter {
             served_429: 0,
             violations: 0,
             global_429: 0,
+            violated: Vec::new(),
         }
     }
 
@@ -122,6 +125,7 @@ impl Limiter {
         if let Some(until) = b.blocked_until {
             if now < until {
                 self.violations += 1;
+                self.violated.push(format!("{key} (after a 429)"));
                 let wait = until - now;
                 return self.limited(hash, wait, false, "user");
             }
@@ -137,6 +141,7 @@ impl Limiter {
         }
         if b.count >= limit {
             self.violations += 1;
+            self.violated.push(format!("{key} (bucket empty)"));
             let wait = b.reset_at - now;
             b.blocked_until = Some(b.reset_at);
             return self.limited(hash, wait, false, "user");

@@ -48,7 +48,8 @@ pub struct Capture {
 
 fn user(id: u64, name: &str, avatar: bool, bot: bool) -> Value {
     json!({"id": id.to_string(), "username": name, "discriminator": "0", "global_name": null,
-           "avatar": if avatar { Value::from(format!("{:032x}", id)) } else { Value::Null }, "bot": bot})
+           "avatar": if avatar { Value::from(format!("{:032x}", id)) } else { Value::Null }, "bot": bot,
+           "public_flags": 0, "flags": 0, "banner": null, "accent_color": null})
 }
 
 fn member(roles: &[u64], joined: u64) -> Value {
@@ -149,7 +150,11 @@ impl Capture {
             "id": id.to_string(), "channel_id": self.ids.channels[ch % 5].to_string(), "guild_id": self.ids.guild.to_string(),
             "author": user(author, name, true, false), "member": member(&roles, joined), "content": content,
             "timestamp": iso_from_ms(at), "edited_timestamp": null, "tts": false, "mention_everyone": false,
-            "mentions": mentions.iter().map(|&m| user(m, "someone", true, false)).collect::<Vec<_>>(),
+            "mentions": mentions.iter().map(|&m| {
+                let mut u = user(m, "someone", true, false);
+                u["member"] = member(&[], joined);
+                u
+            }).collect::<Vec<_>>(),
             "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 0, "flags": 0, "components": [],
         });
         self.push(at, "MESSAGE_CREATE", d);

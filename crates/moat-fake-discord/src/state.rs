@@ -261,6 +261,14 @@ impl World {
                     deleted: false,
                     edits: 0,
                 };
+                if let (Some(g), Some(member)) = (m.guild_id.and_then(|g| self.guilds.get_mut(&g)), d.get("member")) {
+                    // Discord knows every author; a capture may not have shown them join.
+                    g.members.entry(m.author_id).or_insert_with(|| {
+                        let mut mv = member.clone();
+                        mv["user"] = d.get("author").cloned().unwrap_or(Value::Null);
+                        Member::from_value(&mv)
+                    });
+                }
                 self.messages.insert(m.id, m);
             }
             "MESSAGE_UPDATE" => {

@@ -55,9 +55,16 @@ where
         match tokio::time::timeout(ATTEMPT_TIMEOUT, make().into_future()).await {
             Ok(Ok(resp)) => {
                 let status = resp.status().get();
+                let pause = exhausted_for(&resp);
                 let body = resp.bytes().await.unwrap_or_default();
                 shared.calls_ok.fetch_add(1, Ordering::Relaxed);
                 shared.emit(Feed::Call { what: what.to_string(), status: Ok(status) });
+                // The bucket is empty: this lane's next call must wait for its reset. twilight
+                // cannot do it for us, since it learns buckets per path and every member or
+                // message id is a new path to it.
+                if let Some(d) = pause {
+                    tokio::time::sleep(d).await;
+                }
                 return Ok(body);
             }
             Ok(Err(e)) => {
@@ -92,6 +99,24 @@ where
     };
     shared.emit(Feed::Call { what: what.to_string(), status });
     Err(last)
+}
+
+/// How long to wait when the answer says the bucket is empty (`X-RateLimit-Remaining: 0`).
+fn exhausted_for<T>(resp: &Response<T>) -> Option<Duration> {
+    let mut remaining = None;
+    let mut reset_after = None;
+    for (name, value) in resp.headers() {
+        let v = std::str::from_utf8(value).ok();
+        match name {
+            "x-ratelimit-remaining" => remaining = v.and_then(|v| v.parse::<u64>().ok()),
+            "x-ratelimit-reset-after" => reset_after = v.and_then(|v| v.parse::<f64>().ok()),
+            _ => {}
+        }
+    }
+    match (remaining, reset_after) {
+        (Some(0), Some(s)) if s.is_finite() && s > 0.0 => Some(Duration::from_secs_f64(s.min(60.0))),
+        _ => None,
+    }
 }
 
 /// A request twilight has no builder for (incident actions), or that moat wants raw.

@@ -13,6 +13,7 @@
 
 pub mod calls;
 pub mod lockdown;
+mod lanes;
 mod post;
 
 use std::collections::{BTreeMap, HashMap};
@@ -76,6 +77,7 @@ pub struct Executor {
     channels: HashMap<u64, Option<u64>>,
     bans: BTreeMap<u64, PendingBans>,
     locks: Locks,
+    lanes: lanes::Lanes,
 }
 
 /// Runs the executor until the job channel closes, then finishes what is pending.
@@ -88,6 +90,7 @@ pub async fn run(client: Arc<Client>, shared: Arc<Shared>, settings: ExecSetting
         channels: HashMap::new(),
         bans: BTreeMap::new(),
         locks: Locks::default(),
+        lanes: lanes::Lanes::default(),
     };
     let mut tick = tokio::time::interval(Duration::from_millis(50));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -133,7 +136,7 @@ impl Executor {
                 let channel = self.settings.alert_channel.or_else(|| self.channels.get(&guild).copied().flatten());
                 if let Some(ch) = channel {
                     let text = format!("**moat cannot fully protect this server:**\n- {}", problems.join("\n- "));
-                    self.spawn(move |client, shared| async move {
+                    self.spawn(format!("post:{ch}"), move |client, shared| async move {
                         let text: String = text.chars().take(2000).collect();
                         let _ = send(&shared, "tell moderators what moat cannot do", || client.create_message(Id::new(ch.max(1))).content(&text)).await;
                     });
@@ -143,19 +146,17 @@ impl Executor {
         }
     }
 
-    /// Runs `f` as a task counted in `outstanding`.
-    fn spawn<F, Fut>(&self, f: F)
+    /// Queues `f` on `lane` (one call in flight per lane, in order), counted in
+    /// `outstanding`. Lanes are per route and major id, so twilight learns each bucket from
+    /// the first answer before the next call goes out, instead of guessing in parallel.
+    fn spawn<F, Fut>(&mut self, lane: String, f: F)
     where
         F: FnOnce(Arc<Client>, Arc<Shared>) -> Fut,
         Fut: std::future::Future<Output = ()> + Send + 'static,
     {
         self.shared.begin();
-        let shared = self.shared.clone();
-        let fut = f(self.client.clone(), self.shared.clone());
-        tokio::spawn(async move {
-            fut.await;
-            shared.end();
-        });
+        let fut: lanes::Work = Box::pin(f(self.client.clone(), self.shared.clone()));
+        self.lanes.push(&self.shared, lane, fut);
     }
 
     fn run_batch(&mut self, batch: Vec<(Action, Instant)>) {
@@ -181,8 +182,17 @@ impl Executor {
                 }
             }
         }
+        let mut plan: Vec<(u64, Vec<u64>, Vec<u64>)> = Vec::new();
         for (channel, ids) in by_channel {
             let (fresh, old): (Vec<u64>, Vec<u64>) = ids.into_iter().partition(|&m| (m >> 22) + DISCORD_EPOCH + BULK_DELETE_MAX_AGE > now);
+            plan.push((channel, fresh, old));
+        }
+        let calls_planned: usize = plan
+            .iter()
+            .map(|(_, fresh, old)| old.len() + fresh.chunks(100).count())
+            .sum();
+        let barrier = lanes::Barrier::new(calls_planned);
+        for (channel, fresh, old) in plan {
             let mut singles = old;
             for chunk in fresh.chunks(100) {
                 if chunk.len() < 2 {
@@ -192,14 +202,18 @@ impl Executor {
                 mark(&self.shared);
                 let ids: Vec<_> = chunk.iter().map(|&m| Id::new(m.max(1))).collect();
                 let what = format!("bulk-delete {} messages", ids.len());
-                self.spawn(move |client, shared| async move {
+                let done = barrier.clone();
+                self.spawn(format!("delete:{channel}"), move |client, shared| async move {
                     let _ = send(&shared, &what, || client.delete_messages(Id::new(channel.max(1)), &ids)).await;
+                    done.arrive();
                 });
             }
             for m in singles {
                 mark(&self.shared);
-                self.spawn(move |client, shared| async move {
+                let done = barrier.clone();
+                self.spawn(format!("delete:{channel}"), move |client, shared| async move {
                     let _ = send(&shared, "delete a message", || client.delete_message(Id::new(channel.max(1)), Id::new(m.max(1)))).await;
+                    done.arrive();
                 });
             }
         }
@@ -214,8 +228,9 @@ impl Executor {
                     let Ok(until) = Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) else { continue };
                     for &u in &a.user_ids {
                         mark(&self.shared);
-                        let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
-                        self.spawn(move |client, shared| async move {
+                        let (reason, alerts, incident, after) = (reason.clone(), self.alerts.clone(), a.incident, barrier.clone());
+                        self.spawn(format!("member:{g}"), move |client, shared| async move {
+                            after.wait().await;
                             let r = send(&shared, "time out a member", || {
                                 client.update_guild_member(Id::new(g), Id::new(u.max(1))).communication_disabled_until(Some(until)).reason(&reason)
                             })
@@ -230,7 +245,9 @@ impl Executor {
                         let role = self.settings.silence_role;
                         let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
                         let until_ms = now + a.duration_ms.unwrap_or(600_000).min(TIMEOUT_MAX_MS);
-                        self.spawn(move |client, shared| async move {
+                        let after = barrier.clone();
+                        self.spawn(format!("member:{g}"), move |client, shared| async move {
+                            after.wait().await;
                             let r = match role {
                                 Some(r) => send(&shared, "give the silence role", || client.add_guild_member_role(Id::new(g), Id::new(u.max(1)), Id::new(r.max(1))).reason(&reason)).await,
                                 None => match Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) {
@@ -248,8 +265,9 @@ impl Executor {
                 ActionKind::Kick => {
                     for &u in &a.user_ids {
                         mark(&self.shared);
-                        let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
-                        self.spawn(move |client, shared| async move {
+                        let (reason, alerts, incident, after) = (reason.clone(), self.alerts.clone(), a.incident, barrier.clone());
+                        self.spawn(format!("kick:{g}"), move |client, shared| async move {
+                            after.wait().await;
                             let r = send(&shared, "kick a member", || client.remove_guild_member(Id::new(g), Id::new(u.max(1))).reason(&reason)).await;
                             refused(&alerts, incident, r.err(), "kick", u);
                         });
@@ -270,14 +288,14 @@ impl Executor {
                     mark(&self.shared);
                     let (locks, duration) = (self.locks.clone(), a.duration_ms.unwrap_or(3_600_000));
                     let (alerts, incident) = (self.alerts.clone(), a.incident);
-                    self.spawn(move |client, shared| async move {
+                    self.spawn(format!("guild:{g}"), move |client, shared| async move {
                         let r = lockdown::lock_down(&client, &shared, &locks, g, now, duration).await;
                         refused(&alerts, incident, r.err(), "lock the server down", 0);
                     });
                 }
                 ActionKind::Unlock => {
                     let locks = self.locks.clone();
-                    self.spawn(move |client, shared| async move {
+                    self.spawn(format!("guild:{g}"), move |client, shared| async move {
                         let _ = lockdown::unlock(&client, &shared, &locks, g).await;
                     });
                 }
@@ -302,7 +320,7 @@ impl Executor {
             for chunk in p.users.chunks(200) {
                 let ids: Vec<_> = chunk.iter().map(|&u| Id::new(u.max(1))).collect();
                 let reason = p.reason.clone();
-                self.spawn(move |client, shared| async move {
+                self.spawn(format!("ban:{g}"), move |client, shared| async move {
                     if ids.len() == 1 {
                         let _ = send(&shared, "ban a member", || client.create_ban(Id::new(g), ids[0]).reason(&reason)).await;
                     } else {
@@ -317,7 +335,9 @@ impl Executor {
 
     /// Posts new alerts and edits changed ones (at most once per `alert_edit` each).
     fn flush_alerts(&mut self, all: bool) {
-        let mut al = lock(&self.alerts);
+        let mut todo = Vec::new();
+        let alerts = self.alerts.clone();
+        let mut al = lock(&alerts);
         for (key, inc) in al.incidents.iter_mut() {
             let Some(channel) = inc.channel else { continue };
             if !inc.dirty || inc.posting {
@@ -331,14 +351,15 @@ impl Executor {
             inc.last_sent = Some(Instant::now());
             let (text, message, key) = (inc.render(), inc.message, *key);
             let alerts = self.alerts.clone();
-            self.shared.begin();
-            let (client, shared) = (self.client.clone(), self.shared.clone());
-            tokio::spawn(async move {
-                post::post_or_edit(&client, &shared, &alerts, key, channel, message, text).await;
-                shared.end();
-            });
+            todo.push((format!("post:{channel}"), alerts, key, channel, message, text));
         }
         self.shared.alerts_dirty.store(al.dirty() as u64, Ordering::Release);
+        drop(al);
+        for (lane, alerts, key, channel, message, text) in todo {
+            self.spawn(lane, move |client, shared| async move {
+                post::post_or_edit(&client, &shared, &alerts, key, channel, message, text).await;
+            });
+        }
     }
 }
 

@@ -29,6 +29,7 @@ pub mod error;
 pub mod evidence;
 pub mod guilds;
 pub mod ids;
+pub mod maintain;
 pub mod incidents;
 pub mod migrate;
 pub mod pools;

@@ -111,8 +111,8 @@ pub struct BrandToken {
 pub fn budget_for(len: usize) -> usize {
     match len {
         0..=6 => 0,
-        7..=8 => 1,
-        9..=11 => 2,
+        7..=9 => 1,
+        10..=12 => 2,
         _ => 3,
     }
 }

@@ -158,7 +158,9 @@ pub const EVASIONS: &[(&str, LinkVerdict)] = &[
     ("https://steam-nitro.vercel.app/", LinkVerdict::Scam),
     ("claim here https://discord-gifts.pages.dev/claim", LinkVerdict::Scam),
     ("[https://discord.com/gifts/abc](https://nitro-claim.xyz/abc)", LinkVerdict::Scam),
-    ("check https://steamcommunity.com.trade-offer.ru/id/123", LinkVerdict::Suspicious),
+    ("check https://steamcommunity.com.trade-offer.ru/id/123", LinkVerdict::Scam),
+    ("https:\\\\steamcomnunity.ru\\gift", LinkVerdict::Scam),
+    ("https://dis\u{0301}cord-nitro.com/", LinkVerdict::Scam),
     ("**https://d1scord.gift/XyZ**", LinkVerdict::Scam),
     ("||https://steancommunity.com/gift||", LinkVerdict::Scam),
 ];

@@ -176,8 +176,13 @@ fn plausible_host(host: &str) -> bool {
         return false;
     }
     host.split('.').all(|l| {
-        !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || is_combining(c))
     }) && host.rsplit('.').next().is_some_and(|t| t.chars().any(|c| c.is_alphabetic()) || is_dotted_ip(host))
+}
+
+/// Combining marks (`s` + U+0301 reads as `ś`): part of a label, dropped from its skeleton.
+pub fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
 fn is_dotted_ip(host: &str) -> bool {

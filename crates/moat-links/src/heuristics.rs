@@ -99,7 +99,12 @@ fn brand_signals(link: &Link, s: &mut Score) {
             if homoglyphs && !mixed && label.chars().count() >= 4 && label.chars().all(|c| is_homoglyph(c) || c == '-') {
                 s.add(3, format!("`{label}` is written entirely in letters that look Latin"));
             }
-            if !link.subdomain.is_empty() {
+            let official = (!link.subdomain.is_empty())
+                .then(|| brands::official_domains().find(|d| link.subdomain.contains(d)))
+                .flatten();
+            if let Some(d) = official {
+                s.add(6, format!("pretends to be {d}, but the real domain is {}", link.owner));
+            } else if !link.subdomain.is_empty() {
                 if let Some(m) = brands::best_match(&link.subdomain.replace('.', "-")) {
                     let token = match m {
                         BrandMatch::Embedded { token } | BrandMatch::Homoglyph { token } | BrandMatch::Typo { token, .. } => token,

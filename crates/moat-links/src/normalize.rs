@@ -62,7 +62,10 @@ pub fn normalize(text: &str) -> (String, Disguises) {
         if w != c {
             d.fullwidth = true;
         }
-        if w.is_ascii() {
+        if w == '\\' {
+            // Browsers read `https:\\evil.ru\\x` as `https://evil.ru/x`.
+            out.push('/');
+        } else if w.is_ascii() {
             out.push(w.to_ascii_lowercase());
         } else {
             out.extend(w.to_lowercase());
@@ -169,6 +172,7 @@ mod tests {
         assert!(may_contain_link("discord DOT gift"));
         assert!(may_contain_link("ｄｉｓｃｏｒｄ"));
         assert!(may_contain_link("hxxps://x"));
+        assert_eq!(normalize("https:\\\\evil.ru\\x").0, "https://evil.ru/x");
     }
 
     #[test]

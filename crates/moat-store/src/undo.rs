@@ -113,7 +113,7 @@ pub fn plan(timeline: &[TimelineEntry]) -> UndoPlan {
         steps.push(UndoStep {
             action: "none",
             user_ids: Vec::new(),
-            note: format!("{} cannot be restored (their content is in the evidence)", count(deleted, "deleted message")),
+            note: format!("{} cannot be restored (what was kept of them is in the evidence export)", count(deleted, "deleted message")),
         });
     }
     UndoPlan { steps }

@@ -84,7 +84,7 @@ async fn incidents_undo_in_one_step(db: &Db) {
     let plan = inc.undo.describe();
     assert_eq!(
         plan,
-        "end the lockdown; unban 2 members; lift the timeout of 3 members; 1 deleted message cannot be restored (their content is in the evidence)"
+        "end the lockdown; unban 2 members; lift the timeout of 3 members; 1 deleted message cannot be restored (what was kept of them is in the evidence export)"
     );
     assert_eq!(g.pending_timers().await.unwrap().len(), 4, "3 timeouts and the lockdown");
     let done = g.mark_undone(5, "alice", T0 + MIN).await.unwrap();

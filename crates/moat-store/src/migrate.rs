@@ -9,7 +9,7 @@
 //! does the same there.
 
 use sqlx::AnyPool;
-use sqlx::Row;
+use sqlx::{Executor, Row};
 
 use crate::backend::Backend;
 use crate::error::{Result, StoreError};
@@ -31,26 +31,43 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
     postgres: include_str!("../migrations/postgres/0001_init.sql"),
 }];
 
+const CREATE_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS moat_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
 /// An arbitrary constant naming moat's migration lock on PostgreSQL.
 const PG_LOCK: i64 = 0x6d6f_6174_5f6d_6967;
 
 /// Applies what is missing; returns the versions applied now (empty if up to date).
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<Vec<i64>> {
-    sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS moat_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-    )
-    .execute(pool)
-    .await
-    .map_err(StoreError::query("creating the migrations table"))?;
+    if backend == Backend::Sqlite {
+        // SQLite serialises this on its write lock; PostgreSQL does it under the advisory
+        // lock below (two sessions racing on CREATE TABLE IF NOT EXISTS can both try).
+        sqlx::query(CREATE_TABLE).execute(pool).await.map_err(StoreError::query("creating the migrations table"))?;
+    }
     let mut applied = Vec::new();
     for m in MIGRATIONS {
         let mut tx = pool.begin().await.map_err(StoreError::query("starting a migration"))?;
-        if backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(PG_LOCK)
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::query("taking the migration lock"))?;
+        match backend {
+            Backend::Postgres => {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(PG_LOCK)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::query("taking the migration lock"))?;
+                sqlx::query(CREATE_TABLE)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::query("creating the migrations table"))?;
+            }
+            // A write first takes SQLite's write lock (waiting on busy_timeout), so the read
+            // below cannot be overtaken by another process's migration.
+            Backend::Sqlite => {
+                sqlx::query("DELETE FROM moat_migrations WHERE version < $1")
+                    .bind(0_i64)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::query("taking the migration lock"))?;
+            }
         }
         let done = sqlx::query("SELECT COUNT(*) AS n FROM moat_migrations WHERE version = $1")
             .bind(m.version)
@@ -67,7 +84,9 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<Vec<i64>> {
             Backend::Postgres => m.postgres,
         };
         let fail = |source| StoreError::Migration { version: m.version, name: m.name, source };
-        sqlx::raw_sql(ddl).execute(&mut *tx).await.map_err(fail)?;
+        // A plain string runs as a script (several statements), unlike `sqlx::query`;
+        // `sqlx::raw_sql` would too, but its future is not `Send`.
+        (&mut *tx).execute(ddl).await.map_err(fail)?;
         sqlx::query("INSERT INTO moat_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)

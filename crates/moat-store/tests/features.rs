@@ -220,3 +220,38 @@ async fn commands_migrate_list_show_export(db: &Db) {
     let _ = TimerKind::Unban;
 }
 both!(commands_migrate_list_show_export);
+
+/// Several processes' worth of stores opening one fresh database at once all migrate it
+/// without error, and it ends at the latest version once.
+async fn concurrent_first_opens_migrate_once(db: &Db) {
+    let opens = (0..4).map(|_| {
+        let url = db.url.clone();
+        async move { Store::open(&url).await }
+    });
+    let stores: Vec<Store> = futures_join_all(opens).await;
+    let (code, out, _) = run(cli::db, &["migrate", "--database", &db.url]);
+    assert_eq!(code, 0);
+    assert!(out.contains("up to date"), "{out}");
+    for s in stores {
+        s.close().await;
+    }
+}
+both!(concurrent_first_opens_migrate_once);
+
+async fn futures_join_all<F: std::future::Future<Output = moat_store::Result<Store>> + Send + 'static>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<Store> {
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task").expect("open"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn memory_databases_work() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    store.record(&[flood(G, 1, 1, T0, T0 + MIN)]).await.unwrap();
+    assert_eq!(store.guild(G).unwrap().incidents(10).await.unwrap().len(), 1);
+}

@@ -6,8 +6,10 @@
 mod args;
 mod bench;
 mod check;
+mod demo;
 mod judge;
 mod replay;
+mod run;
 mod store_cmds;
 mod synth;
 
@@ -33,6 +35,10 @@ usage:
   moat db migrate|export --guild ID|delete-guild --guild ID --yes [--database URL]
         create or upgrade the store; export or delete one guild's data
         (--database: sqlite://FILE or postgres://...; default $MOAT_DATABASE, else moat.db)
+  moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml]
+        the real bot against a fake Discord on 127.0.0.1: built-in scenarios, or a capture
+  moat run [--config moat.toml] [--shards A..B --total-shards N] [--alert-channel ID]
+        the bot, live (token from DISCORD_TOKEN or [discord] token in the config)
   moat help
         this text
 ";
@@ -41,6 +47,8 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = match args.first().map(String::as_str) {
         Some("replay") => replay::run(&args[1..]),
+        Some("demo") => demo::run(&args[1..]),
+        Some("run") => run::run(&args[1..]),
         Some("check") => check::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("synth") => synth::run(&args[1..]),

@@ -52,6 +52,37 @@ pub struct Shared {
     pub evidence_file: Mutex<Option<std::fs::File>>,
     pub problems: Mutex<Vec<String>>,
     pub feed: Mutex<Option<UnboundedSender<Feed>>>,
+    /// moat's own cap on requests per second, under Discord's global 50.
+    pub pace: Pace,
+}
+
+/// Requests per rolling second moat allows itself: below Discord's global 50, which is
+/// counted in fixed windows that a burst can straddle.
+pub const REQUESTS_PER_SECOND: usize = 45;
+
+/// A rolling one-second window of request times.
+#[derive(Default)]
+pub struct Pace(Mutex<std::collections::VecDeque<Instant>>);
+
+impl Pace {
+    /// Waits until one more request fits in the rolling second, and counts it.
+    pub async fn acquire(&self) {
+        loop {
+            let wait = {
+                let mut w = lock(&self.0);
+                let now = Instant::now();
+                while w.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
+                    w.pop_front();
+                }
+                if w.len() < REQUESTS_PER_SECOND {
+                    w.push_back(now);
+                    return;
+                }
+                w.front().map_or(Duration::from_millis(1), |t| Duration::from_secs(1).saturating_sub(now.duration_since(*t)))
+            };
+            tokio::time::sleep(wait + Duration::from_millis(1)).await;
+        }
+    }
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -52,6 +52,7 @@ where
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
         }
+        shared.pace.acquire().await;
         match tokio::time::timeout(ATTEMPT_TIMEOUT, make().into_future()).await {
             Ok(Ok(resp)) => {
                 let status = resp.status().get();

@@ -261,7 +261,7 @@ impl RaidWatch {
                     ("window_secs".to_string(), secs.to_string()),
                     ("mean_suspicion".to_string(), format!("{mean:.2}")),
                 ];
-                return self.declare(now, secs, s.member_suspicion, &[], reason, facts);
+                return self.declare(now, secs, s.member_suspicion, s.member_suspicion, &[], reason, facts);
             }
             if now >= self.quiet_spike_until {
                 self.quiet_spike_until = now + SPIKE_ALERT_GAP;
@@ -279,11 +279,13 @@ impl RaidWatch {
         Outcome::Nothing
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn declare(
         &mut self,
         now: Millis,
         window_secs: u32,
         min_suspicion: f32,
+        member_suspicion: f32,
         also: &[u64],
         reason: String,
         facts: Vec<(String, String)>,
@@ -296,9 +298,14 @@ impl RaidWatch {
                 members.push(u);
             }
         }
+        // A name shaped like a known attacker's is guilt by association: such joiners need
+        // only the ordinary member suspicion.
+        let attacker_shapes: IdSet = self.joins.iter().filter(|j| seen.contains(&j.user_id)).map(|j| j.shape).collect();
         for j in self.joins.iter_mut().filter(|j| j.ts >= from && !j.member) {
             let crowd = self.shapes.get(&j.shape).copied().unwrap_or(0) >= SHAPE_CROWD;
-            if suspicion_of(j.base, crowd) >= min_suspicion && seen.insert(j.user_id) {
+            let susp = suspicion_of(j.base, crowd);
+            let bar = if attacker_shapes.contains(&j.shape) { member_suspicion } else { min_suspicion };
+            if susp >= bar && seen.insert(j.user_id) {
                 members.push(j.user_id);
             }
         }
@@ -345,7 +352,7 @@ impl RaidWatch {
         self.hostile.clear();
         // Silent accomplices: recent joiners who look like raid accounts.
         let horizon_secs = (ACCOMPLICE_HORIZON / 1000) as u32;
-        self.declare(now, horizon_secs, s.member_suspicion.max(ACCOMPLICE_SUSPICION), &users, reason, facts)
+        self.declare(now, horizon_secs, s.member_suspicion.max(ACCOMPLICE_SUSPICION), s.member_suspicion, &users, reason, facts)
     }
 
     /// Ends the raid when it has gone quiet or lasted its maximum.

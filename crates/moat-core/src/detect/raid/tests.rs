@@ -171,3 +171,30 @@ fn the_baseline_learns_a_busy_guild() {
         assert_eq!(o, Outcome::Nothing);
     }
 }
+
+#[test]
+fn silent_joiners_named_like_attackers_are_accomplices() {
+    let s = RaidSettings::default();
+    let mut w = RaidWatch::default();
+    // Three attackers, one silent friend named like one of them (too few alike to be a
+    // crowd), an established joiner named alike too, and a young joiner named otherwise.
+    let attackers: Vec<u64> = (0..3).map(|i| uid(3 * DAY, T0, i)).collect();
+    for (i, (&a, name)) in attackers.iter().zip(["deals1", "zz2", "qq3"]).enumerate() {
+        w.on_join(&s, T0 + i as u64 * 2 * MINUTE, &join(a, name, false));
+    }
+    // Joins two minutes apart: no spike, so only the attacks reveal the raid.
+    let friend = uid(3 * DAY, T0, 10);
+    w.on_join(&s, T0 + 6 * MINUTE, &join(friend, "deals77", false));
+    let veteran = uid(900 * DAY, T0, 11);
+    w.on_join(&s, T0 + 8 * MINUTE, &join(veteran, "zz5", false));
+    let stranger = uid(3 * DAY, T0, 12);
+    w.on_join(&s, T0 + 10 * MINUTE, &join(stranger, "marigold", false));
+    let mut outcome = Outcome::Nothing;
+    for (i, &a) in attackers.iter().enumerate() {
+        outcome = w.on_hostile_newcomer(&s, T0 + 11 * MINUTE + i as u64, a, "mass-pinging");
+    }
+    let Outcome::Declared { members, .. } = outcome else { panic!("declared") };
+    assert!(members.contains(&friend));
+    assert!(!members.contains(&veteran), "an old account is not suspicious enough, whatever its name");
+    assert!(!members.contains(&stranger), "a young account with an unrelated name needs more");
+}

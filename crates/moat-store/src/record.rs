@@ -7,7 +7,7 @@
 //! cancels the timers it implies. A batch is all-or-nothing: after a crash the store holds
 //! whole batches, never half an action.
 
-use moat_core::action::{incident_id, json, Action, ActionKind, Detector};
+use moat_core::action::{incident_id, json, Action, ActionKind, Detector, EVIDENCE_CONTENT_MAX};
 use sqlx::any::Any;
 use sqlx::{Row, Transaction};
 
@@ -182,7 +182,7 @@ async fn record_one(tx: &mut Transaction<'static, Any>, a: &Action, now: i64, re
                 .bind(sql(m.channel_id, "channel id")?)
                 .bind(sql(m.author_id, "author id")?)
                 .bind(sql(m.ts, "message time")?)
-                .bind(m.content.as_str())
+                .bind(capped(&m.content))
                 .bind(serde_json::Value::from(m.attachment_urls.clone()).to_string());
         }
         query.execute(&mut **tx).await.map_err(StoreError::query("recording evidence"))?;
@@ -191,6 +191,15 @@ async fn record_one(tx: &mut Transaction<'static, Any>, a: &Action, now: i64, re
 
     report.timers += schedule_for(tx, a, guild, incident, ts, duration, lockdown_until, now).await?;
     Ok(())
+}
+
+/// Message content as kept: at most [`EVIDENCE_CONTENT_MAX`] characters, as the engine
+/// promises, enforced here too so no caller can make the store keep chat logs.
+fn capped(content: &str) -> &str {
+    match content.char_indices().nth(EVIDENCE_CONTENT_MAX) {
+        Some((cut, _)) => &content[..cut],
+        None => content,
+    }
 }
 
 /// FNV-1a over the action's JSON form and its evidence messages, as a signed 64-bit key.
@@ -246,4 +255,16 @@ async fn schedule_for(
         crate::timers::insert(&mut **tx, guild, incident, kind, user, due, now).await?;
     }
     Ok(users.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_is_capped_on_a_char_boundary() {
+        let long = "é".repeat(EVIDENCE_CONTENT_MAX + 5);
+        assert_eq!(capped(&long).chars().count(), EVIDENCE_CONTENT_MAX);
+        assert_eq!(capped("short"), "short");
+    }
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use moat_core::links::{LinkJudge, LinkVerdict};
 use moat_links::checker::data;
-use moat_links::eval::{held_out, ordinary_domains, tally, Tally, EVASIONS, ORDINARY};
+use moat_links::eval::{held_out, ordinary_domains, tally, Tally, EVASIONS, HARD_NEGATIVES, ORDINARY};
 use moat_links::{LinkChecker, Options};
 
 fn line(name: &str, t: Tally) {
@@ -59,6 +59,8 @@ fn main() {
     let top: Vec<&str> = data::TOP_SITES.lines().filter(|l| !l.starts_with('#')).collect();
     let (tt, top_flagged) = tally(&bare, top.iter().copied(), true);
     line("top-500 sites, top-sites allowlist removed", tt);
+    let (ht, hard_flagged) = tally(&bare, HARD_NEGATIVES.iter().copied(), true);
+    line("hard negatives (real sites with brand/lure words)", ht);
     let ordinary = ordinary_domains(20_000);
     let (ot, ord_flagged) = tally(&bare, ordinary.iter().map(String::as_str), true);
     line("generated ordinary domains", ot);
@@ -91,7 +93,7 @@ fn main() {
     println!("ordinary messages clean: {clean}/{}", ORDINARY.len());
     println!("held-out judging speed: {:.0} links/s", h.total as f64 / dt.as_secs_f64());
 
-    for (name, list) in [("top sites flagged", &top_flagged), ("ordinary flagged", &ord_flagged), ("training missed (held-out misses are not shown, so nobody tunes on them)", &train_misses)] {
+    for (name, list) in [("top sites flagged", &top_flagged), ("hard negatives flagged", &hard_flagged), ("ordinary flagged", &ord_flagged), ("training missed (held-out misses are not shown, so nobody tunes on them)", &train_misses)] {
         if show > 0 {
             println!("--- {name} ({}):", list.len());
             for l in list.iter().take(show) {

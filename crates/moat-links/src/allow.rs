@@ -20,12 +20,15 @@ pub const EXTRA_ALLOWED: &[&str] = &[
     "pricempire.com", "hltv.org", "esportal.com", "liquipedia.net", "leetify.com",
     "csstats.gg", "tracker.gg", "opendota.com", "dotabuff.com", "protondb.com",
     "isthereanydeal.com", "gg.deals", "humblebundle.com", "gog.com", "fanatical.com",
-    "nitrotype.com", "nitrado.net", "nitropack.io", "gonitro.com",
+    "nitrotype.com", "nitrado.net", "nitropack.io", "gonitro.com", "steamgriddb.com",
+    "steamcardexchange.net", "steamtrades.com", "steamstat.us", "planetminecraft.com",
+    "minecraftforum.net", "namemc.com", "fortnitetracker.com", "fortnite.gg", "twitchtracker.com",
+    "streamelements.com", "streamlabs.com", "csgofloat.com", "faceitanalyser.com",
     // Discord ecosystem
     "top.gg", "disboard.org", "discord.me", "discords.com", "discordservers.com",
     "discordbotlist.com", "discord.bots.gg", "bots.gg", "discordlist.gg", "discadia.com",
     "dyno.gg", "carl.gg", "mee6.xyz", "probot.io", "statbot.net", "tatsu.gg", "dankmemer.lol",
-    "arcane.bot", "wick.bot", "sesh.fyi", "invitetracker.com", "discohook.org", "discord.js.org",
+    "arcane.bot", "wick.bot", "sesh.fyi", "invitetracker.com", "discohook.org", "discord.js.org", "discordjs.org", "discordnet.dev",
     "discordpy.readthedocs.io", "betterdiscord.app", "vencord.dev", "discordjs.guide",
     // Media and everyday links in chat
     "tenor.com", "giphy.com", "imgur.com", "gyazo.com", "prnt.sc", "streamable.com",

@@ -39,8 +39,9 @@ pub mod data {
 pub struct Options {
     /// Ignore every global blocklist (bundled, files, feeds); keep allowlists and heuristics.
     pub no_blocklist: bool,
-    /// Leave the 500 top sites out of the allowlist. For the evaluation only: it measures the
-    /// heuristics' false positives on popular domains without the allowlist hiding them.
+    /// Leave the 500 top sites and the hand-checked extra sites out of the allowlist (only the
+    /// brands' own domains stay). For the evaluation only: it measures the heuristics' false
+    /// positives on popular domains without the allowlist hiding them.
     pub no_top_sites: bool,
 }
 
@@ -90,10 +91,12 @@ impl LinkChecker {
 
     /// The bundled lists with these options.
     pub fn with_options(options: Options) -> Self {
-        let mut allow = if options.no_top_sites { DomainSet::new() } else { DomainSet::from_static(data::TOP_SITES) };
-        for d in crate::allow::builtin() {
-            allow.insert(d);
+        let mut allow = DomainSet::new();
+        if !options.no_top_sites {
+            allow = DomainSet::from_static(data::TOP_SITES);
+            crate::allow::EXTRA_ALLOWED.iter().for_each(|d| allow.insert(d));
         }
+        crate::brands::official_domains().for_each(|d| allow.insert(d));
         LinkChecker {
             options,
             scam: DomainSet::from_static(data::SCAM_DOMAINS),

@@ -6,9 +6,10 @@
 //! `moat_core::Config`. Sharding follows Discord: `--shards A..B --total-shards N` lets
 //! several processes split one bot.
 //!
-//! This build talks plain HTTP/WebSocket only: it runs against a local Discord-compatible
-//! endpoint (`--gateway-url ws://127.0.0.1:PORT --rest-proxy 127.0.0.1:PORT`, e.g. the fake
-//! of `moat demo`). Reaching discord.com needs the TLS features of twilight, not enabled yet.
+//! Built with `--features tls` it connects to discord.com. Without it (the default, so
+//! that ordinary builds stay lean) it runs against a local Discord-compatible endpoint
+//! (`--gateway-url ws://127.0.0.1:PORT --rest-proxy 127.0.0.1:PORT`, e.g. the fake of
+//! `moat demo`).
 
 use std::time::Duration;
 
@@ -110,11 +111,11 @@ pub fn run(args: &[String]) -> i32 {
     };
     for url in gateway.iter().chain(rest.iter()) {
         if !url.contains("127.0.0.1") && !url.contains("localhost") {
-            return fail("this build only talks to a local endpoint on 127.0.0.1 (no TLS yet)");
+            return fail("--gateway-url and --rest-proxy are for a local endpoint on 127.0.0.1 (plain, no TLS)");
         }
     }
-    if gateway.is_none() || rest.is_none() {
-        return fail("this build has no TLS: give --gateway-url ws://127.0.0.1:PORT and --rest-proxy 127.0.0.1:PORT");
+    if !cfg!(feature = "tls") && (gateway.is_none() || rest.is_none()) {
+        return fail("this build has no TLS (build with --features tls to reach discord.com): give --gateway-url ws://127.0.0.1:PORT and --rest-proxy 127.0.0.1:PORT");
     }
     let cfg = BotConfig {
         token,

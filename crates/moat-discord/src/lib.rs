@@ -66,6 +66,11 @@ impl Bot {
                 cfg.shards.start, cfg.shards.end, cfg.total_shards
             ));
         }
+        #[cfg(feature = "tls")]
+        {
+            // twilight's TLS needs a process-wide crypto provider; a second install is a no-op.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         let shared = Arc::new(Shared::default());
         if let Some(path) = &cfg.evidence_path {
             let file = std::fs::OpenOptions::new()

@@ -75,7 +75,7 @@ async fn measure(fresh: &mut dyn FnMut() -> String, actions: &[Action]) -> Resul
     store.close().await;
     // Through the recorder: the caller's cost per action, then until all is committed.
     let store = Store::open(&fresh()).await.map_err(|e| e.to_string())?;
-    let rec = Recorder::spawn(store.clone(), RecorderOptions { capacity: actions.len() + 1, ..Default::default() });
+    let rec = Recorder::spawn(store.clone(), RecorderOptions { capacity: actions.len() + 1, ..Default::default() }).expect("recorder");
     let start = Instant::now();
     for a in actions {
         rec.record(a.clone()).map_err(|e| e.to_string())?;

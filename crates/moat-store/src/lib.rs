@@ -21,7 +21,14 @@
 //!
 //! One code path for SQLite (the default, a file) and PostgreSQL: see [`backend`]. Writes
 //! from the detection path go through the write-behind [`Recorder`], which never blocks
-//! the caller.
+//! the caller; recording is idempotent (an action recorded twice is kept once).
+//! [`Store::maintain`] applies the retention promises; [`cli`] holds the `moat incidents`,
+//! `moat evidence` and `moat db` commands; [`record_replay`] records from synchronous code.
+//!
+//! A bot restarting after a crash: `Store::open`, then keep every guild of
+//! [`Store::active_lockdowns`] locked, then loop on [`Store::claim_due_timers`] (sleeping
+//! until [`Store::next_timer_due`]), performing each claimed timer once and recording the
+//! resulting action (an `Unlock` closes its incident).
 
 pub mod backend;
 pub mod cli;

@@ -96,12 +96,22 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Starts the task writing into `store`.
-    pub fn spawn(store: Store, options: RecorderOptions) -> Recorder {
+    /// Starts the task writing into `store` on the current tokio runtime; an error (not a
+    /// panic) when called outside one.
+    pub fn spawn(store: Store, options: RecorderOptions) -> Result<Recorder> {
+        let handle = tokio::runtime::Handle::try_current().map_err(|_| {
+            StoreError::Invalid("Recorder::spawn needs a tokio runtime; call it inside one or use Recorder::spawn_on".into())
+        })?;
+        Ok(Recorder::spawn_on(&handle, store, options))
+    }
+
+    /// Starts the task on `runtime`. [`Recorder::record`] can then be called from any
+    /// thread, async or not.
+    pub fn spawn_on(runtime: &tokio::runtime::Handle, store: Store, options: RecorderOptions) -> Recorder {
         let capacity = options.capacity.max(1);
         let (tx, rx) = mpsc::channel(capacity);
         let counters = Arc::new(Counters::default());
-        let task = tokio::spawn(run(store, rx, options, counters.clone()));
+        let task = runtime.spawn(run(store, rx, options, counters.clone()));
         Recorder { tx, counters, capacity, task }
     }
 

@@ -81,7 +81,7 @@ fn read_until(rx: &mpsc::Receiver<String>, until: &str) -> Vec<String> {
 async fn child_raid_writer() {
     let Ok(url) = std::env::var("MOAT_CHILD_DB") else { return };
     let store = Store::open(&url).await.expect("child opens the store");
-    let recorder = Recorder::spawn(store.clone(), RecorderOptions { batch_max: 7, ..Default::default() });
+    let recorder = Recorder::spawn(store.clone(), RecorderOptions { batch_max: 7, ..Default::default() }).expect("recorder");
     for a in raid(GUILD, RAID, T0, 1..RAIDERS + 1) {
         recorder.record(a).expect("queue has room");
     }

@@ -100,7 +100,7 @@ both!(incidents_undo_in_one_step);
 
 async fn recorder_writes_behind_and_reports_a_full_queue(db: &Db) {
     let store = Store::open(&db.url).await.unwrap();
-    let rec = Recorder::spawn(store.clone(), RecorderOptions { capacity: 8, batch_max: 4, attempts: 2 });
+    let rec = Recorder::spawn(store.clone(), RecorderOptions { capacity: 8, batch_max: 4, attempts: 2 }).expect("recorder");
     // The test's runtime is single-threaded: the task cannot drain until we yield, so the
     // ninth action finds the queue full.
     let mut refused = 0;
@@ -125,7 +125,7 @@ async fn recorder_writes_behind_and_reports_a_full_queue(db: &Db) {
     assert_eq!(store.guild(G).unwrap().incidents(100).await.unwrap().len(), 13);
 
     // One bad action (an id SQL cannot hold) is reported alone; its batch-mates are kept.
-    let rec = Recorder::spawn(store.clone(), RecorderOptions::default());
+    let rec = Recorder::spawn(store.clone(), RecorderOptions::default()).expect("recorder");
     rec.record(flood(H, 1, 1, T0, T0 + MIN)).unwrap();
     rec.record(Action::new(T0, H, ActionKind::Kick, Detector::Scam, "x".into()).user(u64::MAX).incident(2)).unwrap();
     rec.record(flood(H, 3, 3, T0, T0 + MIN)).unwrap();
@@ -254,4 +254,23 @@ async fn memory_databases_work() {
     let store = Store::open("sqlite::memory:").await.unwrap();
     store.record(&[flood(G, 1, 1, T0, T0 + MIN)]).await.unwrap();
     assert_eq!(store.guild(G).unwrap().incidents(10).await.unwrap().len(), 1);
+}
+
+#[test]
+fn recorder_outside_a_runtime_is_an_error_not_a_panic() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let store = rt.block_on(Store::open("sqlite::memory:")).unwrap();
+    let e = Recorder::spawn(store.clone(), RecorderOptions::default()).err().expect("no runtime here");
+    assert!(e.to_string().contains("needs a tokio runtime"), "{e}");
+    // From a plain thread, with the task on a runtime.
+    let rec = Recorder::spawn_on(rt.handle(), store.clone(), RecorderOptions::default());
+    std::thread::spawn({
+        let action = flood(G, 1, 1, T0, T0 + MIN);
+        move || rec.record(action).map(|_| rec)
+    })
+    .join()
+    .unwrap()
+    .map(|rec| rt.block_on(rec.shutdown()))
+    .unwrap();
+    assert_eq!(rt.block_on(store.guild(G).unwrap().incidents(10)).unwrap().len(), 1);
 }

@@ -40,9 +40,12 @@ impl GuildScope<'_> {
             let urls: String = r.try_get("attachment_urls").map_err(err())?;
             let urls: Value = serde_json::from_str(&urls)
                 .map_err(|e| StoreError::Corrupt(format!("attachment URLs of incident {incident}: {e}")))?;
+            let (channel, message) = (int("channel_id")?, int("message_id")?);
             messages.push(json!({
-                "message_id": int("message_id")?.to_string(),
-                "channel_id": int("channel_id")?.to_string(),
+                "message_id": message.to_string(),
+                "channel_id": channel.to_string(),
+                // What a Trust & Safety report asks for (dead once deleted, but it names it).
+                "link": format!("https://discord.com/channels/{}/{channel}/{message}", self.guild_id),
                 "author_id": int("author_id")?.to_string(),
                 "ts": int("ts")?,
                 "content": r.try_get::<String, _>("content").map_err(err())?,

@@ -123,6 +123,8 @@ async fn crash_mid_raid(db: &Db) {
     assert_eq!(messages[0]["content"], "FREE NITRO from raider 1");
     assert_eq!(messages[0]["attachment_urls"][0], "https://cdn.discordapp.com/attachments/555/9001/proof.png");
     assert_eq!(messages[0]["reason"], "raid member");
+    assert_eq!(messages[0]["link"], format!("https://discord.com/channels/{GUILD}/555/9001"));
+    assert_eq!(messages[0]["author_id"], "1");
     assert_eq!(g.incident(FLOOD).await.unwrap().summary.action_count, 1);
 
     // Whatever was in flight is there whole or not at all.

@@ -28,6 +28,10 @@ pub fn run(args: &[String]) -> i32 {
     let mut a = Args::new(args);
     let no_drain = a.flag("--no-drain");
     let stats = a.flag("--stats");
+    let database = match a.value("--database") {
+        Ok(d) => d,
+        Err(e) => return usage(&e),
+    };
     let config = match a.value("--config") {
         Ok(c) => c,
         Err(e) => return usage(&e),
@@ -58,12 +62,25 @@ pub fn run(args: &[String]) -> i32 {
     let mut engine = Engine::new(config, crate::judge::default_judge());
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let report = replay(&mut engine, input, &mut out, !no_drain);
+    let mut report = replay(&mut engine, input, &mut out, !no_drain, database.is_some());
     if let Err(e) = out.flush() {
         eprintln!("moat replay: cannot write output: {e}");
         return 1;
     }
     report.print(path);
+    if let Some(db) = database {
+        match moat_store::record_replay(&db, &report.kept) {
+            Ok(r) => eprintln!(
+                "moat replay: recorded {} actions ({} already there), {} evidence messages, {} timers into {db}",
+                r.actions, r.duplicates, r.evidence, r.timers
+            ),
+            Err(e) => {
+                eprintln!("moat replay: could not record into {db}: {e}");
+                return 1;
+            }
+        }
+        report.kept.clear();
+    }
     if stats {
         let st = engine.stats();
         eprintln!(
@@ -82,7 +99,7 @@ pub fn run(args: &[String]) -> i32 {
 }
 
 fn usage(e: &str) -> i32 {
-    eprintln!("moat replay: {e}\nusage: moat replay CAPTURE.jsonl [--config moat.toml] [--no-drain] [--stats]");
+    eprintln!("moat replay: {e}\nusage: moat replay CAPTURE.jsonl [--config moat.toml] [--database URL] [--no-drain] [--stats]");
     2
 }
 
@@ -96,6 +113,8 @@ pub struct Report {
     pub unsupported: BTreeMap<String, u64>,
     pub read_error: Option<String>,
     pub seconds: f64,
+    /// The actions decided, when asked to keep them (for recording).
+    pub kept: Vec<Action>,
 }
 
 impl Report {
@@ -115,7 +134,8 @@ impl Report {
 }
 
 /// Replays `input` through `engine`, writing actions to `out` as JSON lines.
-pub fn replay(engine: &mut Engine, mut input: impl BufRead, out: &mut impl Write, drain: bool) -> Report {
+/// With `keep`, the actions are also kept in the report.
+pub fn replay(engine: &mut Engine, mut input: impl BufRead, out: &mut impl Write, drain: bool, keep: bool) -> Report {
     let started = Instant::now();
     let mut report = Report::default();
     let mut actions: Vec<Action> = Vec::new();
@@ -149,11 +169,11 @@ pub fn replay(engine: &mut Engine, mut input: impl BufRead, out: &mut impl Write
                 eprintln!("moat replay: line {}: {e}", report.lines);
             }
         }
-        write_actions(&mut actions, out, &mut report);
+        write_actions(&mut actions, out, &mut report, keep);
     }
     if drain {
         engine.drain(&mut actions);
-        write_actions(&mut actions, out, &mut report);
+        write_actions(&mut actions, out, &mut report, keep);
     }
     report.seconds = started.elapsed().as_secs_f64();
     report
@@ -164,9 +184,12 @@ fn is_unknown_event(name: &str) -> bool {
     !name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
 }
 
-fn write_actions(actions: &mut Vec<Action>, out: &mut impl Write, report: &mut Report) {
+fn write_actions(actions: &mut Vec<Action>, out: &mut impl Write, report: &mut Report, keep: bool) {
     for a in actions.drain(..) {
         report.actions += 1;
         let _ = writeln!(out, "{}", json::to_value(&a));
+        if keep {
+            report.kept.push(a);
+        }
     }
 }

@@ -186,3 +186,26 @@ fn the_example_config_is_accepted() {
     let run = replay(&path, &["--config", example.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn replay_records_incidents_and_evidence_into_a_database() {
+    let dir = tmp("db");
+    let path = dir.join("raid.jsonl");
+    let sc = scenarios::raid(3);
+    std::fs::write(&path, &sc.capture).unwrap();
+    let db = dir.join("moat.db");
+    let _ = std::fs::remove_file(&db);
+    let run = replay(&path, &["--database", db.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("recorded"), "{}", run.stderr);
+    let list = moat().args(["incidents", "list", "--json", "--database", db.to_str().unwrap()]).output().unwrap();
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    let incidents: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let raid = incidents.as_array().unwrap().iter().find(|i| i["kind"] == "raid").expect("a raid incident");
+    assert!(raid["members"].as_u64().unwrap() as usize >= sc.bad.len() / 2, "{raid}");
+    let id = raid["incident"].to_string();
+    let export = moat().args(["evidence", "export", "--incident", &id, "--database", db.to_str().unwrap()]).output().unwrap();
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let ev: serde_json::Value = serde_json::from_slice(&export.stdout).expect("evidence is JSON");
+    assert!(ev.to_string().contains("RAIDED BY THE CREW"), "the deleted messages' text is kept as evidence");
+}

@@ -3,7 +3,7 @@
 
 use twilight_model::guild::auto_moderation::AutoModerationTriggerType;
 
-use crate::action::{Action, ActionKind, Detector, Millis};
+use crate::action::{Action, Detector, Millis};
 use crate::detect::{campaign, mentions, pressure, raid::Outcome, scam, Finding, Severity};
 use crate::input::MessageIn;
 use crate::snowflake::{age_at, DAY, MINUTE};
@@ -29,13 +29,9 @@ impl Engine {
         let user = g.users.entry(m.author_id).or_default();
         user.last_seen = now;
         if !exempt && user.is_contained(now) {
-            out.push(
-                Action::new(now, gid, ActionKind::DeleteMessage, Detector::Containment,
-                    "posted while contained".into())
-                    .user(m.author_id)
-                    .message(m.channel_id, m.id)
-                    .incident(user.incident),
-            );
+            let incident = user.incident;
+            let d = (m.channel_id, m.id, m.author_id);
+            out.push(super::respond::delete_action(g, now, gid, Detector::Containment, "posted while contained", d).incident(incident));
             return;
         }
 

@@ -64,6 +64,14 @@ fn evidence_of(g: &GuildState, messages: impl IntoIterator<Item = u64>, facts: &
     ev
 }
 
+/// A deletion, with the deleted message as its evidence when the engine still has it: what
+/// is deleted is gone from Discord, so this is the only copy a moderator or an abuse team
+/// will ever see.
+pub(super) fn delete_action(g: &GuildState, now: Millis, gid: u64, detector: Detector, reason: &str, (c, m, author): (u64, u64, u64)) -> Action {
+    let a = Action::new(now, gid, ActionKind::DeleteMessage, detector, reason.to_string()).user(author).message(c, m);
+    a.evidence(evidence_of(g, [m], &[]))
+}
+
 fn age_facts(g: &GuildState, user: u64, now: Millis, facts: &mut Vec<(String, String)>) {
     facts.push(("account_age".into(), human_duration(age_at(user, now))));
     if let Some(u) = g.users.get(&user) {
@@ -128,12 +136,8 @@ impl Engine {
             }
             doomed.retain(|&(_, m, author)| !exempt(author) && deleted.insert(m));
             doomed.sort_by_key(|&(_, m, _)| m);
-            for &(c, m, author) in &doomed {
-                out.push(
-                    Action::new(now, gid, ActionKind::DeleteMessage, f.detector, f.reason.clone())
-                        .user(author)
-                        .message(c, m),
-                );
+            for &d in &doomed {
+                out.push(delete_action(g, now, gid, f.detector, &f.reason, d));
             }
 
             for &u in &f.users {
@@ -276,8 +280,8 @@ impl Engine {
                 acted.push(u);
             }
         }
-        for (c, m, a) in doomed {
-            out.push(Action::new(now, gid, ActionKind::DeleteMessage, Detector::Raid, reason.to_string()).user(a).message(c, m));
+        for d in doomed {
+            out.push(delete_action(g, now, gid, Detector::Raid, reason, d));
         }
         if !acted.is_empty() {
             let mut a = Action::new(now, gid, kind, Detector::Raid, reason.to_string()).users(acted.iter().copied());

@@ -89,6 +89,21 @@ fn unicode_tricks_are_contained() {
 }
 
 #[test]
+fn every_deletion_carries_the_deleted_message() {
+    for sc in [scenarios::raid(4), scenarios::flood(4), scenarios::scam_takeover(4)] {
+        let actions = run(&mut engine(), &sc.capture);
+        let deletes: Vec<&Action> = actions.iter().filter(|a| a.kind == ActionKind::DeleteMessage).collect();
+        assert!(!deletes.is_empty());
+        for d in deletes {
+            let ev = &d.evidence.messages;
+            assert_eq!(ev.len(), 1, "{d:?}");
+            assert_eq!(Some(ev[0].message_id), d.message_id);
+            assert_eq!(d.user_ids, [ev[0].author_id]);
+        }
+    }
+}
+
+#[test]
 fn replays_are_deterministic() {
     let sc = scenarios::raid(7);
     let a = run(&mut engine(), &sc.capture);

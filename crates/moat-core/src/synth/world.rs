@@ -199,30 +199,23 @@ impl World {
     #[allow(clippy::too_many_arguments)]
     pub fn say_with(&mut self, p: &Person, ch: usize, at: Millis, content: &str, mentions: &[u64], everyone: bool, attachments: u32) -> u64 {
         let id = self.message_id(at);
-        let m = Msg {
-            id,
-            guild: self.guild,
-            channel: self.channels[ch % self.channels.len()],
-            author: p.id,
-            author_name: &p.name,
-            author_avatar: p.avatar,
-            roles: &p.roles,
-            joined: p.joined,
-            content,
-            mentions,
-            mention_everyone: everyone,
-            attachments,
-            at,
-            ..Default::default()
-        };
+        let m = Msg { content, mentions, mention_everyone: everyone, attachments, at, ..self.by(p, id, ch) };
         let d = payload::message(&m);
         self.push(at, "MESSAGE_CREATE", d);
         id
     }
 
     /// `p` edits message `id` (first posted at `posted`) to `content` at `at`.
+    #[allow(clippy::too_many_arguments)]
     pub fn edit(&mut self, p: &Person, id: u64, ch: usize, posted: Millis, at: Millis, content: &str, mentions: &[u64]) {
-        let m = Msg {
+        let m = Msg { content, mentions, at: posted, edited: Some(at), ..self.by(p, id, ch) };
+        let d = payload::message(&m);
+        self.push(at, "MESSAGE_UPDATE", d);
+    }
+
+    /// Message `id` by `p` in channel `ch`, with nothing said yet.
+    fn by<'a>(&self, p: &'a Person, id: u64, ch: usize) -> Msg<'a> {
+        Msg {
             id,
             guild: self.guild,
             channel: self.channels[ch % self.channels.len()],
@@ -231,14 +224,8 @@ impl World {
             author_avatar: p.avatar,
             roles: &p.roles,
             joined: p.joined,
-            content,
-            mentions,
-            at: posted,
-            edited: Some(at),
             ..Default::default()
-        };
-        let d = payload::message(&m);
-        self.push(at, "MESSAGE_UPDATE", d);
+        }
     }
 
     /// Ordinary chat among regulars from `from` for `ms`, about `per_min` messages a minute:

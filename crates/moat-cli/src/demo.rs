@@ -154,6 +154,7 @@ async fn play_one(name: &str, capture: &str, config: Config, opts: Options, show
         fast_identify: true,
         ban_batch_ms: 300,
         alert_edit_ms: 250,
+        automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
         ..Default::default()
     };
     let bot = Bot::start(cfg, Engine::new(config, crate::judge::default_judge()))?;
@@ -210,7 +211,7 @@ fn first_action_latency(fake: &FakeDiscord, bot: &Bot) -> Option<Duration> {
     let sent = fake.sent_at(first.shard, first.seq)?;
     let call = fake.calls().into_iter().find(|c| {
         let alert = c.path.ends_with("/messages") || (c.method == "PATCH" && c.path.contains("/messages/"));
-        c.method != "GET" && !alert
+        c.method != "GET" && !alert && !c.path.contains("/auto-moderation/")
     })?;
     call.at.checked_duration_since(sent)
 }

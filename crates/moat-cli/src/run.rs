@@ -125,6 +125,7 @@ pub fn run(args: &[String]) -> i32 {
         rest_proxy: rest,
         alert_channel,
         evidence_path: evidence.or(section.evidence).map(Into::into),
+        automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
         ..Default::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -52,7 +52,8 @@ fn send_actions(out: &mut Vec<Action>, received: Instant, exec: &UnboundedSender
 }
 
 /// Runs the engine until every shard has stopped.
-pub async fn run(mut engine: Engine, mut rx: UnboundedReceiver<Incoming>, exec: UnboundedSender<Job>, shared: Arc<Shared>, clock: Clock) {
+pub async fn run(mut engine: Engine, mut rx: UnboundedReceiver<Incoming>, exec: UnboundedSender<Job>, shared: Arc<Shared>, clock: Clock, automod: Vec<String>) {
+    let mut synced: std::collections::HashSet<u64> = std::collections::HashSet::new();
     let needs_roles = engine.config().defaults.escalation.silence_role_id.is_some();
     let mut guilds = Guilds::default();
     let mut told: HashMap<u64, Vec<String>> = HashMap::new();
@@ -70,6 +71,11 @@ pub async fn run(mut engine: Engine, mut rx: UnboundedReceiver<Incoming>, exec: 
                     if let Some(view) = guilds.guilds.get(&g) {
                         shared.begin();
                         let _ = exec.send(Job::AlertChannel { guild: g, channel: view.alert_channel() });
+                        if !automod.is_empty() && view.can_manage(g) && synced.insert(g) {
+                            let rule = crate::automod::rule_body(&automod, view.alert_channel(), &view.moderator_roles());
+                            shared.begin();
+                            let _ = exec.send(Job::AutoMod { guild: g, rule });
+                        }
                         let problems = view.problems(g, needs_roles);
                         if told.get(&g) != Some(&problems) {
                             let new: Vec<String> = problems.iter().filter(|p| shared.problem((*p).clone())).cloned().collect();

@@ -31,6 +31,9 @@ pub struct BotConfig {
     pub alert_edit_ms: u64,
     /// Skip the identify queue's 5 s spacing (only for a local fake).
     pub fast_identify: bool,
+    /// Keywords of the AutoMod scam rule moat keeps in each guild (see [`crate::automod`]);
+    /// empty: no rule.
+    pub automod_keywords: Vec<String>,
 }
 
 impl Default for BotConfig {
@@ -47,6 +50,7 @@ impl Default for BotConfig {
             ban_batch_ms: 400,
             alert_edit_ms: 1000,
             fast_identify: false,
+            automod_keywords: Vec::new(),
         }
     }
 }

@@ -101,6 +101,19 @@ impl GuildView {
         out
     }
 
+    /// Whether moat may manage the guild (AutoMod rules, lockdown).
+    pub fn can_manage(&self, guild_id: u64) -> bool {
+        self.bot_permissions(guild_id).contains(Permissions::MANAGE_GUILD)
+    }
+
+    /// Roles whose members moderate (exempt from moat's AutoMod rule).
+    pub fn moderator_roles(&self) -> Vec<u64> {
+        let m = Permissions::ADMINISTRATOR | Permissions::MANAGE_GUILD | Permissions::BAN_MEMBERS | Permissions::MODERATE_MEMBERS;
+        let mut r: Vec<u64> = self.roles.iter().filter(|(_, r)| r.permissions.intersects(m)).map(|(id, _)| *id).filter(|id| !self.bot_roles.contains(id)).collect();
+        r.sort();
+        r
+    }
+
     /// The moderators' channel by name, if the guild has one.
     pub fn alert_channel(&self) -> Option<u64> {
         ALERT_CHANNEL_NAMES

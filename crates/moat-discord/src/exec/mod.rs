@@ -49,6 +49,8 @@ pub enum Job {
     AlertChannel { guild: u64, channel: Option<u64> },
     /// Plain-language problems to tell a guild's moderators.
     Problems { guild: u64, problems: Vec<String> },
+    /// Create or update moat's AutoMod rule in a guild.
+    AutoMod { guild: u64, rule: serde_json::Value },
 }
 
 /// What the executor needs to know besides the jobs.
@@ -130,6 +132,12 @@ impl Executor {
             }
             Job::AlertChannel { guild, channel } => {
                 self.channels.insert(guild, channel);
+                self.shared.end();
+            }
+            Job::AutoMod { guild, rule } => {
+                self.spawn(format!("automod:{guild}"), move |client, shared| async move {
+                    crate::automod::sync(&client, &shared, guild, &rule).await;
+                });
                 self.shared.end();
             }
             Job::Problems { guild, problems } => {

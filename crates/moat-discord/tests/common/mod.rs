@@ -18,8 +18,12 @@ pub fn config(toml: &str) -> Config {
 }
 
 pub async fn start(opts: Options, config: Config) -> Harness {
-    let fake = FakeDiscord::start(opts).await.expect("fake starts");
-    let cfg = BotConfig {
+    start_with(opts, config, |_| {}).await
+}
+
+/// The bot's configuration for a fake Discord.
+pub fn bot_config(fake: &FakeDiscord) -> BotConfig {
+    BotConfig {
         token: DEFAULT_TOKEN.into(),
         gateway_url: Some(fake.gateway_url()),
         rest_proxy: Some(fake.rest_proxy()),
@@ -28,7 +32,13 @@ pub async fn start(opts: Options, config: Config) -> Harness {
         ban_batch_ms: 300,
         alert_edit_ms: 100,
         ..Default::default()
-    };
+    }
+}
+
+pub async fn start_with(opts: Options, config: Config, tweak: impl FnOnce(&mut BotConfig)) -> Harness {
+    let fake = FakeDiscord::start(opts).await.expect("fake starts");
+    let mut cfg = bot_config(&fake);
+    tweak(&mut cfg);
     let bot = Bot::start(cfg, Engine::new(config, Box::new(moat_core::links::NoLinks))).expect("bot starts");
     assert!(fake.wait_sessions(1, Duration::from_secs(10)).await, "the bot identifies");
     Harness { fake, bot }

@@ -41,8 +41,11 @@ impl Scenario {
     }
 }
 
+/// A scenario generator: a seed in, a capture and its expectations out.
+pub type Generator = fn(u64) -> Scenario;
+
 /// Every generator, by name.
-pub const ALL: &[(&str, fn(u64) -> Scenario)] = &[
+pub const ALL: &[(&str, Generator)] = &[
     ("quiet-chat", quiet_chat),
     ("flood", flood),
     ("raid", raid),
@@ -56,7 +59,7 @@ pub const ALL: &[(&str, fn(u64) -> Scenario)] = &[
 ];
 
 /// The generator called `name`.
-pub fn by_name(name: &str) -> Option<fn(u64) -> Scenario> {
+pub fn by_name(name: &str) -> Option<Generator> {
     ALL.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
 }
 

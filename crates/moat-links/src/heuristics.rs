@@ -119,8 +119,16 @@ fn brand_signals(link: &Link, s: &mut Score) {
 /// Lure words in the owner label, TLD risk, generated-looking names, free hosting.
 fn name_signals(link: &Link, s: &mut Score) {
     let label = link.label.as_str();
-    let lures = lure_words(label);
-    let brandish = s.points >= 4;
+    let mut lures = lure_words(label);
+    if label.bytes().any(|b| b.is_ascii_digit() || b >= 0x80) {
+        // `fr33-n1tr0` and Cyrillic `gіft` are still prize words to a reader.
+        for w in lure_words(&fold_digits(label)) {
+            if !lures.contains(&w) {
+                lures.push(w);
+            }
+        }
+    }
+    let brandish = s.points >= 3;
     // Two words at most: a third adds no information. Part-only words are weaker.
     for w in lures.iter().take(2) {
         let points = if LURE_WORDS.contains(w) { 2 } else { 1 };
@@ -171,6 +179,22 @@ fn path_signals(link: &Link, ctx: &Context<'_>, s: &mut Score) {
     } else if let Some(w) = ["nitro", "gift", "airdrop", "claim", "giveaway", "free-", "promo"].iter().find(|w| path.contains(**w)) {
         s.add(2, format!("lure word `{}` in the path", w.trim_end_matches('-')));
     }
+}
+
+/// Homoglyphs folded to ASCII and digits read as the letters they imitate.
+fn fold_digits(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| match crate::confusable::fold_char(c).unwrap_or(c) {
+            '0' => 'o',
+            '1' => 'i',
+            '3' => 'e',
+            '4' => 'a',
+            '5' => 's',
+            '7' => 't',
+            f => f,
+        })
+        .collect()
 }
 
 /// Lure words found in a label, longest first, without overlaps.
@@ -280,6 +304,14 @@ mod tests {
         let mut c = classify("https://evil.ru/x").unwrap();
         c.shown = Some("steamcommunity.com/gift".into());
         assert!(score(&crate::url::parse(&c).unwrap(), &ctx).points >= SCAM);
+    }
+
+    #[test]
+    fn lure_words_through_digits_and_homoglyphs() {
+        let s = judge("https://fr33-n1tr0.com/");
+        assert!(s.reasons.iter().any(|r| r.contains("`free`")) && s.reasons.iter().any(|r| r.contains("`nitro`")), "{s:?}");
+        assert!(s.points >= SUSPICIOUS);
+        assert!(judge("https://gіft-box.com/").reasons.iter().any(|r| r.contains("`gift`")));
     }
 
     #[test]

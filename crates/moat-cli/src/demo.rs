@@ -155,6 +155,7 @@ async fn play_one(name: &str, capture: &str, config: Config, opts: Options, show
         ban_batch_ms: 300,
         alert_edit_ms: 250,
         automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
+        link_judge: Some(std::sync::Arc::from(crate::judge::default_judge())),
         ..Default::default()
     };
     let bot = Bot::start(cfg, Engine::new(config, crate::judge::default_judge()))?;

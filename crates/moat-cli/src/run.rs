@@ -126,6 +126,7 @@ pub fn run(args: &[String]) -> i32 {
         alert_channel,
         evidence_path: evidence.or(section.evidence).map(Into::into),
         automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
+        link_judge: Some(std::sync::Arc::from(crate::judge::default_judge())),
         ..Default::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -214,6 +214,19 @@ impl Alerts {
         self.incidents.entry(key).or_insert_with(|| Incident::new(a, channel)).add(a);
     }
 
+    /// Members of the guild's open raid incidents (not yet over).
+    pub fn raid_members(&self, guild: u64) -> Vec<u64> {
+        let mut v: Vec<u64> = self
+            .incidents
+            .values()
+            .filter(|i| i.guild == guild && i.detector == "raid" && !i.unlocked)
+            .flat_map(|i| i.users.iter().copied())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// How many alerts wait to be posted or edited.
     pub fn dirty(&self) -> usize {
         self.incidents.values().filter(|i| i.dirty && i.channel.is_some()).count()

@@ -52,8 +52,17 @@ fn send_actions(out: &mut Vec<Action>, received: Instant, exec: &UnboundedSender
 }
 
 /// Runs the engine until every shard has stopped.
-pub async fn run(mut engine: Engine, mut rx: UnboundedReceiver<Incoming>, exec: UnboundedSender<Job>, shared: Arc<Shared>, clock: Clock, automod: Vec<String>) {
+pub async fn run(
+    mut engine: Engine,
+    mut rx: UnboundedReceiver<Incoming>,
+    exec: UnboundedSender<Job>,
+    shared: Arc<Shared>,
+    clock: Clock,
+    automod: Vec<String>,
+    judge: Option<Arc<dyn moat_core::LinkJudge>>,
+) {
     let mut synced: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    let mut registered = false;
     let needs_roles = engine.config().defaults.escalation.silence_role_id.is_some();
     let mut guilds = Guilds::default();
     let mut told: HashMap<u64, Vec<String>> = HashMap::new();
@@ -64,8 +73,27 @@ pub async fn run(mut engine: Engine, mut rx: UnboundedReceiver<Incoming>, exec: 
         tokio::select! {
             inc = rx.recv() => {
                 let Some(inc) = inc else { break };
-                if matches!(inc.event, Event::Ready(_)) {
+                if let Event::Ready(r) = &inc.event {
                     shared.emit(Feed::Ready { shard: inc.shard });
+                    if !std::mem::replace(&mut registered, true) {
+                        shared.begin();
+                        let _ = exec.send(Job::RegisterCommands { application: r.application.id.get() });
+                    }
+                }
+                if let Event::InteractionCreate(ic) = &inc.event {
+                    if let Some(inv) = crate::commands::parse(&ic.0) {
+                        let name = guilds.guilds.get(&inv.guild).map_or("this server", |g| g.name.as_str()).to_string();
+                        let problems = told.get(&inv.guild).cloned().unwrap_or_default();
+                        let text = match &inv.request {
+                            None => Some(crate::commands::DENIED.to_string()),
+                            Some(req) => crate::answers::answer(&engine, judge.as_deref(), inv.guild, &name, &problems, clock.now_ms(), req),
+                        };
+                        shared.begin();
+                        let _ = match text {
+                            Some(t) => exec.send(Job::Respond { id: inv.id, token: inv.token.clone(), body: crate::commands::reply(&t) }),
+                            None => exec.send(Job::Command(inv)),
+                        };
+                    }
                 }
                 if let Some(g) = guilds.observe(&inc.event) {
                     if let Some(view) = guilds.guilds.get(&g) {

@@ -34,6 +34,8 @@ pub struct BotConfig {
     /// Keywords of the AutoMod scam rule moat keeps in each guild (see [`crate::automod`]);
     /// empty: no rule.
     pub automod_keywords: Vec<String>,
+    /// The judge `/moat check` uses (the engine keeps its own).
+    pub link_judge: Option<std::sync::Arc<dyn moat_core::LinkJudge>>,
 }
 
 impl Default for BotConfig {
@@ -51,6 +53,7 @@ impl Default for BotConfig {
             alert_edit_ms: 1000,
             fast_identify: false,
             automod_keywords: Vec::new(),
+            link_judge: None,
         }
     }
 }

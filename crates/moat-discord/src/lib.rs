@@ -15,9 +15,11 @@
 //! [`BotConfig::rest_proxy`], against a local fake. The token is never printed.
 
 pub mod alerts;
+pub mod answers;
 pub mod automod;
 pub mod bot;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod exec;
 pub mod gateway;
@@ -93,7 +95,7 @@ impl Bot {
             silence_role: engine.config().defaults.escalation.silence_role_id,
         };
         let exec = tokio::spawn(exec::run(client, shared.clone(), settings, job_rx));
-        let engine = tokio::spawn(bot::run(engine, ev_rx, job_tx, shared.clone(), cfg.clock.clone(), cfg.automod_keywords.clone()));
+        let engine = tokio::spawn(bot::run(engine, ev_rx, job_tx, shared.clone(), cfg.clock.clone(), cfg.automod_keywords.clone(), cfg.link_judge.clone()));
         let shards = gateway::shards(&cfg)
             .into_iter()
             .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone())))

@@ -187,6 +187,24 @@ impl Capture {
     }
 }
 
+/// An `INTERACTION_CREATE` payload: `/moat` with these `options` (Discord's shape, e.g.
+/// `[{"type":1,"name":"status","options":[]}]`), run by `invoker` holding `perms`.
+pub fn moat_command(ids: &Ids, interaction_id: u64, invoker: u64, perms: u64, options: Value) -> String {
+    let mut m = member(&[], T0 - 500 * DAY);
+    m["user"] = user(invoker, "someone", true, false);
+    m["permissions"] = perms.to_string().into();
+    json!({
+        "id": interaction_id.to_string(), "application_id": ids.bot.to_string(), "type": 2,
+        "data": {"id": "1", "name": "moat", "type": 1, "options": options},
+        "guild_id": ids.guild.to_string(), "channel_id": ids.channels[4].to_string(), "member": m,
+        "token": format!("interaction-token-{interaction_id}"), "version": 1, "app_permissions": "8",
+        "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
+        "authorizing_integration_owners": {"0": ids.guild.to_string()}, "context": 0,
+        "attachment_size_limit": 8_388_608,
+    })
+    .to_string()
+}
+
 /// The time the built-in scenarios happen at (2026-01-01 13:00 UTC).
 pub const T0: u64 = 1_767_272_400_000;
 

@@ -76,6 +76,8 @@ pub struct World {
     pub deleted: Vec<u64>,
     /// Messages the bot posted (ids, in order).
     pub bot_messages: Vec<u64>,
+    /// Answers to interactions (`/moat`), as `(interaction id, callback body)`.
+    pub interaction_replies: Vec<(u64, Value)>,
     next_id: u64,
 }
 

@@ -12,6 +12,7 @@
 //! moat never outruns Discord's limits however large the batch.
 
 pub mod calls;
+mod command;
 pub mod lockdown;
 mod lanes;
 mod post;
@@ -51,6 +52,12 @@ pub enum Job {
     Problems { guild: u64, problems: Vec<String> },
     /// Create or update moat's AutoMod rule in a guild.
     AutoMod { guild: u64, rule: serde_json::Value },
+    /// Register `/moat` for this application.
+    RegisterCommands { application: u64 },
+    /// Answer an interaction with this callback body.
+    Respond { id: u64, token: String, body: serde_json::Value },
+    /// A `/moat` command that acts.
+    Command(crate::commands::Invocation),
 }
 
 /// What the executor needs to know besides the jobs.
@@ -132,6 +139,21 @@ impl Executor {
             }
             Job::AlertChannel { guild, channel } => {
                 self.channels.insert(guild, channel);
+                self.shared.end();
+            }
+            Job::RegisterCommands { application } => {
+                self.spawn("commands".into(), move |client, shared| async move {
+                    let body = crate::commands::definition();
+                    let _ = calls::raw(&client, &shared, "register /moat", twilight_http::request::Method::Put, format!("applications/{application}/commands"), Some(&body)).await;
+                });
+                self.shared.end();
+            }
+            Job::Respond { id, token, body } => {
+                self.respond(id, token, body);
+                self.shared.end();
+            }
+            Job::Command(inv) => {
+                self.command(inv);
                 self.shared.end();
             }
             Job::AutoMod { guild, rule } => {

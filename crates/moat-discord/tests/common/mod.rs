@@ -68,7 +68,12 @@ impl Harness {
 
     /// Moderation calls (not reads, not alerts).
     pub fn action_calls(&self) -> Vec<moat_fake_discord::Call> {
-        self.fake.calls().into_iter().filter(|c| c.method != "GET" && !c.path.ends_with("/messages") && !c.path.contains("/messages/") || c.method == "DELETE").collect()
+        self.fake
+            .calls()
+            .into_iter()
+            .filter(|c| !c.path.starts_with("/applications/") && !c.path.contains("/auto-moderation/"))
+            .filter(|c| c.method != "GET" && !c.path.ends_with("/messages") && !c.path.contains("/messages/") || c.method == "DELETE")
+            .collect()
     }
 
     pub fn alerts(&self) -> Vec<String> {

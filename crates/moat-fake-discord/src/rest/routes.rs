@@ -145,6 +145,13 @@ pub(crate) fn route(inner: &Inner, method: &str, segs: &[&str], body: &Value) ->
             },
             None => unknown_guild(),
         },
+        ("POST", ["interactions", i, _token, "callback"]) => {
+            if body.get("type").and_then(Value::as_u64).is_none() {
+                return invalid_body("type is required");
+            }
+            w.interaction_replies.push((id(i), body.clone()));
+            Answer::empty()
+        }
         ("POST", ["channels", c, "messages"]) => post_message(&mut w, id(c), body, now),
         ("PATCH", ["channels", c, "messages", m]) => edit_message(&mut w, id(c), id(m), body),
         ("POST", ["channels", c, "messages", "bulk-delete"]) => bulk_delete(inner, &mut w, id(c), body, now),

@@ -1,0 +1,80 @@
+//! The executor's side of `/moat`: commands that act (silence, lockdown, raid ban or end)
+//! and every reply, sent as the interaction's callback.
+
+use serde_json::Value;
+use twilight_http::request::{AuditLogReason as _, Method};
+use twilight_model::id::Id;
+use twilight_model::util::Timestamp;
+
+use super::calls::{raw, send};
+use super::{lockdown, Executor};
+use crate::commands::{reply, Invocation, Request};
+use crate::shared::lock;
+
+impl Executor {
+    /// Answers an interaction (ephemeral), on its own lane.
+    pub(super) fn respond(&mut self, id: u64, token: String, body: Value) {
+        self.spawn("interactions".into(), move |client, shared| async move {
+            let _ = raw(&client, &shared, "answer a moderator's command", Method::Post, format!("interactions/{id}/{token}/callback"), Some(&body)).await;
+        });
+    }
+
+    /// Carries out a command that acts, then answers it.
+    pub(super) fn command(&mut self, inv: Invocation) {
+        let g = inv.guild.max(1);
+        let now = self.settings.clock.now_ms();
+        let locks = self.locks.clone();
+        let raiders = lock(&self.alerts).raid_members(g);
+        let by = format!("moat: asked by moderator {}", inv.invoker);
+        let Some(req) = inv.request.clone() else { return };
+        self.spawn(format!("command:{g}"), move |client, shared| async move {
+            let text = match req {
+                Request::Silence { user, minutes } => {
+                    let until = Timestamp::from_micros(((now + minutes * 60_000) as i64).saturating_mul(1000)).ok();
+                    match send(&shared, "time out a member (command)", || client.update_guild_member(Id::new(g), Id::new(user.max(1))).communication_disabled_until(until).reason(&by)).await {
+                        Ok(_) => format!("<@{user}> is timed out for {minutes} min."),
+                        Err(e) => format!("Discord refused to time out <@{user}> ({e:?}): check moat's permissions and role position."),
+                    }
+                }
+                Request::Unsilence(user) => match send(&shared, "lift a timeout (command)", || client.update_guild_member(Id::new(g), Id::new(user.max(1))).communication_disabled_until(None).reason(&by)).await {
+                    Ok(_) => format!("<@{user}>'s timeout is lifted."),
+                    Err(e) => format!("Discord refused to lift <@{user}>'s timeout ({e:?})."),
+                },
+                Request::Lockdown(true) => match lockdown::lock_down(&client, &shared, &locks, g, now, 3_600_000).await {
+                    Ok(()) => "Locked down: verification raised, invites and DMs paused for an hour. `/moat lockdown off` restores the previous settings.".into(),
+                    Err(e) => format!("Could not lock down ({e:?}): moat needs Manage Server."),
+                },
+                Request::Lockdown(false) | Request::RaidEnd => match lockdown::unlock(&client, &shared, &locks, g).await {
+                    Ok(()) => "Lockdown lifted; the server's previous settings are back. (The engine still ends its raid when joins go quiet.)".into(),
+                    Err(e) => format!("Could not lift the lockdown ({e:?})."),
+                },
+                Request::RaidList if raiders.is_empty() => "No raid in progress.".into(),
+                Request::RaidList => {
+                    let names: Vec<String> = raiders.iter().take(40).map(|u| format!("<@{u}>")).collect();
+                    let more = raiders.len().saturating_sub(40);
+                    format!("{} raiders: {}{}", raiders.len(), names.join(" "), if more > 0 { format!(" and {more} more") } else { String::new() })
+                }
+                Request::RaidBan if raiders.is_empty() => "No raid in progress: nobody to ban.".into(),
+                Request::RaidBan => {
+                    let (mut banned, mut failed) = (0usize, 0usize);
+                    for chunk in raiders.chunks(200) {
+                        let ids: Vec<_> = chunk.iter().map(|&u| Id::new(u.max(1))).collect();
+                        match send(&shared, "bulk-ban the raid (command)", || client.bulk_guild_ban(Id::new(g), &ids).reason(&by)).await {
+                            Ok(body) => {
+                                let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                                banned += v["banned_users"].as_array().map_or(0, Vec::len);
+                                failed += v["failed_users"].as_array().map_or(0, Vec::len);
+                            }
+                            Err(_) => failed += chunk.len(),
+                        }
+                    }
+                    format!("Banned {banned} raiders; {failed} could not be banned.")
+                }
+                // Answered by the engine task.
+                Request::Status | Request::User(_) | Request::Check(_) | Request::Setting(_) => return,
+            };
+            let body = reply(&text);
+            let _ = raw(&client, &shared, "answer a moderator's command", Method::Post, format!("interactions/{}/{}/callback", inv.id, inv.token), Some(&body)).await;
+        });
+    }
+}

@@ -1,0 +1,63 @@
+//! `/moat` end to end: registered at start, gated by permission, answered ephemerally, and
+//! acting through the same REST path as the engine's own decisions.
+
+mod common;
+
+use std::time::Duration;
+
+use moat_fake_discord::scenario::{self, moat_command};
+use moat_fake_discord::Options;
+use serde_json::{json, Value};
+
+const MODERATE_MEMBERS: u64 = 1 << 40;
+
+async fn reply(h: &common::Harness, id: u64) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some((_, body)) = h.fake.world().interaction_replies.iter().find(|(i, _)| *i == id) {
+            assert_eq!(body["data"]["flags"], 64, "answers are ephemeral");
+            return body["data"]["content"].as_str().unwrap_or("").to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "no answer to interaction {id}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_use_moat_and_others_cannot() {
+    let h = common::start(Options::default(), common::config("")).await;
+    let (ids, capture) = scenario::raid(30);
+    h.play(&capture).await;
+    assert!(h.fake.world().global_commands.iter().any(|c| c["name"] == "moat"), "/moat is registered");
+
+    let run = |id: u64, perms: u64, options: Value| {
+        let d = moat_command(&ids, id, ids.moderator, perms, options);
+        h.fake.dispatch("INTERACTION_CREATE", &d, Some(ids.guild));
+    };
+    run(1, 0, json!([{"type": 1, "name": "status", "options": []}]));
+    assert!(reply(&h, 1).await.contains("you need the Timeout Members permission"));
+
+    run(2, MODERATE_MEMBERS, json!([{"type": 1, "name": "status", "options": []}]));
+    let status = reply(&h, 2).await;
+    assert!(status.contains("raid is in progress"), "{status}");
+
+    run(3, MODERATE_MEMBERS, json!([{"type": 2, "name": "raid", "options": [{"type": 1, "name": "list", "options": []}]}]));
+    assert!(reply(&h, 3).await.starts_with("30 raiders"));
+
+    run(4, MODERATE_MEMBERS, json!([{"type": 2, "name": "raid", "options": [{"type": 1, "name": "ban", "options": []}]}]));
+    assert!(reply(&h, 4).await.contains("Banned 30 raiders"));
+    assert_eq!(h.fake.world().guilds[&ids.guild].bans.len(), 30);
+
+    run(5, MODERATE_MEMBERS, json!([{"type": 2, "name": "raid", "options": [{"type": 1, "name": "end", "options": []}]}]));
+    assert!(reply(&h, 5).await.contains("Lockdown lifted"));
+    assert_eq!(h.fake.world().guilds[&ids.guild].verification_level, 1, "settings restored");
+
+    let someone = scenario::snowflake(scenario::T0 - 500 * 86_400_000, 500);
+    run(6, MODERATE_MEMBERS, json!([{"type": 1, "name": "silence", "options": [
+        {"type": 6, "name": "user", "value": someone.to_string()}, {"type": 4, "name": "minutes", "value": 15}]}]));
+    assert!(reply(&h, 6).await.contains("timed out for 15 min"));
+    assert!(h.fake.world().is_timed_out(ids.guild, someone));
+
+    run(7, MODERATE_MEMBERS, json!([{"type": 1, "name": "setting", "options": [{"type": 3, "name": "section", "value": "raid"}]}]));
+    assert!(reply(&h, 7).await.contains("quiet_secs"));
+}

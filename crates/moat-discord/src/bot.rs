@@ -63,6 +63,7 @@ pub async fn run(
 ) {
     let mut synced: std::collections::HashSet<u64> = std::collections::HashSet::new();
     let mut registered = false;
+    let mut recent = crate::evidence::RecentMessages::default();
     let needs_roles = engine.config().defaults.escalation.silence_role_id.is_some();
     let mut guilds = Guilds::default();
     let mut told: HashMap<u64, Vec<String>> = HashMap::new();
@@ -115,7 +116,10 @@ pub async fn run(
                         }
                     }
                 }
-                engine.handle(clock.now_ms(), &inc.event, &mut out);
+                let now = clock.now_ms();
+                recent.observe(&inc.event, now);
+                engine.handle(now, &inc.event, &mut out);
+                recent.fill(&mut out);
                 if !out.is_empty() {
                     let mut first = lock(&shared.first_action);
                     if first.is_none() {

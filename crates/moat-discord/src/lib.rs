@@ -21,6 +21,7 @@ pub mod bot;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod evidence;
 pub mod exec;
 pub mod gateway;
 pub mod guilds;

@@ -74,6 +74,13 @@ async fn a_scam_takeover_is_deleted_kept_as_evidence_and_contained() {
     drop(w);
     let evidence = moat_discord::shared::Shared::evidence_snapshot(&h.bot.shared);
     assert!(evidence.iter().any(|e| e.to_string().contains("dlscord-gift.com")), "the scam text is kept as evidence");
+    let deletions: Vec<_> = evidence.iter().filter(|e| e["action"] == "delete_message").collect();
+    assert!(deletions.len() >= 3);
+    for d in deletions {
+        let m = &d["evidence"]["messages"][0];
+        assert_eq!(m["message_id"], d["message_id"], "each deletion keeps the message it deletes: {d}");
+        assert!(m["content"].as_str().is_some_and(|c| c.contains("nitro")), "{d}");
+    }
     // Deletion came first: the first moderation call is a delete.
     let first = h.action_calls().into_iter().next().expect("calls were made");
     assert!(first.method == "DELETE" || first.path.ends_with("/bulk-delete"), "first call: {} {}", first.method, first.path);
@@ -165,4 +172,22 @@ async fn missing_permissions_produce_a_plain_alert() {
     let w = h.fake.world();
     let modlog = ids.channels[4];
     assert!(w.alerts().iter().all(|m| m.channel_id == modlog), "alerts go to #mod-log");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_shards_split_the_guilds() {
+    let fake = moat_fake_discord::FakeDiscord::start(Options::default()).await.unwrap();
+    let mut cfg = common::bot_config(&fake);
+    cfg.shards = 0..2;
+    cfg.total_shards = 2;
+    let bot = moat_discord::Bot::start(cfg, moat_core::Engine::with_defaults()).unwrap();
+    assert!(fake.wait_sessions(2, Duration::from_secs(10)).await, "both shards identify");
+    let (ids, capture) = scenario::flood();
+    let shard = moat_fake_discord::gateway::shard_of(ids.guild, 2);
+    let report = fake.play(&capture, moat_fake_discord::Pace::Lockstep { handled: bot.handled(), timeout: Duration::from_secs(10) }).await;
+    assert_eq!(report.stalls, 0, "every event reached the shard that holds the guild (shard {shard})");
+    assert!(bot.wait_idle(Duration::from_millis(400), Duration::from_secs(30)).await);
+    assert_eq!(bot.handled().load(std::sync::atomic::Ordering::Acquire), report.events, "each event went to one shard only");
+    assert!(fake.world().timed_out.len() >= 2);
+    bot.stop().await;
 }

@@ -88,6 +88,8 @@ pub(crate) struct Inner {
     pub limiter: Mutex<ratelimit::Limiter>,
     /// Virtual time (unix ms) set by the player; 0 means "use the wall clock".
     pub clock: Arc<AtomicU64>,
+    /// Whether the player moves `clock` (off: Discord's checks use the wall clock).
+    pub virtual_clock: std::sync::atomic::AtomicBool,
     pub started: Instant,
     pub gateway_url: String,
     /// Woken when a session identifies or resumes.
@@ -147,6 +149,7 @@ impl FakeDiscord {
             gateway: Mutex::new(gateway::GatewayState::default()),
             limiter: Mutex::new(limiter),
             clock: Arc::new(AtomicU64::new(0)),
+            virtual_clock: std::sync::atomic::AtomicBool::new(true),
             started: Instant::now(),
             gateway_url: format!("ws://{gateway_addr}"),
             sessions_changed: Notify::new(),
@@ -175,6 +178,13 @@ impl FakeDiscord {
     /// The virtual clock (unix ms; 0 = wall clock) the player moves; a bot in demo mode reads it.
     pub fn clock(&self) -> Arc<AtomicU64> {
         self.inner.clock.clone()
+    }
+
+    /// Keeps the wall clock for Discord's own checks (14 days, 24 h, 28 days) while a capture
+    /// plays: for a bot that runs on the wall clock, like `moat run`.
+    pub fn use_wall_clock(&self) {
+        self.inner.virtual_clock.store(false, Ordering::Release);
+        self.inner.clock.store(0, Ordering::Release);
     }
 
     /// When the fake started (for call times, which are relative to it).

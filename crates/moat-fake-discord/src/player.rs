@@ -104,7 +104,9 @@ pub(crate) async fn play(inner: &Arc<Inner>, capture: &str, pace: Pace) -> PlayR
                 }
             }
         }
-        inner.clock.store(l.ts, Ordering::Release);
+        if inner.virtual_clock.load(Ordering::Acquire) {
+            inner.clock.store(l.ts, Ordering::Release);
+        }
         lock(&inner.world).apply(l.t, &d);
         gateway::dispatch(inner, l.t, l.d.get(), guild_of(l.t, &d));
         r.events += 1;

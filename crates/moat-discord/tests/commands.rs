@@ -61,3 +61,31 @@ async fn moderators_use_moat_and_others_cannot() {
     run(7, MODERATE_MEMBERS, json!([{"type": 1, "name": "setting", "options": [{"type": 3, "name": "section", "value": "raid"}]}]));
     assert!(reply(&h, 7).await.contains("quiet_secs"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn automod_executions_count_as_strikes() {
+    let h = common::start(Options::default(), common::config("")).await;
+    let (ids, capture) = scenario::normal_chat();
+    h.play(&capture).await;
+    let user = scenario::snowflake(scenario::T0 - 500 * 86_400_000, 501);
+    let mut lines = String::new();
+    // Strikes decay a little between hits, so the third lands just under the engine's
+    // threshold of 3; a fourth crosses it.
+    for i in 0..4u64 {
+        let d = json!({
+            "guild_id": ids.guild.to_string(), "action": {"type": 1, "metadata": {}}, "rule_id": "77",
+            "rule_trigger_type": 1, "user_id": user.to_string(), "channel_id": ids.channels[0].to_string(),
+            "content": "free nitro dlscord-gift.com", "matched_keyword": "*dlscord-gift.com*", "matched_content": "dlscord-gift.com",
+        });
+        lines += &json!({"ts": scenario::T0 + 100_000 + i * 1000, "t": "AUTO_MODERATION_ACTION_EXECUTION", "d": d}).to_string();
+        lines.push('\n');
+    }
+    h.play(&lines).await;
+    let d = moat_command(&ids, 9, ids.moderator, MODERATE_MEMBERS, json!([{"type": 1, "name": "user", "options": [{"type": 6, "name": "user", "value": user.to_string()}]}]));
+    h.fake.dispatch("INTERACTION_CREATE", &d, Some(ids.guild));
+    let text = reply(&h, 9).await;
+    assert!(text.contains("strikes") && !text.contains("holds nothing"), "{text}");
+    h.settle().await;
+    let alerts = h.alerts().join("\n");
+    assert!(alerts.contains("AutoMod"), "repeated AutoMod hits make an incident: {alerts}");
+}

@@ -216,6 +216,8 @@ pub const EVASIONS: &[(&str, LinkVerdict)] = &[
     ("check https://steamcommunity.com.trade-offer.ru/id/123", LinkVerdict::Scam),
     ("https:\\\\steamcomnunity.ru\\gift", LinkVerdict::Scam),
     ("https://dis\u{0301}cord-nitro.com/", LinkVerdict::Scam),
+    ("steamcommunity .com.gift-trade .ru/tradeoffer", LinkVerdict::Scam),
+    ("free nitro https://nitro-claims.net/#@discord.com", LinkVerdict::Scam),
     ("**https://d1scord.gift/XyZ**", LinkVerdict::Scam),
     ("||https://steancommunity.com/gift||", LinkVerdict::Scam),
 ];

@@ -171,6 +171,9 @@ fn path_signals(link: &Link, ctx: &Context<'_>, s: &mut Score) {
         return;
     }
     let path = link.path.to_lowercase();
+    if let Some(d) = brands::official_domains().find(|d| path.contains(d)) {
+        s.add(3, format!("names {d} in the path to look legitimate"));
+    }
     let hit = path
         .split(['/', '?', '#', '&', '='])
         .find(|seg| !seg.is_empty() && ctx.scam_paths.iter().any(|p| p == seg));

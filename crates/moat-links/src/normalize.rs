@@ -82,7 +82,7 @@ pub fn normalize(text: &str) -> (String, Disguises) {
 }
 
 fn needs_refang(s: &str) -> bool {
-    s.contains("hxxp") || s.contains("dot") || s.contains("[.]") || s.contains("(.)") || s.contains("{.}")
+    s.contains(" .") || s.contains("hxxp") || s.contains("dot") || s.contains("[.]") || s.contains("(.)") || s.contains("{.}")
         || s.contains("[:]")
 }
 
@@ -116,6 +116,12 @@ fn refang(s: &str) -> String {
             }
             continue;
         }
+        // `steamcommunity .com/gift`: a space slipped in before the dot of a common TLD.
+        if rest.starts_with(" .") && word_before(&out) && spaced_tld(&s[i + 2..]) {
+            out.push('.');
+            i += 2;
+            continue;
+        }
         if rest.starts_with(" dot ") && word_before(&out) && word_after(&s[i + 5..]) {
             out.push('.');
             i += 5;
@@ -126,6 +132,15 @@ fn refang(s: &str) -> String {
         i += c.len_utf8();
     }
     out
+}
+
+/// A TLD that scams use, followed by a path or another label (`.com/`, `.com.`): alone,
+/// ` .net` is more often the framework than a link.
+fn spaced_tld(rest: &str) -> bool {
+    let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let after = rest[word.len()..].chars().next();
+    ["com", "ru", "gift", "gifts", "xyz", "net", "org", "gg", "site", "online", "shop", "store", "io", "co"].contains(&word.as_str())
+        && matches!(after, Some('/' | '.'))
 }
 
 fn word_before(out: &str) -> bool {
@@ -193,6 +208,8 @@ mod tests {
         assert_eq!(normalize("steam-gift dot ru/claim").0, "steam-gift.ru/claim");
         assert_eq!(normalize("I like the dot com era").0, "i like the.com era");
         assert_eq!(normalize("connect the dot 3").0, "connect the dot 3");
+        assert_eq!(normalize("steamcommunity .com/gift").0, "steamcommunity.com/gift");
+        assert_eq!(normalize("see .net docs and the .common case").0, "see .net docs and the .common case");
         assert!(normalize("hxxp://a.b").1.defanged);
     }
 

@@ -20,6 +20,8 @@ pub struct DomainSet {
     added: HashSet<String>,
     /// Host-with-path entries (`bit.ly/3abc`), split as (host, path prefix).
     paths: Vec<(String, String)>,
+    /// Wildcard entries (`royaljapan02.*`): `*` stands for any run of characters but `.`.
+    globs: Vec<String>,
 }
 
 /// Cleans one list line: comments, blank lines, schemes, `www.`, trailing dots and slashes.
@@ -69,6 +71,10 @@ impl DomainSet {
     /// Adds one entry (cleaned with [`clean_entry`]).
     pub fn insert(&mut self, line: &str) {
         let Some(entry) = clean_entry(line) else { return };
+        if entry.contains('*') && !entry.contains('/') {
+            self.globs.push(entry);
+            return;
+        }
         match entry.split_once('/') {
             Some((host, path)) => self.paths.push((host.to_string(), format!("/{path}"))),
             None => {
@@ -84,7 +90,7 @@ impl DomainSet {
     }
 
     pub fn len(&self) -> usize {
-        self.fixed.len() + self.added.len() + self.paths.len()
+        self.fixed.len() + self.added.len() + self.paths.len() + self.globs.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -100,7 +106,7 @@ impl DomainSet {
     pub fn match_host<'a>(&self, host: &'a str, owner: &str) -> Option<&'a str> {
         let mut rest = host;
         loop {
-            if self.contains(rest) {
+            if self.contains(rest) || self.globs.iter().any(|g| glob_match(g.as_bytes(), rest.as_bytes())) {
                 return Some(rest);
             }
             if rest.len() <= owner.len() {
@@ -129,7 +135,31 @@ impl DomainSet {
             .map(|s| s.to_string())
             .chain(self.added.iter().cloned())
             .chain(self.paths.iter().map(|(h, p)| format!("{h}{p}")))
+            .chain(self.globs.iter().cloned())
     }
+}
+
+/// `*` matches any run of bytes other than `.`; everything else literally. Iterative with
+/// one backtrack point per star, so linear-ish on the short strings of hosts.
+fn glob_match(pat: &[u8], s: &[u8]) -> bool {
+    let (mut p, mut i) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while i < s.len() {
+        if p < pat.len() && pat[p] == b'*' {
+            star = Some((p, i));
+            p += 1;
+        } else if p < pat.len() && pat[p] == s[i] {
+            p += 1;
+            i += 1;
+        } else if let Some((sp, si)) = star.filter(|&(_, si)| s[si] != b'.') {
+            p = sp + 1;
+            i = si + 1;
+            star = Some((sp, si + 1));
+        } else {
+            return false;
+        }
+    }
+    pat[p..].iter().all(|&b| b == b'*')
 }
 
 #[cfg(test)]
@@ -145,6 +175,18 @@ mod tests {
         assert_eq!(set.match_path("bit.ly", "/3abc"), Some("bit.ly/3abc".into()));
         assert_eq!(set.match_path("bit.ly", "/other"), None);
         assert_eq!(set.len(), 3);
+    }
+
+    #[test]
+    fn wildcard_entries() {
+        let mut set = DomainSet::new();
+        set.insert("royaljapan02.*");
+        set.insert("clk.rtpdn*.com");
+        assert!(set.match_host("royaljapan02.com", "royaljapan02.com").is_some());
+        assert!(set.match_host("clk.rtpdn77.com", "rtpdn77.com").is_some());
+        assert!(set.match_host("clk.rtpdn7.x.com", "x.com").is_none());
+        assert!(set.match_host("royaljapan03.com", "royaljapan03.com").is_none());
+        assert!(glob_match(b"a*b", b"axxb") && !glob_match(b"a*b", b"ax.b") && glob_match(b"*", b"abc"));
     }
 
     #[test]

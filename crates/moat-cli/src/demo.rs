@@ -212,7 +212,8 @@ fn first_action_latency(fake: &FakeDiscord, bot: &Bot) -> Option<Duration> {
     let sent = fake.sent_at(first.shard, first.seq)?;
     let call = fake.calls().into_iter().find(|c| {
         let alert = c.path.ends_with("/messages") || (c.method == "PATCH" && c.path.contains("/messages/"));
-        c.method != "GET" && !alert && !c.path.contains("/auto-moderation/")
+        let setup = c.path.contains("/auto-moderation/") || c.path.starts_with("/applications/") || c.path.starts_with("/interactions/");
+        c.method != "GET" && !alert && !setup && c.at >= sent
     })?;
     call.at.checked_duration_since(sent)
 }
@@ -277,4 +278,24 @@ fn describe(a: &Action) -> String {
     };
     let dur = a.duration_ms.map(|d| format!(" for {}", human_duration(d))).unwrap_or_default();
     format!("{}{who}{dur} ({}: {})", a.kind, a.detector, a.reason.chars().take(110).collect::<String>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_played_capture_reports_what_discord_saw() {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let o = rt.block_on(play_one("flood", &scenario::flood().1, Config::default(), Options::default(), false)).unwrap();
+        let j = &o.json;
+        for key in ["bans", "kicks", "timeouts", "deleted_messages", "alerts"] {
+            assert!(j[key].is_array(), "{key} in {j}");
+        }
+        assert!(j["roles_added"].is_object());
+        assert!(j["timeouts"].as_array().unwrap().len() >= 2, "{j}");
+        assert!(j["rest_calls"].as_u64().unwrap() > 0);
+        assert!(j["rate_limited"].is_u64() && j["peak_requests_per_second"].is_u64());
+        assert!(j["first_action_latency_ms"].is_number(), "{j}");
+    }
 }

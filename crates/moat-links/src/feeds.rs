@@ -10,10 +10,10 @@
 //! never empty the blocklist. At start-up, [`Feed::load_cached`] installs the copy on disk so a
 //! restart does not wait for the network.
 //!
-//! The HTTP client is a deliberately small HTTP/1.1 implementation over `std::net` (no TLS,
-//! `Content-Length`, chunked, or read-to-close bodies, a size cap and timeouts), which keeps the
-//! crate free of an async runtime and a TLS stack. Feeds are therefore `http://` URLs: serve
-//! them from a local mirror or a TLS-terminating proxy (documented in the README).
+//! `http://` feeds use a deliberately small HTTP/1.1 client over `std::net` (`Content-Length`,
+//! chunked, or read-to-close bodies, a size cap and timeouts), so the default build carries no
+//! async runtime and no TLS stack. `https://` feeds (the public lists live on GitHub) need the
+//! `feeds-tls` cargo feature, which routes them through `ureq` with rustls.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -150,9 +150,43 @@ fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// A plain HTTP/1.1 GET with optional validators.
+/// A GET with optional validators: `http://` through the small client below, `https://`
+/// through ureq when the `feeds-tls` feature is on.
 fn get(url: &str, etag: Option<&str>, modified: Option<&str>) -> Result<Response, String> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| format!("{url}: only http:// feeds are supported"))?;
+    if url.starts_with("https://") {
+        #[cfg(feature = "feeds-tls")]
+        return get_tls(url, etag, modified);
+        #[cfg(not(feature = "feeds-tls"))]
+        return Err(format!("{url}: https:// feeds need the `feeds-tls` feature; plain http:// works without it"));
+    }
+    get_plain(url, etag, modified)
+}
+
+#[cfg(feature = "feeds-tls")]
+fn get_tls(url: &str, etag: Option<&str>, modified: Option<&str>) -> Result<Response, String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder().timeout_global(Some(TIMEOUT)).http_status_as_error(false).build().into();
+    let mut req = agent.get(url);
+    if let Some(e) = etag {
+        req = req.header("If-None-Match", e);
+    }
+    if let Some(m) = modified {
+        req = req.header("If-Modified-Since", m);
+    }
+    let mut resp = req.call().map_err(|e| format!("{url}: {e}"))?;
+    let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (etag, last_modified) = (header("etag"), header("last-modified"));
+    let status = resp.status().as_u16();
+    let body = if status == 200 {
+        resp.body_mut().with_config().limit(MAX_BODY as u64).read_to_vec().map_err(|e| format!("{url}: {e}"))?
+    } else {
+        Vec::new()
+    };
+    Ok(Response { status, etag, last_modified, body })
+}
+
+/// A plain HTTP/1.1 GET with optional validators.
+fn get_plain(url: &str, etag: Option<&str>, modified: Option<&str>) -> Result<Response, String> {
+    let rest = url.strip_prefix("http://").ok_or_else(|| format!("{url}: only http:// and https:// feeds are supported"))?;
     let (hostport, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),

@@ -168,6 +168,10 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
     let plain: String = raw.chars().filter(|&c| c != '-').collect();
     let mut best: Option<(u8, BrandMatch)> = None;
     for t in tokens() {
+        // A pattern longer than the text by more than the budget cannot match.
+        if skel.len() + t.budget < t.skeleton.len() {
+            continue;
+        }
         let Some(distance) = t.pattern.best_distance(skel.as_bytes(), t.budget) else { continue };
         let m = if plain.contains(t.token) {
             (1, BrandMatch::Embedded { token: t.token })

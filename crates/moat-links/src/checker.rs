@@ -18,7 +18,7 @@ use std::sync::RwLock;
 
 use moat_core::links::{LinkFinding, LinkJudge, LinkReport, LinkVerdict};
 
-use crate::extract::candidates;
+use crate::extract::{candidates, Candidate};
 use crate::heuristics::{self, Context, SCAM, SUSPICIOUS};
 use crate::lists::DomainSet;
 use crate::normalize::{may_contain_link, normalize};
@@ -280,5 +280,17 @@ pub fn verdict_for(points: u32) -> LinkVerdict {
 impl LinkJudge for LinkChecker {
     fn judge(&self, guild_id: u64, content: &str) -> LinkReport {
         self.check(guild_id, content)
+    }
+
+    /// Popular and official sites, and the guild's own allowlist, are trusted: many people
+    /// posting the same YouTube link is no campaign. Shorteners and free hosting are never
+    /// trusted, whatever list names them: anyone can put anything behind them.
+    fn trusted_link(&self, guild_id: u64, url: &str) -> bool {
+        let candidate = Candidate { text: format!("https://{url}"), shown: None, has_scheme: true };
+        let Some(link) = crate::url::parse(&candidate) else { return false };
+        if link.hosting || link.ip.is_some() || self.shorteners.contains(link.owner.as_str()) {
+            return false;
+        }
+        self.allow.contains(&link.owner) || self.guilds.get(&guild_id).is_some_and(|g| g.allow.contains(&link.owner))
     }
 }

@@ -99,9 +99,11 @@ fn brand_signals(link: &Link, s: &mut Score) {
             if homoglyphs && !mixed && label.chars().count() >= 4 && label.chars().all(|c| is_homoglyph(c) || c == '-') {
                 s.add(3, format!("`{label}` is written entirely in letters that look Latin"));
             }
-            let official = (!link.subdomain.is_empty())
-                .then(|| brands::official_domains().find(|d| link.subdomain.contains(d)))
-                .flatten();
+            let official = if link.subdomain.contains('.') {
+                brands::official_domains().find(|d| link.subdomain.contains(d))
+            } else {
+                None
+            };
             if let Some(d) = official {
                 s.add(6, format!("pretends to be {d}, but the real domain is {}", link.owner));
             } else if !link.subdomain.is_empty() {
@@ -171,7 +173,7 @@ fn path_signals(link: &Link, ctx: &Context<'_>, s: &mut Score) {
         return;
     }
     let path = link.path.to_lowercase();
-    if let Some(d) = brands::official_domains().find(|d| path.contains(d)) {
+    if let Some(d) = path.contains('.').then(|| brands::official_domains().find(|d| path.contains(d))).flatten() {
         s.add(3, format!("names {d} in the path to look legitimate"));
     }
     let hit = path
@@ -208,12 +210,27 @@ pub fn lure_words(label: &str) -> Vec<&'static str> {
         v.sort_by_key(|w| std::cmp::Reverse(w.len()));
         v
     });
-    let mut rest = label.to_string();
-    let mut found = Vec::new();
-    for w in words {
-        if let Some(p) = rest.find(w) {
-            found.push(*w);
-            rest.replace_range(p..p + w.len(), "|");
+    // One pass, leftmost-longest: at each position the longest word that starts there wins
+    // and is blanked out, so `giveaway` is not also counted as `give`.
+    let mut found: Vec<&'static str> = Vec::new();
+    let mut rest = String::with_capacity(label.len());
+    let b = label.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let hit = words.iter().find(|w| b[i..].starts_with(w.as_bytes()));
+        match hit {
+            Some(w) => {
+                if !found.contains(w) {
+                    found.push(w);
+                }
+                rest.push('|');
+                i += w.len();
+            }
+            None => {
+                let c = label[i..].chars().next().unwrap_or('|');
+                rest.push(c);
+                i += c.len_utf8();
+            }
         }
     }
     // Whole parts of a name split at hyphens and digits, for words too common as substrings.

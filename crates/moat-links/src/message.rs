@@ -27,12 +27,40 @@ pub fn lure_phrases<'a>(text: &str, phrases: &'a [String]) -> Vec<&'a str> {
         &folded
     };
     let mut found: Vec<&str> = Vec::new();
+    // Cheap pre-filter: a phrase can only occur if its first two bytes do.
+    let pairs = byte_pairs(hay);
     for p in phrases {
+        let pb = p.as_bytes();
+        if pb.len() > hay.len() || (pb.len() >= 2 && !pairs.contains(pair_index(pb[0], pb[1]))) {
+            continue;
+        }
         if hay.contains(p.as_str()) && !found.iter().any(|f| f.contains(p.as_str()) || p.contains(*f)) {
             found.push(p);
         }
     }
     found
+}
+
+/// A 4096-bit set of the (folded) byte pairs present in a text.
+struct PairSet([u64; 64]);
+
+impl PairSet {
+    fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+fn pair_index(a: u8, b: u8) -> usize {
+    ((a as usize & 63) << 6) | (b as usize & 63)
+}
+
+fn byte_pairs(s: &str) -> PairSet {
+    let mut set = PairSet([0; 64]);
+    for w in s.as_bytes().windows(2) {
+        let i = pair_index(w[0], w[1]);
+        set.0[i / 64] |= 1 << (i % 64);
+    }
+    set
 }
 
 /// Everything about the message that is not one link.

@@ -104,8 +104,11 @@ pub fn parse(c: &Candidate) -> Option<Link> {
 }
 
 fn set_owner(link: &mut Link, ascii: String) {
+    // Every hosting suffix has two or more labels, so a `name.tld` host cannot sit under one.
+    let labels = ascii.bytes().filter(|&b| b == b'.').count() + 1;
     let hosting = HOSTING_SUFFIXES
         .iter()
+        .filter(|_| labels >= 3)
         .find(|s| ascii.len() > s.len() + 1 && ascii.ends_with(*s) && ascii.as_bytes()[ascii.len() - s.len() - 1] == b'.');
     let (owner, suffix, is_private) = if let Some(s) = hosting {
         let head = &ascii[..ascii.len() - s.len() - 1];

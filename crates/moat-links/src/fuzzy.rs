@@ -63,7 +63,8 @@ impl Pattern {
         if lev <= budget {
             return Some(lev);
         }
-        if lev <= budget + budget.max(1) && budget > 0 && text.len() <= 128 {
+        // One swapped pair costs two Levenshtein edits but one OSA edit.
+        if lev == budget + 1 && budget > 0 && text.len() <= 128 {
             let osa = osa_in(&self.bytes, text);
             if osa <= budget {
                 return Some(osa);
@@ -76,22 +77,24 @@ impl Pattern {
 /// Smallest optimal-string-alignment distance between `p` and any substring of `t`.
 pub fn osa_in(p: &[u8], t: &[u8]) -> usize {
     let (m, n) = (p.len(), t.len());
-    // rows[i][j]: distance between p[..i] and a substring of t ending at j.
-    let mut rows = vec![vec![0usize; n + 1]; m + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
+    // Three rolling rows: d[i][j] is the distance between p[..i] and a substring of t ending
+    // at j (row 0 is all zeros: the substring may start anywhere).
+    let (mut two, mut one, mut cur) = (vec![0usize; n + 1], vec![0usize; n + 1], vec![0usize; n + 1]);
     for i in 1..=m {
+        cur[0] = i;
         for j in 1..=n {
             let cost = usize::from(p[i - 1] != t[j - 1]);
-            let mut d = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut d = (one[j] + 1).min(cur[j - 1] + 1).min(one[j - 1] + cost);
             if i > 1 && j > 1 && p[i - 1] == t[j - 2] && p[i - 2] == t[j - 1] {
-                d = d.min(rows[i - 2][j - 2] + 1);
+                d = d.min(two[j - 2] + 1);
             }
-            rows[i][j] = d;
+            cur[j] = d;
         }
+        std::mem::swap(&mut two, &mut one);
+        std::mem::swap(&mut one, &mut cur);
     }
-    (0..=n).map(|j| rows[m][j]).min().unwrap_or(m)
+    let last = if m == 0 { &cur } else { &one };
+    last.iter().copied().min().unwrap_or(m)
 }
 
 #[cfg(test)]
@@ -121,6 +124,16 @@ mod tests {
                 assert_eq!(Pattern::new(p).levenshtein_in(t), naive(p, t), "{p:?} in {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn osa_rolling_rows_match_the_definition() {
+        assert_eq!(osa_in(b"abc", b"xxabcxx"), 0);
+        assert_eq!(osa_in(b"abc", b"xxacbxx"), 1);
+        assert_eq!(osa_in(b"abc", b""), 3);
+        assert_eq!(osa_in(b"", b"abc"), 0);
+        assert_eq!(osa_in(b"dlscord", b"dlcsord"), 1);
+        assert_eq!(osa_in(b"steam", b"stema"), 1);
     }
 
     #[test]

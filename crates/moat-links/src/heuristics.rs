@@ -204,10 +204,14 @@ fn fold_digits(label: &str) -> String {
 
 /// Lure words found in a label, longest first, without overlaps.
 pub fn lure_words(label: &str) -> Vec<&'static str> {
-    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let words = SORTED.get_or_init(|| {
-        let mut v = LURE_WORDS.to_vec();
-        v.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    // Words indexed by first byte, longest first.
+    static BY_FIRST: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+    let by_first = BY_FIRST.get_or_init(|| {
+        let mut v: Vec<Vec<&'static str>> = vec![Vec::new(); 256];
+        for w in LURE_WORDS {
+            v[w.as_bytes()[0] as usize].push(w);
+        }
+        v.iter_mut().for_each(|l| l.sort_by_key(|w| std::cmp::Reverse(w.len())));
         v
     });
     // One pass, leftmost-longest: at each position the longest word that starts there wins
@@ -217,7 +221,7 @@ pub fn lure_words(label: &str) -> Vec<&'static str> {
     let b = label.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let hit = words.iter().find(|w| b[i..].starts_with(w.as_bytes()));
+        let hit = by_first[b[i] as usize].iter().find(|w| b[i..].starts_with(w.as_bytes()));
         match hit {
             Some(w) => {
                 if !found.contains(w) {

@@ -37,6 +37,11 @@ pub(crate) fn summary(inner: &Inner) -> Value {
         .iter()
         .map(|m| json!({"channel_id": m.channel_id.to_string(), "message_id": m.id.to_string(), "content": m.content, "edits": m.edits}))
         .collect();
+    let mut routes: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for c in calls.iter() {
+        let template: Vec<&str> = c.path.split('/').map(|seg| if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) { ":id" } else { seg }).collect();
+        *routes.entry(format!("{} {}", c.method, template.join("/"))).or_default() += 1;
+    }
     json!({
         "bans": ids(&w.banned),
         "kicks": ids(&w.kicked),
@@ -48,5 +53,6 @@ pub(crate) fn summary(inner: &Inner) -> Value {
         "rate_limited": l.served_429,
         "rate_limit_violations": l.violations,
         "peak_requests_per_second": peak_per_second(&calls),
+        "calls_by_route": routes,
     })
 }

@@ -13,6 +13,7 @@
 
 pub mod calls;
 mod command;
+mod deletes;
 pub mod lockdown;
 mod lanes;
 mod post;
@@ -87,6 +88,8 @@ pub struct Executor {
     bans: BTreeMap<u64, PendingBans>,
     locks: Locks,
     lanes: lanes::Lanes,
+    /// Messages waiting to be deleted, per channel.
+    deletes: HashMap<u64, Arc<Mutex<deletes::Pending>>>,
 }
 
 /// Runs the executor until the job channel closes, then finishes what is pending.
@@ -100,6 +103,7 @@ pub async fn run(client: Arc<Client>, shared: Arc<Shared>, settings: ExecSetting
         bans: BTreeMap::new(),
         locks: Locks::default(),
         lanes: lanes::Lanes::default(),
+        deletes: HashMap::new(),
     };
     let mut tick = tokio::time::interval(Duration::from_millis(50));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -212,38 +216,25 @@ impl Executor {
                 }
             }
         }
-        let mut plan: Vec<(u64, Vec<u64>, Vec<u64>)> = Vec::new();
+        // One barrier arrival per channel touched: member actions wait for these deletes.
+        let barrier = lanes::Barrier::new(by_channel.len());
         for (channel, ids) in by_channel {
-            let (fresh, old): (Vec<u64>, Vec<u64>) = ids.into_iter().partition(|&m| (m >> 22) + DISCORD_EPOCH + BULK_DELETE_MAX_AGE > now);
-            plan.push((channel, fresh, old));
-        }
-        let calls_planned: usize = plan
-            .iter()
-            .map(|(_, fresh, old)| old.len() + fresh.chunks(100).count())
-            .sum();
-        let barrier = lanes::Barrier::new(calls_planned);
-        for (channel, fresh, old) in plan {
-            let mut singles = old;
-            for chunk in fresh.chunks(100) {
-                if chunk.len() < 2 {
-                    singles.extend_from_slice(chunk);
-                    continue;
+            mark(&self.shared);
+            let queue = self.deletes.entry(channel).or_default().clone();
+            let start_drain = {
+                let mut q = lock(&queue);
+                for m in ids {
+                    if !q.ids.contains(&m) {
+                        q.ids.push(m);
+                    }
                 }
-                mark(&self.shared);
-                let ids: Vec<_> = chunk.iter().map(|&m| Id::new(m.max(1))).collect();
-                let what = format!("bulk-delete {} messages", ids.len());
-                let done = barrier.clone();
+                q.barriers.push(barrier.clone());
+                !std::mem::replace(&mut q.queued, true)
+            };
+            if start_drain {
+                let clock = self.settings.clock.clone();
                 self.spawn(format!("delete:{channel}"), move |client, shared| async move {
-                    let _ = send(&shared, &what, || client.delete_messages(Id::new(channel.max(1)), &ids)).await;
-                    done.arrive();
-                });
-            }
-            for m in singles {
-                mark(&self.shared);
-                let done = barrier.clone();
-                self.spawn(format!("delete:{channel}"), move |client, shared| async move {
-                    let _ = send(&shared, "delete a message", || client.delete_message(Id::new(channel.max(1)), Id::new(m.max(1)))).await;
-                    done.arrive();
+                    deletes::drain(&client, &shared, &clock, channel, &queue).await;
                 });
             }
         }

@@ -191,3 +191,32 @@ async fn two_shards_split_the_guilds() {
     assert!(fake.world().timed_out.len() >= 2);
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_unlock_restores_what_the_server_really_had() {
+    let h = common::start(Options::default(), common::config("")).await;
+    let (ids, capture) = scenario::raid(40);
+    let (first, rest) = capture.split_once('\n').unwrap();
+    h.play(first).await;
+    // The moderators had already changed things moat could not know from the capture.
+    let paused = "2026-01-01T20:00:00.000+00:00".to_string();
+    {
+        let mut w = h.fake.world();
+        let g = w.guilds.get_mut(&ids.guild).unwrap();
+        g.verification_level = 2;
+        g.invites_disabled_until = Some(paused.clone());
+    }
+    h.play(rest).await;
+    assert_eq!(h.fake.world().guilds[&ids.guild].verification_level, 3, "raised during the raid");
+    h.advance(30 * 60_000).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while h.fake.world().guilds[&ids.guild].verification_level != 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    h.settle().await;
+    let w = h.fake.world();
+    let g = &w.guilds[&ids.guild];
+    assert_eq!(g.verification_level, 2, "back to the moderators' level, not moat's idea of it");
+    assert_eq!(g.invites_disabled_until, Some(paused), "their own invite pause is kept");
+    assert_eq!(g.dms_disabled_until, None);
+}

@@ -227,6 +227,12 @@ impl Alerts {
         v
     }
 
+    /// Forgets incidents whose alert has not changed for `idle` (their messages stay in
+    /// the channel; a later action of the same incident starts a new alert).
+    pub fn prune(&mut self, idle: std::time::Duration) {
+        self.incidents.retain(|_, i| i.channel.is_some() && (i.dirty || i.posting || i.last_sent.is_none_or(|t| t.elapsed() < idle)));
+    }
+
     /// How many alerts wait to be posted or edited.
     pub fn dirty(&self) -> usize {
         self.incidents.values().filter(|i| i.dirty && i.channel.is_some()).count()

@@ -85,6 +85,11 @@ impl Pace {
     }
 }
 
+/// Evidence entries kept in memory at most.
+pub const EVIDENCE_IN_MEMORY: usize = 20_000;
+/// Latency samples kept at most.
+pub const LATENCY_SAMPLES: usize = 100_000;
+
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -106,7 +111,12 @@ impl Shared {
         if let Some(f) = lock(&self.evidence_file).as_mut() {
             let _ = writeln!(f, "{v}");
         }
-        lock(&self.evidence).push(v);
+        let mut ev = lock(&self.evidence);
+        // Memory keeps the latest; the evidence file (and the store) keep everything.
+        if ev.len() >= EVIDENCE_IN_MEMORY {
+            ev.drain(..EVIDENCE_IN_MEMORY / 2);
+        }
+        ev.push(v);
     }
 
     pub(crate) fn begin(&self) {

@@ -202,7 +202,11 @@ impl Executor {
         let mut first_call = true;
         let mut mark = |shared: &Shared| {
             if std::mem::take(&mut first_call) {
-                lock(&shared.latencies).push(earliest.elapsed());
+                let mut l = lock(&shared.latencies);
+                if l.len() >= crate::shared::LATENCY_SAMPLES {
+                    l.drain(..crate::shared::LATENCY_SAMPLES / 2);
+                }
+                l.push(earliest.elapsed());
             }
         };
 
@@ -373,6 +377,9 @@ impl Executor {
             let (text, message, key) = (inc.render(), inc.message, *key);
             let alerts = self.alerts.clone();
             todo.push((format!("post:{channel}"), alerts, key, channel, message, text));
+        }
+        if al.incidents.len() > 1000 {
+            al.prune(Duration::from_secs(6 * 3600));
         }
         self.shared.alerts_dirty.store(al.dirty() as u64, Ordering::Release);
         drop(al);

@@ -133,22 +133,39 @@ pub fn run(args: &[String]) -> i32 {
         Ok(r) => r,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
     };
+    let sharding_given = shards.is_some() || total.is_some();
     runtime.block_on(async move {
+        let mut cfg = cfg;
+        if !sharding_given {
+            // As Discord recommends: as many shards as GET /gateway/bot says, all here.
+            match moat_discord::recommended_shards(&cfg).await {
+                Ok(n) => {
+                    cfg.total_shards = n;
+                    cfg.shards = 0..n;
+                    eprintln!("moat: running {n} shard(s), as Discord recommends");
+                }
+                Err(e) => return fail(&e),
+            }
+        }
         let bot = match Bot::start(cfg, Engine::new(engine_config, crate::judge::default_judge())) {
             Ok(b) => b,
             Err(e) => return fail(&e),
         };
         let mut feed = bot.subscribe();
         eprintln!("moat: running; stop with Ctrl-C");
-        loop {
-            match tokio::time::timeout(Duration::from_secs(3600), feed.recv()).await {
+        let code = loop {
+            match tokio::time::timeout(Duration::from_secs(1), feed.recv()).await {
                 Ok(Some(f)) => log(&f),
-                Ok(None) => break,
+                Ok(None) => break 0,
+                Err(_) if !bot.is_running() => {
+                    eprintln!("moat run: Discord closed every shard (a wrong token, or the Server Members and Message Content intents not enabled for the bot?)");
+                    break 1;
+                }
                 Err(_) => {}
             }
-        }
+        };
         bot.stop().await;
-        0
+        code
     })
 }
 

@@ -58,6 +58,14 @@ pub fn http_client(cfg: &BotConfig) -> Client {
     b.build()
 }
 
+/// The shard count Discord recommends for this bot (`GET /gateway/bot`).
+pub async fn recommended_shards(cfg: &BotConfig) -> Result<u32, String> {
+    let client = http_client(cfg);
+    let resp = client.gateway().authed().await.map_err(|e| format!("cannot ask Discord how many shards to run: {e}"))?;
+    let info = resp.model().await.map_err(|e| format!("unexpected answer to GET /gateway/bot: {e}"))?;
+    Ok(info.shards.max(1) as u32)
+}
+
 impl Bot {
     /// Starts the shards, the engine task and the executor. Must run inside a tokio runtime.
     pub fn start(cfg: BotConfig, engine: Engine) -> Result<Bot, String> {
@@ -102,6 +110,12 @@ impl Bot {
             .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone())))
             .collect();
         Ok(Bot { shared, stop, shards, engine, exec })
+    }
+
+    /// Whether any shard is still connected (or trying to be). twilight ends a shard for
+    /// good on a fatal close (bad token, intents not enabled).
+    pub fn is_running(&self) -> bool {
+        self.shards.iter().any(|s| !s.is_finished())
     }
 
     /// The count of guild dispatches handled (what a lockstep player waits on).

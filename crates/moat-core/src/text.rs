@@ -129,7 +129,7 @@ pub struct Fingerprint {
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
-/// Hashes the text with case folded, mentions (`<@…>`, `<#…>`, `@everyone`), digits,
+/// Hashes the text with case folded, links, mentions (`<@…>`, `<#…>`, `@everyone`), digits,
 /// punctuation, spaces and invisible characters removed. "Buy followers CHEAP!! 1" and
 /// "buy followers cheap 2" share a fingerprint.
 pub fn fingerprint(text: &str) -> Fingerprint {
@@ -154,6 +154,11 @@ pub fn fingerprint(text: &str) -> Fingerprint {
                 }
                 b'@' if bytes[i..].starts_with(b"@here") => {
                     i += 5;
+                    continue;
+                }
+                // Links are judged by their own keys; the words around them are the text.
+                b'h' if bytes[i..].starts_with(b"https://") || bytes[i..].starts_with(b"http://") => {
+                    i += bytes[i..].iter().position(u8::is_ascii_whitespace).unwrap_or(bytes.len() - i);
                     continue;
                 }
                 _ if b.is_ascii_alphabetic() => {
@@ -262,6 +267,7 @@ mod tests {
         assert_eq!(a, c);
         assert_eq!(a.len, "buyfollowerscheapdmme".len() as u32);
         assert_ne!(a, fingerprint("buy followers expensive dm me"));
+        assert_eq!(fingerprint("buy here https://a.ru/1 now"), fingerprint("BUY HERE http://b.ru/xyz now!"));
         // Non-ASCII letters count, and fold case too.
         assert_eq!(fingerprint("ÉCOLE Привет"), fingerprint("école привет!"));
         assert_eq!(fingerprint("ÉCOLE").len, 5);

@@ -64,26 +64,27 @@ impl Engine {
         let member_age = m.joined_at.map(|j| now.saturating_sub(j));
         let newcomer = member_age.is_some_and(|a| a < u64::from(s.raid.newcomer_minutes) * MINUTE);
         let everyone = m.mention_everyone || stats.everyone;
-        let substantive = has_link || mention_weight > 0 || fp.len >= s.campaign.min_text_len;
-        if substantive && !m.edit && !exempt {
+        if !m.edit && !exempt && (has_link || mention_weight > 0 || fp.len >= s.campaign.min_text_len) {
+            // Links to sites the judge trusts (popular, well-known) are shared by crowds for
+            // good reasons; they are no campaign's signature, and do not make the words
+            // around them one either.
+            let judge = self.judge.as_ref();
+            let mut keys: Vec<(u64, &'static str)> = campaign::link_urls(m.content)
+                .filter(|(_, url)| !judge.trusted_link(gid, url))
+                .map(|(k, _)| (k, "link"))
+                .collect();
+            let loud = mention_weight > 0 || !keys.is_empty();
+            if fp.len >= s.campaign.min_text_len || (loud && fp.len > 0) {
+                keys.push((fp.hash, "text"));
+            }
             let post = campaign::Post {
                 ts: now,
                 user_id: m.author_id,
                 channel_id: m.channel_id,
                 message_id: m.id,
                 new: account_age < u64::from(s.campaign.new_account_days) * DAY,
-                loud: has_link || mention_weight > 0,
+                loud,
             };
-            // Links to sites the judge trusts (popular, well-known) are shared by crowds for
-            // good reasons; they are no campaign's signature.
-            let judge = self.judge.as_ref();
-            let mut keys: Vec<(u64, &'static str)> = campaign::link_urls(m.content)
-                .filter(|(_, url)| !judge.trusted_link(gid, url))
-                .map(|(k, _)| (k, "link"))
-                .collect();
-            if fp.len >= 8 || (fp.len > 0 && mention_weight > 0) {
-                keys.push((fp.hash, "text"));
-            }
             if let Some(f) = g.campaigns.observe(&s.campaign, now, post, &keys) {
                 findings.push(f);
             }

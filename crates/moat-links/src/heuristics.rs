@@ -46,7 +46,7 @@ pub fn score(link: &Link, ctx: &Context<'_>) -> Score {
     let mut s = Score::default();
     if let Some(ip) = link.ip {
         s.add(4, format!("uses a bare IP address ({ip}) instead of a domain"));
-        if !link.host_unicode.contains('.') || link.url.contains("0x") {
+        if link.ip_disguised {
             s.add(2, "IP address written as a number to hide it".into());
         }
     } else {
@@ -57,7 +57,10 @@ pub fn score(link: &Link, ctx: &Context<'_>) -> Score {
         s.add(3, "host is percent-encoded to hide it".into());
     }
     if let Some(user) = &link.userinfo {
-        if user.contains('.') {
+        let shown = user.split(':').next().unwrap_or(user).trim_start_matches("www.");
+        if user.contains('.') && (ctx.allowed)(shown) {
+            s.add(7, format!("shows the real site `{user}@` before the actual host {}", link.host_unicode));
+        } else if user.contains('.') {
             s.add(5, format!("shows `{user}@` before the real host {}", link.host_unicode));
         } else {
             s.add(2, "has a user name before the host".into());
@@ -180,7 +183,9 @@ fn path_signals(link: &Link, ctx: &Context<'_>, s: &mut Score) {
         .split(['/', '?', '#', '&', '='])
         .find(|seg| !seg.is_empty() && ctx.scam_paths.iter().any(|p| p == seg));
     if let Some(seg) = hit {
-        s.add(3, format!("lure path `/{seg}`"));
+        // `/billing` or `/promo` alone is ordinary on a shop; `/claim-nitro` never is.
+        let specific = seg.contains(['-', '_']) || ["nitro", "steam", "airdrop", "tradeoffer", "giveaway", "glft"].iter().any(|w| seg.contains(w));
+        s.add(if specific { 3 } else { 2 }, format!("lure path `/{seg}`"));
     } else if let Some(w) = ["nitro", "gift", "airdrop", "claim", "giveaway", "free-", "promo"].iter().find(|w| path.contains(**w)) {
         s.add(2, format!("lure word `{}` in the path", w.trim_end_matches('-')));
     }
@@ -321,7 +326,9 @@ mod tests {
         assert!(judge("https://a-site.com/claim-nitro").points >= SUSPICIOUS);
         assert!(judge("https://nitro-drop.vercel.app/").points >= SUSPICIOUS);
         assert!(judge("http://3232235777/gift").points >= SCAM);
-        assert!(judge("https://steamcommunity.com@evil.ru/").points >= SUSPICIOUS);
+        assert!(judge("https://steamcommunity.com@evil.ru/").points >= SCAM);
+        assert!(judge("https://example.org@evil.ru/").points >= SUSPICIOUS);
+        assert!(judge("https://a-shop.com/gift").points < SUSPICIOUS);
         let paths: Vec<String> = vec![];
         let allowed = |d: &str| d == "steamcommunity.com";
         let ctx = Context { allowed: &allowed, scam_paths: &paths };

@@ -37,6 +37,8 @@ pub struct Link {
     /// What came before `@` in the authority, if anything.
     pub userinfo: Option<String>,
     pub ip: Option<Ipv4Addr>,
+    /// The IP literal was not written as a plain dotted quad (`3232235777`, `0xc0a80101`).
+    pub ip_disguised: bool,
     pub port: Option<u16>,
     /// Path, query and fragment, percent-decoded.
     pub path: String,
@@ -86,6 +88,7 @@ pub fn parse(c: &Candidate) -> Option<Link> {
     if let Some(ip) = parse_ipv4(host) {
         link.ip = Some(ip);
         link.host = ip.to_string();
+        link.ip_disguised = link.host != host;
         link.host_unicode = link.host.clone();
         link.owner = link.host.clone();
         link.label = link.host.clone();

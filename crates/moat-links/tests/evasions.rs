@@ -104,7 +104,8 @@ fn guild_additions_apply_to_their_guild_only() {
 fn every_heuristic_has_a_reason() {
     let c = heuristics_only();
     let cases = [
-        ("https://steamcommunity.com@steam-trade.ru/", "shows `steamcommunity.com@`"),
+        ("https://steamcommunity.com@steam-trade.ru/", "shows the real site `steamcommunity.com@`"),
+        ("https://login.example@steam-trade.ru/", "shows `login.example@`"),
         ("http://3232235777/", "IP address"),
         ("https://a.com/claim-nitro", "lure path"),
         ("https://qzxkvbnmtpw.xyz/", "machine-generated"),

@@ -38,9 +38,9 @@ pub const BRANDS: &[Brand] = &[
         name: "Discord",
         tokens: &["discordapp", "discord", "hypesquad"],
         official: &[
-            "discord.com", "discord.gg", "discord.gift", "discord.gifts", "discordapp.com",
+            "discord.com", "discord.gg", "discord.gift", "discordapp.com",
             "discordapp.net", "discord.media", "discord.new", "discord.co", "discord.dev",
-            "discord.design", "discord.store", "discord.tools", "discordmerch.com",
+            "discordmerch.com",
             "discordpartygames.com", "discord-activities.com", "discordactivities.com",
             "discordsays.com", "discordstatus.com", "dis.gd",
         ],

@@ -31,6 +31,10 @@ pub const HOSTING_SUFFIXES: &[&str] = &[
     "myshopify.com", "web.core.windows.net", "s3.amazonaws.com", "b-cdn.net", "deno.dev",
     "pythonanywhere.com", "railway.app", "up.railway.app", "w3spaces.com", "codeanyapp.com",
     "rf.gd", "epizy.com", "infinityfreeapp.com", "free.nf", "42web.io", "atwebpages.com",
+    // Multi-tenant platforms: each subdomain is a different user's page or help desk.
+    "itch.io", "zendesk.com", "freshdesk.com", "substack.com", "tumblr.com", "neocities.org",
+    "jimdosite.com", "mystrikingly.com", "site123.me", "ghost.io", "bandcamp.com",
+    "webnode.page", "ukit.me", "teachable.com", "thinkific.com", "kajabi.com",
 ];
 
 /// TLDs (and second-level suffixes) that are cheap or free and dominate phishing lists. Worth

@@ -206,7 +206,7 @@ impl LinkChecker {
         }
         if self.shorteners.contains(link.owner.as_str()) || self.shorteners.contains(link.host.as_str()) {
             f.reasons.push("URL shortener: the real target is hidden".into());
-            return (f, 2, false);
+            return (f, 1, false);
         }
         if self.allow.contains(&link.owner) || self.allow.contains(&link.host) {
             return (f, 0, true);

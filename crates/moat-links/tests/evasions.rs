@@ -54,6 +54,7 @@ fn shortener_alone_is_not_scam_but_raises_a_lure() {
     assert_eq!(r.verdict, LinkVerdict::Clean);
     assert!(r.links[0].reasons[0].contains("shortener"));
     assert!(c.judge(1, "i have some nitro left https://bit.ly/abc").verdict >= LinkVerdict::Suspicious);
+    assert_eq!(c.judge(1, "@everyone new video https://bit.ly/abc").verdict, LinkVerdict::Clean);
     // `clck.ru` is on a public list, and is a real shortener.
     assert_eq!(c.judge(1, "https://clck.ru/abc").verdict, LinkVerdict::Clean);
     // A list entry naming one exact shortened link still applies.

@@ -19,6 +19,9 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Top-level sections the engine leaves to adapters.
+pub const ADAPTER_SECTIONS: &[&str] = &["discord", "store", "links"];
+
 pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
     let mut root: Table = text
         .parse()
@@ -28,6 +31,11 @@ pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
         Some(Value::Table(t)) => t,
         Some(_) => return Err(ConfigError("`guilds` must be a table of `[guilds.\"ID\"]` sections".into())),
     };
+    // Sections that belong to adapters (the Discord bot, the store, link feeds) sit in the
+    // same file; they check their own keys.
+    for adapter in ADAPTER_SECTIONS {
+        root.remove(*adapter);
+    }
     let defaults = settings_from(root.clone(), "")?;
     let mut config = Config { defaults, guilds: Default::default() };
     for (key, value) in guilds {
@@ -217,6 +225,13 @@ mod tests {
         assert_eq!(g.pressure.base, 12.0, "unnamed keys keep the top-level value");
         assert_eq!(g.raid.action, RaidAction::Ban);
         assert_eq!(c.for_guild(1).raid.action, RaidAction::Contain);
+    }
+
+    #[test]
+    fn adapter_sections_are_left_to_adapters() {
+        let c = Config::from_toml("[discord]\ntoken_env = \"X\"\n[store]\nurl = \"y\"\n[pressure]\nlimit = 70.0\n").unwrap();
+        assert_eq!(c.defaults.pressure.limit, 70.0);
+        assert!(Config::from_toml("[discrod]\nx = 1\n").unwrap_err().to_string().contains("discrod"));
     }
 
     #[test]

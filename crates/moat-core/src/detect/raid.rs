@@ -372,6 +372,13 @@ impl RaidWatch {
         Some(Ended { raid, reason })
     }
 
+    /// Ends the raid at once (a moderator's call).
+    pub fn end_now(&mut self, by: &str) -> Option<Ended> {
+        let Phase::Raid(_) = &self.phase else { return None };
+        let Phase::Raid(raid) = std::mem::take(&mut self.phase) else { unreachable!() };
+        Some(Ended { raid, reason: format!("raid over: ended by {by}") })
+    }
+
     /// Forgets joins and hostile newcomers older than the windows.
     pub fn sweep(&mut self, s: &RaidSettings, now: Millis) {
         self.expire(s, now);

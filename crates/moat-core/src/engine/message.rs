@@ -130,7 +130,9 @@ impl Engine {
         let strikes = user.strikes_at(now, decay) + 1.0;
         user.strikes = strikes;
         user.strikes_at = now;
-        if strikes < AUTOMOD_STRIKES || user.is_contained(now) {
+        // Whole strikes held: three hits seconds apart are three, though the first has
+        // decayed a hair by the third.
+        if strikes.ceil() < AUTOMOD_STRIKES || user.is_contained(now) {
             return;
         }
         // `punish` adds the strike for this containment itself.
@@ -138,7 +140,7 @@ impl Engine {
         let finding = Finding::contain(
             Detector::AutoMod,
             user_id,
-            format!("Discord AutoMod acted on {} of their messages ({:?} rule)", strikes as u32, trigger),
+            format!("Discord AutoMod acted on {} of their messages ({:?} rule)", strikes.ceil() as u32, trigger),
         );
         let ctx = super::respond::Context { gid, now, author: user_id, message: None, exempt: false };
         self.respond(&ctx, vec![finding], out);

@@ -105,6 +105,12 @@ impl Engine {
         &self.config
     }
 
+    /// Replaces the configuration (a moderator changed a setting). State is kept; new
+    /// thresholds apply from the next event.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+    }
+
     /// The current engine time: the latest event time seen.
     pub fn now(&self) -> Millis {
         self.now
@@ -236,6 +242,26 @@ impl Engine {
     /// Whether the guild is in a raid now.
     pub fn in_raid(&self, guild_id: u64) -> bool {
         self.guilds.get(&guild_id).is_some_and(|g| g.raid.in_raid())
+    }
+
+    /// The members of the guild's current raid, in the order they were found.
+    pub fn raid_members(&self, guild_id: u64) -> Vec<u64> {
+        match self.guilds.get(&guild_id).map(|g| &g.raid.phase) {
+            Some(crate::detect::raid::Phase::Raid(r)) => r.members.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A moderator ends the guild's raid now: the unlock and the summary alert follow as
+    /// if it had gone quiet. Returns whether there was a raid to end.
+    pub fn end_raid(&mut self, guild_id: u64, ts: Millis, by: &str, out: &mut Vec<Action>) -> bool {
+        self.advance(ts, out);
+        let now = self.now;
+        let ended = self.guilds.get_mut(&guild_id).and_then(|g| g.raid.end_now(by));
+        let Some(ended) = ended else { return false };
+        self.raiding.retain(|&g| g != guild_id);
+        self.raid_ended(guild_id, now, ended, out);
+        true
     }
 }
 

@@ -296,6 +296,13 @@ impl Engine {
         let s = self.config.for_guild(gid);
         let Some(g) = self.guilds.get_mut(&gid) else { return true };
         let Some(ended) = g.raid.tick(&s.raid, now) else { return !g.raid.in_raid() };
+        self.raid_ended(gid, now, ended, out);
+        true
+    }
+
+    /// The unlock and the summary alert of a raid that has ended.
+    pub(super) fn raid_ended(&mut self, gid: u64, now: Millis, ended: crate::detect::raid::Ended, out: &mut Vec<Action>) {
+        let s = self.config.for_guild(gid);
         let lasted = human_duration(now.saturating_sub(ended.raid.since));
         let text = format!(
             "{}. It lasted {lasted}: {} raid members contained, {} joiners who looked genuine left alone.",
@@ -308,6 +315,5 @@ impl Engine {
             out.push(Action::new(now, gid, ActionKind::Unlock, Detector::Raid, ended.reason.clone()).incident(incident));
         }
         out.push(Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(ended.raid.members).incident(incident));
-        true
     }
 }

@@ -183,3 +183,43 @@ fn idle_state_expires_so_memory_stays_flat() {
     assert_eq!(st.users, 0, "{st:?}");
     assert_eq!(st.recent_messages, 0);
 }
+
+#[test]
+fn a_moderator_can_end_a_raid_and_list_its_members() {
+    let sc = scenarios::raid(2);
+    let mut e = engine();
+    let mut out = Vec::new();
+    let mut members = Vec::new();
+    for line in sc.capture.lines() {
+        let ev = parse_line(line).unwrap();
+        e.handle(ev.ts, &ev.event, &mut out);
+        let gid = out.iter().find(|a| a.kind == ActionKind::Lockdown).map(|a| a.guild_id);
+        if let Some(g) = gid {
+            if members.is_empty() && e.in_raid(g) {
+                members = e.raid_members(g);
+                out.clear();
+                assert!(e.end_raid(g, ev.ts, "a moderator", &mut out));
+                assert!(!e.in_raid(g));
+                assert!(out.iter().any(|a| a.kind == ActionKind::Unlock));
+                assert!(out.iter().any(|a| a.kind == ActionKind::Alert && a.reason.contains("ended by a moderator")));
+                assert!(!e.end_raid(g, ev.ts, "a moderator", &mut out), "nothing left to end");
+                break;
+            }
+        }
+    }
+    assert!(members.len() >= 6);
+    assert!(members.iter().all(|m| sc.bad.contains_key(m)));
+}
+
+#[test]
+fn three_automod_hits_in_a_row_contain() {
+    use twilight_model::guild::auto_moderation::AutoModerationTriggerType;
+    let mut e = engine();
+    let mut out = Vec::new();
+    for i in 0..3 {
+        e.on_automod(1_767_272_400_000 + i * 2_000, 1, 42, AutoModerationTriggerType::Keyword, &mut out);
+    }
+    let t = out.iter().find(|a| a.kind.is_punitive()).expect("the third hit contains");
+    assert_eq!(t.detector, Detector::AutoMod);
+    assert_eq!(t.user_ids, [42]);
+}

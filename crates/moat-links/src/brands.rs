@@ -47,7 +47,7 @@ pub const BRANDS: &[Brand] = &[
     },
     Brand {
         name: "Valve / Counter-Strike",
-        tokens: &["counterstrike", "csgo", "valve", "dota2"],
+        tokens: &["counterstrike", "csgo", "cs2", "valve", "dota2"],
         official: &[
             "counter-strike.net", "csgo.com", "valvesoftware.com", "dota2.com", "valve.net",
             "teamfortress.com", "half-life.com", "steamdeck.com",

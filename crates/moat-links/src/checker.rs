@@ -277,6 +277,15 @@ pub fn verdict_for(points: u32) -> LinkVerdict {
     }
 }
 
+/// An invite to another community (`discord.gg/abc`, `t.me/x`): the site is real, but what
+/// the link advertises is whatever its poster chose, which is what spam waves post.
+fn is_invite(link: &Link) -> bool {
+    let path = link.path.trim_start_matches('/');
+    matches!(link.owner.as_str(), "discord.gg" | "discord.me" | "discord.io" | "t.me" | "telegram.me" | "invite.gg")
+        || (matches!(link.owner.as_str(), "discord.com" | "discordapp.com") && path.starts_with("invite"))
+        || link.host == "chat.whatsapp.com"
+}
+
 impl LinkJudge for LinkChecker {
     fn judge(&self, guild_id: u64, content: &str) -> LinkReport {
         self.check(guild_id, content)
@@ -288,7 +297,7 @@ impl LinkJudge for LinkChecker {
     fn trusted_link(&self, guild_id: u64, url: &str) -> bool {
         let candidate = Candidate { text: format!("https://{url}"), shown: None, has_scheme: true };
         let Some(link) = crate::url::parse(&candidate) else { return false };
-        if link.hosting || link.ip.is_some() || self.shorteners.contains(link.owner.as_str()) {
+        if link.hosting || link.ip.is_some() || self.shorteners.contains(link.owner.as_str()) || is_invite(&link) {
             return false;
         }
         self.allow.contains(&link.owner) || self.guilds.get(&guild_id).is_some_and(|g| g.allow.contains(&link.owner))

@@ -76,9 +76,8 @@ pub const LURE_WORDS: &[&str] = &[
     "formulary", "bugbounty", "community", "giveaway", "airdrops", "rewards", "academy",
     "airdrop", "premium", "support", "partner", "recruit", "promos", "promo", "claims", "claim",
     "bonus", "prize", "skins", "nitro", "nltro", "gifts", "gift", "glft", "drop", "free",
-    "event", "apply", "forms", "verify", "login", "signin", "badge", "boost", "trade",
-    "reward", "official", "staff", "invite", "case", "cases", "wallet", "airdrp", "auth",
-    "moderat", "hypeteam", "hypevent", "hypeevent", "captcha", "antiraid", "antispam",
+    "apply", "verify", "login", "signin", "badge", "boost", "trade", "reward", "official",
+    "invite", "wallet", "airdrp", "moderat", "hypeteam", "hypevent", "hypeevent", "captcha", "antiraid", "antispam",
     "giveway", "steamgift",
 ];
 
@@ -94,4 +93,6 @@ pub const LURE_PARTS: &[&str] = &[
     "admin", "report", "appeal", "unban", "cs2", "csgo", "sign", "signup", "register",
     "registration", "billing", "payment", "pay", "bot", "bots", "security", "secure", "mint",
     "nft", "crypto", "btc", "eth", "claim", "gift", "nitro", "free", "promo", "apply",
+    // Common inside ordinary words (`platforms`, `author`, `showcase`, `prevent`, `staffing`).
+    "forms", "auth", "case", "cases", "staff", "event",
 ];

@@ -17,7 +17,7 @@ const USAGE: &str = "\
 moat: stops spam floods, raids, scam links and scrapers on Discord
 
 usage:
-  moat replay CAPTURE.jsonl [--config moat.toml] [--no-drain] [--stats]
+  moat replay CAPTURE.jsonl [--config moat.toml] [--database URL] [--no-drain] [--stats]
         run a gateway capture through the engine; print one JSON action a line
   moat check [--json] [--lines] [--no-blocklist] [TEXT]
         give a verdict on the links of TEXT (or of standard input)

@@ -84,6 +84,11 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 impl LinkChecker {
+    /// A builder for configured checkers (extra files, allow/block additions, guilds).
+    pub fn builder() -> crate::builder::LinkCheckerBuilder {
+        crate::builder::LinkCheckerBuilder::new()
+    }
+
     /// The bundled lists and default options.
     pub fn bundled() -> Self {
         Self::with_options(Options::default())

@@ -41,6 +41,7 @@
 
 pub mod allow;
 pub mod brands;
+pub mod builder;
 pub mod checker;
 pub mod confusable;
 pub mod eval;
@@ -56,5 +57,6 @@ pub mod punycode;
 pub mod url;
 pub mod words;
 
+pub use builder::LinkCheckerBuilder;
 pub use checker::{GuildLists, LinkChecker, Options};
 pub use lists::DomainSet;

@@ -239,6 +239,18 @@ impl Engine {
         self.guilds.get(&guild_id)?.users.get(&user_id)
     }
 
+    /// Restores what a store remembers of a member after a restart: strikes held at `at`,
+    /// and a containment running until `contained_until` (0 for none), so a repeat offender
+    /// does not start again from the first rung and a contained member's posts are still
+    /// deleted.
+    pub fn seed_member(&mut self, guild_id: u64, user_id: u64, strikes: f32, at: Millis, contained_until: Millis) {
+        let u = self.guilds.entry(guild_id).or_default().users.entry(user_id).or_default();
+        u.strikes = strikes.max(0.0);
+        u.strikes_at = at;
+        u.contained_until = u.contained_until.max(contained_until);
+        u.last_seen = u.last_seen.max(at);
+    }
+
     /// Whether the guild is in a raid now.
     pub fn in_raid(&self, guild_id: u64) -> bool {
         self.guilds.get(&guild_id).is_some_and(|g| g.raid.in_raid())

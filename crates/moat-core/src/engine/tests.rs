@@ -223,3 +223,18 @@ fn three_automod_hits_in_a_row_contain() {
     assert_eq!(t.detector, Detector::AutoMod);
     assert_eq!(t.user_ids, [42]);
 }
+
+#[test]
+fn seeded_strikes_survive_a_restart() {
+    let mut e = engine();
+    e.seed_member(1, 42, 2.0, 1_767_272_400_000, 0);
+    let mut out = Vec::new();
+    use twilight_model::guild::auto_moderation::AutoModerationTriggerType;
+    // The member already holds two strikes: one AutoMod hit makes three.
+    e.on_automod(1_767_272_401_000, 1, 42, AutoModerationTriggerType::Keyword, &mut out);
+    let t = out.iter().find(|a| a.kind.is_punitive()).expect("contained");
+    assert!(t.reason.contains("strike 3, rung 3"), "{}", t.reason);
+    let mut e = engine();
+    e.seed_member(1, 43, 0.0, 0, 1_767_272_500_000);
+    assert!(e.user_state(1, 43).unwrap().is_contained(1_767_272_499_999));
+}

@@ -85,9 +85,9 @@ fn brand_signals(link: &Link, s: &mut Score) {
         Some(BrandMatch::Embedded { token }) => {
             let brand = brands::brand_of(token).map_or(token, |b| b.name);
             if plain == token {
-                s.add(5, format!("uses the {brand} name on a domain {brand} does not own ({})", link.owner));
+                s.add(5, format!("uses the name `{token}` ({brand}) on {}, a domain its owner does not hold", link.owner));
             } else {
-                s.add(3, format!("contains the {brand} name `{token}` on an unrelated domain"));
+                s.add(3, format!("contains the name `{token}` ({brand}) on an unrelated domain"));
             }
         }
         Some(BrandMatch::Homoglyph { token }) => {

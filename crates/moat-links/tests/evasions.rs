@@ -111,7 +111,7 @@ fn every_heuristic_has_a_reason() {
         ("https://a.com/claim-nitro", "lure path"),
         ("https://qzxkvbnmtpw.xyz/", "machine-generated"),
         ("https://nitro-drop.vercel.app/", "hosting"),
-        ("https://mysteamshop.com/", "Steam name"),
+        ("https://mysteamshop.com/", "name `steam` (Steam)"),
         ("https://steamcommunity.com.trade-offer.ru/", "pretends to be steamcommunity.com"),
         ("https://steam-gift.offer-now.ru/", "subdomain"),
         ("https://dis\u{0301}cord.com/", "lookalike"),

@@ -252,6 +252,10 @@ impl LinkChecker {
         let mut worst = LinkVerdict::Clean;
         for c in &found {
             let Some(link) = parse(c) else { continue };
+            // The same link twice (text and embed, or pasted again) is one finding.
+            if report.links.iter().any(|f| f.url == link.url) {
+                continue;
+            }
             let (finding, points, trusted) = self.judge_link(guild_id, &link);
             if !trusted {
                 worst_unknown = Some(worst_unknown.unwrap_or(0).max(points));

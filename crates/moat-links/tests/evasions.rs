@@ -130,6 +130,12 @@ fn every_heuristic_has_a_reason() {
 }
 
 #[test]
+fn repeated_links_are_reported_once() {
+    let r = heuristics_only().judge(1, "https://a-b.com/x https://a-b.com/x <https://a-b.com/x>");
+    assert_eq!(r.links.len(), 1);
+}
+
+#[test]
 fn the_no_link_path_is_clean_and_empty() {
     let c = LinkChecker::bundled();
     let r = c.judge(1, "just chatting, nothing to see");

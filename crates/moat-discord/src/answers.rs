@@ -63,7 +63,7 @@ pub fn answer(engine: &Engine, judge: Option<&dyn LinkJudge>, guild: u64, guild_
                 other => return Some(format!("No section `{other}`: try pressure, mentions, raid, campaign, scam, scraper, escalation or exempt.")),
             };
             let body: String = body.chars().take(1800).collect();
-            format!("```\n{body}\n```\nChange settings in moat.toml (changing them from Discord is not supported yet).")
+            format!("```\n{body}\n```\nChange one with `/moat setting section key value`.")
         }
         _ => return None,
     })

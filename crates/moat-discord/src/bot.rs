@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use moat_core::{Action, Engine};
+use moat_store::timers::TimerKind;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use twilight_model::gateway::event::Event;
 
@@ -17,6 +18,8 @@ use crate::clock::Clock;
 use crate::exec::Job;
 use crate::gateway::Incoming;
 use crate::guilds::Guilds;
+use crate::memory::{Fired, Memory};
+use crate::overrides::Overrides;
 use crate::shared::{lock, Feed, FirstAction, Shared};
 
 /// How often engine time moves on without events.
@@ -37,9 +40,20 @@ fn is_guild_dispatch(e: &Event) -> bool {
     )
 }
 
-fn send_actions(out: &mut Vec<Action>, received: Instant, exec: &UnboundedSender<Job>, shared: &Shared) {
+/// What the engine task keeps besides the engine: the store (if any), the timers it
+/// claims, and the guilds' `/moat setting` overrides.
+pub struct Extras {
+    pub memory: Option<Memory>,
+    pub fired: Option<UnboundedReceiver<Fired>>,
+    pub overrides: Overrides,
+}
+
+fn send_actions(out: &mut Vec<Action>, received: Instant, exec: &UnboundedSender<Job>, shared: &Shared, memory: Option<&Memory>, engine: &Engine) {
     if out.is_empty() {
         return;
+    }
+    if let Some(m) = memory {
+        m.record(out, engine);
     }
     shared.actions.fetch_add(out.len() as u64, Ordering::Relaxed);
     for a in out.iter() {
@@ -60,7 +74,12 @@ pub async fn run(
     clock: Clock,
     automod: Vec<String>,
     judge: Option<Arc<dyn moat_core::LinkJudge>>,
+    extras: Extras,
 ) {
+    let Extras { memory, mut fired, mut overrides } = extras;
+    if let Some(m) = &memory {
+        restore(m, &mut engine, &mut overrides, &exec, &shared, clock.now_ms()).await;
+    }
     let mut synced: std::collections::HashSet<u64> = std::collections::HashSet::new();
     let mut registered = false;
     let mut recent = crate::evidence::RecentMessages::default();
@@ -87,6 +106,9 @@ pub async fn run(
                         let problems = told.get(&inv.guild).cloned().unwrap_or_default();
                         let text = match &inv.request {
                             None => Some(crate::commands::DENIED.to_string()),
+                            Some(crate::commands::Request::SetSetting { section, key, value }) => {
+                                Some(set_setting(&mut engine, &mut overrides, memory.as_ref(), inv.guild, inv.invoker, section, key, value, clock.now_ms()))
+                            }
                             Some(req) => crate::answers::answer(&engine, judge.as_deref(), inv.guild, &name, &problems, clock.now_ms(), req),
                         };
                         shared.begin();
@@ -126,15 +148,109 @@ pub async fn run(
                         *first = Some(FirstAction { shard: inc.shard, seq: inc.seq, received: inc.at });
                     }
                 }
-                send_actions(&mut out, inc.at, &exec, &shared);
+                send_actions(&mut out, inc.at, &exec, &shared, memory.as_ref(), &engine);
                 if is_guild_dispatch(&inc.event) {
                     shared.handled.fetch_add(1, Ordering::AcqRel);
                 }
             }
             _ = tick.tick() => {
                 engine.advance(clock.now_ms(), &mut out);
-                send_actions(&mut out, Instant::now(), &exec, &shared);
+                send_actions(&mut out, Instant::now(), &exec, &shared, memory.as_ref(), &engine);
             }
+            f = next_fired(&mut fired) => match f {
+                Some(Fired(t)) => {
+                    eprintln!("moat: timer {} fired in guild {} ({}, due {})", t.id, t.guild_id, t.kind.as_str(), t.due_at);
+                    match t.kind {
+                        TimerKind::EndLockdown => {
+                            out.push(crate::memory::unlock_for(&t));
+                            send_actions(&mut out, Instant::now(), &exec, &shared, memory.as_ref(), &engine);
+                        }
+                        TimerKind::EndSilence | TimerKind::Unban => {
+                            if let Some(user) = t.user_id {
+                                shared.begin();
+                                let _ = exec.send(Job::Lift { guild: t.guild_id, user, kind: t.kind });
+                            }
+                        }
+                        // Discord ends a timeout by itself.
+                        TimerKind::LiftTimeout => {}
+                    }
+                }
+                None => fired = None,
+            },
+        }
+    }
+    if let Some(m) = memory {
+        m.shutdown().await;
+    }
+}
+
+async fn next_fired(fired: &mut Option<UnboundedReceiver<Fired>>) -> Option<Fired> {
+    match fired.as_mut() {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Start-up from the store: members' strikes and containments, guild settings, and the
+/// lockdowns still in force (kept, to be lifted by their timer).
+async fn restore(m: &Memory, engine: &mut Engine, overrides: &mut Overrides, exec: &UnboundedSender<Job>, shared: &Shared, now: u64) {
+    let r = match m.restore(engine, now).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("moat: could not restore from the store, starting without memory: {e}");
+            return;
+        }
+    };
+    for (g, text) in &r.settings {
+        match overrides.restore(*g, text) {
+            Ok(config) => engine.set_config(config),
+            Err(e) => eprintln!("moat: guild {g}'s stored settings no longer apply, ignored: {e}"),
+        }
+    }
+    for (guild, saved) in &r.lockdowns {
+        shared.begin();
+        let _ = exec.send(Job::KeepLocked { guild: *guild, saved: saved.clone().unwrap_or_else(crate::exec::lockdown::Saved::unknown) });
+    }
+    eprintln!(
+        "moat: restored from the store: {} member(s) with strikes or containment, {} lockdown(s) kept, {} guild(s) with their own settings",
+        r.members,
+        r.lockdowns.len(),
+        r.settings.len()
+    );
+}
+
+/// `/moat setting SECTION KEY VALUE`: validated, applied, stored with its author.
+#[allow(clippy::too_many_arguments)]
+fn set_setting(
+    engine: &mut Engine,
+    overrides: &mut Overrides,
+    memory: Option<&Memory>,
+    guild: u64,
+    invoker: u64,
+    section: &str,
+    key: &str,
+    value: &str,
+    now: u64,
+) -> String {
+    match overrides.try_set(guild, section, key, value) {
+        Err(e) => format!("Not changed: {e}"),
+        Ok((config, stored, o)) => {
+            engine.set_config(config);
+            overrides.commit(guild, o);
+            if let Some(m) = memory {
+                let store = m.store.clone();
+                let by = format!("discord user {invoker}");
+                tokio::spawn(async move {
+                    let r = match store.guild(guild) {
+                        Ok(g) => g.set_settings(&stored, &by, "slash", now).await.map(|_| ()),
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = r {
+                        eprintln!("moat: a setting of guild {guild} changed but was not stored: {e}");
+                    }
+                });
+            }
+            format!("Changed: `{}.{}` = {} in this server, from now on.", section.trim().to_ascii_lowercase(), key.trim(), value.trim())
         }
     }
 }

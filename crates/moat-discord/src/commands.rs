@@ -41,8 +41,10 @@ pub fn definition() -> Value {
                 {"type": 1, "name": "end", "description": "lift the lockdown now"}]},
             {"type": 1, "name": "check", "description": "moat's verdict on a link or message", "options": [
                 {"type": 3, "name": "text", "description": "the link or message", "required": true}]},
-            {"type": 1, "name": "setting", "description": "read a section of moat's settings", "options": [
-                {"type": 3, "name": "section", "description": "pressure, mentions, raid, campaign, scam, scraper, escalation or exempt", "required": true}]},
+            {"type": 1, "name": "setting", "description": "read a section of moat's settings, or change one setting", "options": [
+                {"type": 3, "name": "section", "description": "pressure, mentions, raid, campaign, scam, scraper, escalation or exempt", "required": true},
+                {"type": 3, "name": "key", "description": "the setting to change (e.g. limit)"},
+                {"type": 3, "name": "value", "description": "its new value (a number, true/false, or \"text\")"}]},
         ]
     }])
 }
@@ -60,6 +62,8 @@ pub enum Request {
     RaidEnd,
     Check(String),
     Setting(String),
+    /// Change one setting of this guild.
+    SetSetting { section: String, key: String, value: String },
 }
 
 /// One `/moat` invocation, ready to answer.
@@ -136,7 +140,10 @@ fn request(options: &[CommandDataOption]) -> Option<Request> {
             _ => return None,
         },
         "check" => Request::Check(string_opt(opts, "text")?),
-        "setting" => Request::Setting(string_opt(opts, "section")?),
+        "setting" => match (string_opt(opts, "key"), string_opt(opts, "value")) {
+            (Some(key), Some(value)) => Request::SetSetting { section: string_opt(opts, "section")?, key, value },
+            _ => Request::Setting(string_opt(opts, "section")?),
+        },
         _ => return None,
     })
 }

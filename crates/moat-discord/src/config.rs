@@ -36,6 +36,13 @@ pub struct BotConfig {
     pub automod_keywords: Vec<String>,
     /// The judge `/moat check` uses (the engine keeps its own).
     pub link_judge: Option<std::sync::Arc<dyn moat_core::LinkJudge>>,
+    /// Where actions, evidence, strikes, lockdowns, timers and settings are kept so that a
+    /// restart forgets nothing (see [`crate::memory`]); `None`: memory only.
+    pub store: Option<moat_store::Store>,
+    /// The configuration file's text, which `/moat setting` lays guild overrides over.
+    pub config_text: String,
+    /// How often the store's due timers are claimed.
+    pub timer_every_ms: u64,
 }
 
 impl Default for BotConfig {
@@ -54,6 +61,9 @@ impl Default for BotConfig {
             fast_identify: false,
             automod_keywords: Vec::new(),
             link_judge: None,
+            store: None,
+            config_text: String::new(),
+            timer_every_ms: 1000,
         }
     }
 }

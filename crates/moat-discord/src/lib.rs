@@ -25,6 +25,8 @@ pub mod evidence;
 pub mod exec;
 pub mod gateway;
 pub mod guilds;
+pub mod memory;
+pub mod overrides;
 pub mod shared;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,6 +49,7 @@ pub struct Bot {
     shards: Vec<JoinHandle<()>>,
     engine: JoinHandle<()>,
     exec: JoinHandle<()>,
+    timers: Option<JoinHandle<()>>,
 }
 
 /// The HTTP client for Discord or the configured proxy.
@@ -102,14 +105,26 @@ impl Bot {
             alert_edit: Duration::from_millis(cfg.alert_edit_ms),
             alert_channel: cfg.alert_channel,
             silence_role: engine.config().defaults.escalation.silence_role_id,
+            store: cfg.store.clone(),
         };
+        let (memory, fired, timers) = match &cfg.store {
+            Some(store) => {
+                let memory = memory::Memory::start(store.clone())?;
+                let (tx, rx) = mpsc::unbounded_channel();
+                let every = Duration::from_millis(cfg.timer_every_ms);
+                let t = tokio::spawn(memory::run_timers(store.clone(), cfg.clock.clone(), every, tx, stop_rx.clone()));
+                (Some(memory), Some(rx), Some(t))
+            }
+            None => (None, None, None),
+        };
+        let extras = bot::Extras { memory, fired, overrides: overrides::Overrides::new(cfg.config_text.clone()) };
         let exec = tokio::spawn(exec::run(client, shared.clone(), settings, job_rx));
-        let engine = tokio::spawn(bot::run(engine, ev_rx, job_tx, shared.clone(), cfg.clock.clone(), cfg.automod_keywords.clone(), cfg.link_judge.clone()));
+        let engine = tokio::spawn(bot::run(engine, ev_rx, job_tx, shared.clone(), cfg.clock.clone(), cfg.automod_keywords.clone(), cfg.link_judge.clone(), extras));
         let shards = gateway::shards(&cfg)
             .into_iter()
             .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone())))
             .collect();
-        Ok(Bot { shared, stop, shards, engine, exec })
+        Ok(Bot { shared, stop, shards, engine, exec, timers })
     }
 
     /// Whether any shard is still connected (or trying to be). twilight ends a shard for
@@ -159,7 +174,23 @@ impl Bot {
         for s in self.shards {
             let _ = s.await;
         }
+        if let Some(t) = self.timers {
+            let _ = t.await;
+        }
         let _ = self.engine.await;
         let _ = self.exec.await;
+    }
+
+    /// Ends every task at once, as a killed process would: nothing is flushed, what the
+    /// store confirmed is all that survives (for crash tests).
+    pub fn abort(self) {
+        for s in &self.shards {
+            s.abort();
+        }
+        if let Some(t) = &self.timers {
+            t.abort();
+        }
+        self.engine.abort();
+        self.exec.abort();
     }
 }

@@ -24,6 +24,7 @@ const GUILD_TABLES: &[(&str, &str)] = &[
     ("incidents", "guild_id"),
     ("timers", "guild_id"),
     ("strikes", "guild_id"),
+    ("lockdown_saved", "guild_id"),
     ("settings_history", "guild_id"),
     ("guild_settings", "guild_id"),
     ("ban_pool_invites", "guild_id"),

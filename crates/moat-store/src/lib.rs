@@ -43,6 +43,7 @@ pub mod pools;
 mod record;
 pub mod recorder;
 pub mod replay;
+pub mod restore;
 pub mod settings;
 pub mod strikes;
 pub mod timers;

@@ -24,12 +24,20 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "lockdown_saved",
+        sqlite: include_str!("../migrations/sqlite/0002_lockdown_saved.sql"),
+        postgres: include_str!("../migrations/postgres/0002_lockdown_saved.sql"),
+    },
+];
 
 const CREATE_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS moat_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";

@@ -24,6 +24,7 @@ impl Executor {
         let g = inv.guild.max(1);
         let now = self.settings.clock.now_ms();
         let locks = self.locks.clone();
+        let store = self.settings.store.clone();
         let raiders = lock(&self.alerts).raid_members(g);
         let by = format!("moat: asked by moderator {}", inv.invoker);
         let Some(req) = inv.request.clone() else { return };
@@ -40,11 +41,11 @@ impl Executor {
                     Ok(_) => format!("<@{user}>'s timeout is lifted."),
                     Err(e) => format!("Discord refused to lift <@{user}>'s timeout ({e:?})."),
                 },
-                Request::Lockdown(true) => match lockdown::lock_down(&client, &shared, &locks, g, now, 3_600_000).await {
+                Request::Lockdown(true) => match lockdown::lock_down(&client, &shared, &locks, g, now, 3_600_000).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
                     Ok(()) => "Locked down: verification raised, invites and DMs paused for an hour. `/moat lockdown off` restores the previous settings.".into(),
                     Err(e) => format!("Could not lock down ({e:?}): moat needs Manage Server."),
                 },
-                Request::Lockdown(false) | Request::RaidEnd => match lockdown::unlock(&client, &shared, &locks, g).await {
+                Request::Lockdown(false) | Request::RaidEnd => match lockdown::unlock(&client, &shared, &locks, g).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
                     Ok(()) => "Lockdown lifted; the server's previous settings are back. (The engine still ends its raid when joins go quiet.)".into(),
                     Err(e) => format!("Could not lift the lockdown ({e:?})."),
                 },
@@ -71,7 +72,7 @@ impl Executor {
                     format!("Banned {banned} raiders; {failed} could not be banned.")
                 }
                 // Answered by the engine task.
-                Request::Status | Request::User(_) | Request::Check(_) | Request::Setting(_) => return,
+                Request::Status | Request::User(_) | Request::Check(_) | Request::Setting(_) | Request::SetSetting { .. } => return,
             };
             let body = reply(&text);
             let _ = raw(&client, &shared, "answer a moderator's command", Method::Post, format!("interactions/{}/{}/callback", inv.id, inv.token), Some(&body)).await;

@@ -34,6 +34,52 @@ pub struct Saved {
     pub dms_disabled_until: Value,
 }
 
+impl Saved {
+    /// The form kept in the store, so a restarted bot restores the same settings.
+    pub fn to_json(&self) -> String {
+        json!({
+            "verification_level": self.verification_level,
+            "raised": self.raised,
+            "invites_disabled_until": self.invites_disabled_until,
+            "dms_disabled_until": self.dms_disabled_until,
+        })
+        .to_string()
+    }
+
+    pub fn from_json(text: &str) -> Option<Saved> {
+        let v: Value = serde_json::from_str(text).ok()?;
+        Some(Saved {
+            verification_level: v.get("verification_level")?.as_u64()?,
+            raised: v.get("raised")?.as_bool()?,
+            invites_disabled_until: v.get("invites_disabled_until").cloned().unwrap_or(Value::Null),
+            dms_disabled_until: v.get("dms_disabled_until").cloned().unwrap_or(Value::Null),
+        })
+    }
+
+    /// For a lockdown found in the store without saved settings: its end lifts the pauses
+    /// and leaves the verification level alone.
+    pub fn unknown() -> Saved {
+        Saved { verification_level: 0, raised: false, invites_disabled_until: Value::Null, dms_disabled_until: Value::Null }
+    }
+}
+
+/// Mirrors the guild's entry of `locks` into the store: saved while locked down, forgotten
+/// once restored. Errors are reported, never fatal (the lockdown itself already happened).
+pub async fn persist(store: Option<&moat_store::Store>, locks: &Locks, guild: u64, now_ms: u64) {
+    let Some(store) = store else { return };
+    let saved = locks.lock().await.get(&guild).map(Saved::to_json);
+    let r = match store.guild(guild) {
+        Ok(g) => match saved {
+            Some(s) => g.save_lockdown_state(&s, now_ms).await,
+            None => g.clear_lockdown_state().await,
+        },
+        Err(e) => Err(e),
+    };
+    if let Err(e) = r {
+        eprintln!("moat: the settings saved before the lockdown of guild {guild} are not stored: {e}");
+    }
+}
+
 /// Guilds moat has locked down, with what to restore.
 pub type Locks = Arc<Mutex<HashMap<u64, Saved>>>;
 

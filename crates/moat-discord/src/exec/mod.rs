@@ -14,6 +14,7 @@
 pub mod calls;
 mod command;
 mod deletes;
+mod lift;
 pub mod lockdown;
 mod lanes;
 mod post;
@@ -59,6 +60,11 @@ pub enum Job {
     Respond { id: u64, token: String, body: serde_json::Value },
     /// A `/moat` command that acts.
     Command(crate::commands::Invocation),
+    /// A lockdown that was in force before a restart: keep it, and restore `saved` at
+    /// its end.
+    KeepLocked { guild: u64, saved: lockdown::Saved },
+    /// A stored timer came due: end a silence or a timed ban.
+    Lift { guild: u64, user: u64, kind: moat_store::timers::TimerKind },
 }
 
 /// What the executor needs to know besides the jobs.
@@ -70,6 +76,8 @@ pub struct ExecSettings {
     /// A configured alert channel overrides the one found by name.
     pub alert_channel: Option<u64>,
     pub silence_role: Option<u64>,
+    /// Where the settings saved before a lockdown are kept across restarts.
+    pub store: Option<moat_store::Store>,
 }
 
 struct PendingBans {
@@ -164,6 +172,17 @@ impl Executor {
                 self.spawn(format!("automod:{guild}"), move |client, shared| async move {
                     crate::automod::sync(&client, &shared, guild, &rule).await;
                 });
+                self.shared.end();
+            }
+            Job::KeepLocked { guild, saved } => {
+                let locks = self.locks.clone();
+                self.spawn(format!("guild:{guild}"), move |_, _| async move {
+                    locks.lock().await.entry(guild).or_insert(saved);
+                });
+                self.shared.end();
+            }
+            Job::Lift { guild, user, kind } => {
+                self.lift(guild, user, kind);
                 self.shared.end();
             }
             Job::Problems { guild, problems } => {
@@ -312,16 +331,19 @@ impl Executor {
                 ActionKind::Lockdown => {
                     mark(&self.shared);
                     let (locks, duration) = (self.locks.clone(), a.duration_ms.unwrap_or(3_600_000));
+                    let store = self.settings.store.clone();
                     let (alerts, incident) = (self.alerts.clone(), a.incident);
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
                         let r = lockdown::lock_down(&client, &shared, &locks, g, now, duration).await;
+                        lockdown::persist(store.as_ref(), &locks, g, now).await;
                         refused(&alerts, incident, r.err(), "lock the server down", 0);
                     });
                 }
                 ActionKind::Unlock => {
-                    let locks = self.locks.clone();
+                    let (locks, store) = (self.locks.clone(), self.settings.store.clone());
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
                         let _ = lockdown::unlock(&client, &shared, &locks, g).await;
+                        lockdown::persist(store.as_ref(), &locks, g, now).await;
                     });
                 }
                 ActionKind::DeleteMessage | ActionKind::Alert | ActionKind::Flag => {}

@@ -1,0 +1,173 @@
+//! The bot's memory: what it decides goes to the store, and what the store holds comes
+//! back after a restart.
+//!
+//! A guard that forgets on restart lets a raid resume and drops tomorrow's unsilence. So,
+//! with a store ([`crate::BotConfig::store`]):
+//!
+//! - every action the engine decides is handed to `moat_store::Recorder` (write-behind:
+//!   `try_send` on a bounded queue, never a wait in the engine task) with its evidence;
+//! - after each punishment the member's strikes, as the engine now holds them, are written
+//!   by a small writer task (also never awaited by the engine), so a repeat offender keeps
+//!   climbing the ladder after a restart;
+//! - at start-up, before the first event, [`Memory::restore`] seeds the engine with each
+//!   member's strikes and running containment (`Engine::seed_member`), reads back the guild
+//!   settings changed with `/moat setting`, and lists the lockdowns still in force with the
+//!   settings moat saved before locking (so their end restores the guild's own settings);
+//! - [`run_timers`] claims due timers periodically (`claim_due_timers`: each fires once,
+//!   even with two processes) and hands them to the engine task as [`Fired`] work.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use moat_core::{Action, ActionKind, Detector, Engine};
+use moat_store::timers::{Timer, TimerKind};
+use moat_store::{Recorder, RecorderOptions, Store};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::watch;
+
+use crate::exec::lockdown::Saved;
+
+/// Timers claimed at most per look.
+const CLAIM_BATCH: u32 = 200;
+
+/// The store and its write-behind recorder, owned by the engine task.
+pub struct Memory {
+    pub store: Store,
+    recorder: Recorder,
+    strikes: UnboundedSender<(u64, u64, f32, u64)>,
+}
+
+/// What a restart brought back.
+#[derive(Debug, Default)]
+pub struct Restored {
+    /// Members seeded with strikes or a containment.
+    pub members: usize,
+    /// Guilds still locked down, with what to restore at the end (`None`: moat did not
+    /// save it; the end then only lifts the pauses).
+    pub lockdowns: Vec<(u64, Option<Saved>)>,
+    /// Each guild's `/moat setting` overrides, as stored.
+    pub settings: BTreeMap<u64, String>,
+}
+
+/// A timer that came due, to carry out.
+#[derive(Debug, Clone)]
+pub struct Fired(pub Timer);
+
+impl Memory {
+    /// Starts the recorder and the strike writer on the current runtime.
+    pub fn start(store: Store) -> Result<Memory, String> {
+        let recorder = Recorder::spawn(store.clone(), RecorderOptions::default()).map_err(|e| e.to_string())?;
+        let (tx, mut rx) = unbounded_channel::<(u64, u64, f32, u64)>();
+        let writer = store.clone();
+        tokio::spawn(async move {
+            while let Some((guild, user, strikes, at)) = rx.recv().await {
+                let r = match writer.guild(guild) {
+                    Ok(g) => g.set_strikes(user, strikes, at).await,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = r {
+                    eprintln!("moat: strikes of a member not stored: {e}");
+                }
+            }
+        });
+        Ok(Memory { store, recorder, strikes: tx })
+    }
+
+    /// Hands the actions to the recorder (never waits) and queues the strikes of the
+    /// members they punished.
+    pub fn record(&self, actions: &[Action], engine: &Engine) {
+        for a in actions {
+            // A refusal (queue full) is counted and reported by the recorder itself.
+            let _ = self.recorder.record(a.clone());
+            if matches!(a.kind, ActionKind::Timeout | ActionKind::Silence | ActionKind::Kick | ActionKind::Ban) {
+                for &u in &a.user_ids {
+                    if let Some(s) = engine.user_state(a.guild_id, u) {
+                        let _ = self.strikes.send((a.guild_id, u, s.strikes, s.strikes_at));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Seeds `engine` from the store; see the module's documentation.
+    pub async fn restore(&self, engine: &mut Engine, now: u64) -> Result<Restored, moat_store::StoreError> {
+        let mut restored = Restored::default();
+        for g in self.store.guild_ids().await? {
+            let scope = self.store.guild(g)?;
+            // (strikes, at, contained_until) per member.
+            let mut members: HashMap<u64, (f32, u64, u64)> = HashMap::new();
+            for s in scope.strike_rows().await? {
+                members.insert(s.user_id, (s.strikes, s.at, 0));
+            }
+            for t in scope.pending_timers().await? {
+                let Some(u) = t.user_id else { continue };
+                if matches!(t.kind, TimerKind::LiftTimeout | TimerKind::EndSilence | TimerKind::Unban) {
+                    let e = members.entry(u).or_insert((0.0, now.min(t.created_at), 0));
+                    e.2 = e.2.max(t.due_at);
+                }
+            }
+            restored.members += members.len();
+            for (u, (strikes, at, until)) in members {
+                engine.seed_member(g, u, strikes, at, until);
+            }
+            if let Some(s) = scope.settings().await? {
+                restored.settings.insert(g, s.toml);
+            }
+        }
+        for l in self.store.active_lockdowns().await? {
+            let saved = self.store.guild(l.guild_id)?.lockdown_state().await?;
+            restored.lockdowns.push((l.guild_id, saved.as_deref().and_then(Saved::from_json)));
+        }
+        Ok(restored)
+    }
+
+    /// Flushes what was handed over and stops the recorder.
+    pub async fn shutdown(self) {
+        let stats = self.recorder.shutdown().await;
+        if stats.refused + stats.failed > 0 {
+            eprintln!("moat: {} action(s) could not be recorded in the store", stats.refused + stats.failed);
+        }
+    }
+}
+
+/// What a due timer means: the action to carry out and record. A lockdown's end is an
+/// `unlock` of its incident (which closes the incident in the store); a silence's end or a
+/// timed ban's end are lifted by the executor ([`crate::exec::Job::Lift`]); a timeout
+/// lapses on Discord's side by itself.
+pub fn unlock_for(t: &Timer) -> Action {
+    let mut a = Action::new(t.due_at, t.guild_id, ActionKind::Unlock, Detector::Raid, "lockdown over: its planned end has come".into());
+    a.incident = t.incident;
+    a
+}
+
+/// Claims due timers every `every` until `stop`, handing each to the engine task once.
+pub async fn run_timers(
+    store: Store,
+    clock: crate::Clock,
+    every: Duration,
+    out: UnboundedSender<Fired>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(every.max(Duration::from_millis(10)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => break,
+        }
+        let now = clock.now_ms();
+        if now == 0 {
+            continue;
+        }
+        match store.claim_due_timers(now, CLAIM_BATCH).await {
+            Ok(timers) => {
+                for t in timers {
+                    if out.send(Fired(t)).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(e) => eprintln!("moat: cannot read due timers: {e}"),
+        }
+    }
+}

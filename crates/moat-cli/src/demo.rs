@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 
 use crate::args::Args;
 
-const USAGE: &str = "usage: moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml] [--quiet]";
+const USAGE: &str = "usage: moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml] [--quiet] [--database URL]";
 
 /// After a capture, engine time moves on this far so a raid's quiet timer fires (unlock).
 const AFTER_MS: u64 = 31 * 60_000;
@@ -29,9 +29,9 @@ pub fn run(args: &[String]) -> i32 {
     let mut a = Args::new(args);
     let as_json = a.flag("--json");
     let quiet = a.flag("--quiet");
-    let (scenario_path, config_path) = match (a.value("--scenario"), a.value("--config")) {
-        (Ok(s), Ok(c)) => (s, c),
-        (Err(e), _) | (_, Err(e)) => return usage(&e),
+    let (scenario_path, config_path, database) = match (a.value("--scenario"), a.value("--config"), a.value("--database")) {
+        (Ok(s), Ok(c), Ok(d)) => (s, c, d),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return usage(&e),
     };
     match a.positionals() {
         Ok(p) if p.is_empty() => {}
@@ -52,6 +52,17 @@ pub fn run(args: &[String]) -> i32 {
             return 1;
         }
     };
+    // The demo records only when asked to (`--database`), into that store.
+    let store = match database {
+        None => None,
+        Some(d) => match runtime.block_on(moat_store::Store::open(&moat_store::backend::normalize(&d))) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("moat demo: cannot open the store {d}: {e}");
+                return 1;
+            }
+        },
+    };
     match scenario_path {
         Some(path) => {
             let text = match std::fs::read_to_string(&path) {
@@ -62,7 +73,7 @@ pub fn run(args: &[String]) -> i32 {
                 }
             };
             let show = !as_json && !quiet;
-            let result = runtime.block_on(play_one(&path, &text, config, Options::default(), show));
+            let result = runtime.block_on(play_one(&path, &text, config, Options::default(), show, store.clone()));
             match result {
                 Ok(r) if as_json => {
                     println!("{}", r.json);
@@ -78,7 +89,7 @@ pub fn run(args: &[String]) -> i32 {
                 }
             }
         }
-        None => runtime.block_on(builtin(config, as_json, quiet)),
+        None => runtime.block_on(builtin(config, as_json, quiet, store)),
     }
 }
 
@@ -96,7 +107,7 @@ struct Outcome {
     seconds: f64,
 }
 
-async fn builtin(config: Config, as_json: bool, quiet: bool) -> i32 {
+async fn builtin(config: Config, as_json: bool, quiet: bool, store: Option<moat_store::Store>) -> i32 {
     let show = !as_json && !quiet;
     if show {
         println!("moat demo: a fake Discord on 127.0.0.1, the real bot (twilight gateway + HTTP), four scenarios.\n");
@@ -111,7 +122,7 @@ async fn builtin(config: Config, as_json: bool, quiet: bool) -> i32 {
     ];
     let mut outcomes = Vec::new();
     for (name, capture) in runs {
-        match play_one(name, &capture, config.clone(), limits.clone(), show).await {
+        match play_one(name, &capture, config.clone(), limits.clone(), show, store.clone()).await {
             Ok(o) => outcomes.push(o),
             Err(e) => {
                 eprintln!("moat demo: {name}: {e}");
@@ -143,7 +154,7 @@ fn print_summary(outcomes: &[Outcome]) {
 }
 
 /// Plays one capture through a fresh fake Discord and bot.
-async fn play_one(name: &str, capture: &str, config: Config, opts: Options, show: bool) -> Result<Outcome, String> {
+async fn play_one(name: &str, capture: &str, config: Config, opts: Options, show: bool, store: Option<moat_store::Store>) -> Result<Outcome, String> {
     let started = Instant::now();
     let fake = FakeDiscord::start(opts).await.map_err(|e| format!("cannot start the fake Discord: {e}"))?;
     let cfg = BotConfig {
@@ -156,6 +167,7 @@ async fn play_one(name: &str, capture: &str, config: Config, opts: Options, show
         alert_edit_ms: 250,
         automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
         link_judge: Some(std::sync::Arc::from(crate::judge::default_judge())),
+        store,
         ..Default::default()
     };
     let bot = Bot::start(cfg, Engine::new(config, crate::judge::default_judge()))?;
@@ -287,7 +299,7 @@ mod tests {
     #[test]
     fn a_played_capture_reports_what_discord_saw() {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let o = rt.block_on(play_one("flood", &scenario::flood().1, Config::default(), Options::default(), false)).unwrap();
+        let o = rt.block_on(play_one("flood", &scenario::flood().1, Config::default(), Options::default(), false, None)).unwrap();
         let j = &o.json;
         for key in ["bans", "kicks", "timeouts", "deleted_messages", "alerts"] {
             assert!(j[key].is_array(), "{key} in {j}");

@@ -20,7 +20,7 @@ use moat_discord::{Bot, BotConfig, Feed};
 use crate::args::Args;
 
 const USAGE: &str = "usage: moat run [--config moat.toml] [--shards A..B --total-shards N] [--alert-channel ID] \
-[--evidence FILE] [--gateway-url ws://127.0.0.1:PORT --rest-proxy 127.0.0.1:PORT]";
+[--evidence FILE] [--database URL] [--gateway-url ws://127.0.0.1:PORT --rest-proxy 127.0.0.1:PORT]";
 
 /// The `[discord]` section of the config file.
 #[derive(Debug, Default)]
@@ -62,6 +62,10 @@ fn split_config(text: &str) -> Result<(DiscordSection, String), String> {
 
 pub fn run(args: &[String]) -> i32 {
     let mut a = Args::new(args);
+    let database = match a.value("--database") {
+        Ok(d) => d,
+        Err(e) => return usage(&e),
+    };
     let mut value = |name: &str| a.value(name);
     let (config, shards, total, alert, evidence, gateway, rest) = match (
         value("--config"),
@@ -127,8 +131,12 @@ pub fn run(args: &[String]) -> i32 {
         evidence_path: evidence.or(section.evidence).map(Into::into),
         automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
         link_judge: Some(std::sync::Arc::from(crate::judge::default_judge())),
+        config_text: engine_text,
         ..Default::default()
     };
+    // The store: `--database`, else MOAT_DATABASE, else moat.db here. Its URL is never
+    // printed (a PostgreSQL URL may carry a password).
+    let database = moat_store::resolve_url(database.as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
@@ -136,6 +144,13 @@ pub fn run(args: &[String]) -> i32 {
     let sharding_given = shards.is_some() || total.is_some();
     runtime.block_on(async move {
         let mut cfg = cfg;
+        match moat_store::Store::open(&database).await {
+            Ok(store) => {
+                eprintln!("moat: keeping incidents, evidence, strikes, timers and settings in the {:?} store", store.backend());
+                cfg.store = Some(store);
+            }
+            Err(e) => return fail(&format!("cannot open the store (--database or MOAT_DATABASE): {e}")),
+        }
         if !sharding_given {
             // As Discord recommends: as many shards as GET /gateway/bot says, all here.
             match moat_discord::recommended_shards(&cfg).await {

@@ -66,6 +66,7 @@ fn send_actions(out: &mut Vec<Action>, received: Instant, exec: &UnboundedSender
 }
 
 /// Runs the engine until every shard has stopped.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     mut engine: Engine,
     mut rx: UnboundedReceiver<Incoming>,
@@ -161,6 +162,14 @@ pub async fn run(
                 Some(Fired(t)) => {
                     eprintln!("moat: timer {} fired in guild {} ({}, due {})", t.id, t.guild_id, t.kind.as_str(), t.due_at);
                     match t.kind {
+                        // The engine still sees the raid going on (it outlasted the planned
+                        // end): keep the lockdown, look again after another quiet time.
+                        TimerKind::EndLockdown if engine.in_raid(t.guild_id) => {
+                            if let Some(m) = &memory {
+                                let again = clock.now_ms() + u64::from(engine.config().for_guild(t.guild_id).raid.quiet_secs) * 1000;
+                                m.reschedule(&t, again, clock.now_ms());
+                            }
+                        }
                         TimerKind::EndLockdown => {
                             out.push(crate::memory::unlock_for(&t));
                             send_actions(&mut out, Instant::now(), &exec, &shared, memory.as_ref(), &engine);

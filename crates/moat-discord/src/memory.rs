@@ -89,6 +89,20 @@ impl Memory {
         }
     }
 
+    /// Schedules `t` again for `due` (a lockdown whose raid is still going on).
+    pub fn reschedule(&self, t: &Timer, due: u64, now: u64) {
+        let (store, t) = (self.store.clone(), t.clone());
+        tokio::spawn(async move {
+            let r = match store.guild(t.guild_id) {
+                Ok(g) => g.schedule(t.kind, t.user_id, t.incident, due, now).await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = r {
+                eprintln!("moat: the end of guild {}'s lockdown could not be moved: {e}", t.guild_id);
+            }
+        });
+    }
+
     /// Seeds `engine` from the store; see the module's documentation.
     pub async fn restore(&self, engine: &mut Engine, now: u64) -> Result<Restored, moat_store::StoreError> {
         let mut restored = Restored::default();

@@ -220,6 +220,9 @@ async fn restore(m: &Memory, engine: &mut Engine, overrides: &mut Overrides, exe
         shared.begin();
         let _ = exec.send(Job::KeepLocked { guild: *guild, saved: saved.clone().unwrap_or_else(crate::exec::lockdown::Saved::unknown) });
     }
+    if r.members + r.lockdowns.len() + r.settings.len() == 0 {
+        return;
+    }
     eprintln!(
         "moat: restored from the store: {} member(s) with strikes or containment, {} lockdown(s) kept, {} guild(s) with their own settings",
         r.members,

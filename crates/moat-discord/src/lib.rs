@@ -11,6 +11,10 @@
 //!   first, bulk delete, bulk ban, lockdown and its undoing) and keeps one alert per
 //!   incident up to date ([`alerts`]).
 //!
+//! With a store ([`BotConfig::store`]), [`memory`] records every action (write-behind),
+//! restores strikes, containments, lockdowns and settings at start-up, and fires the
+//! store's due timers; [`overrides`] lets `/moat setting` change a guild's settings.
+//!
 //! [`Bot::start`] wires them up against Discord or, with [`BotConfig::gateway_url`] and
 //! [`BotConfig::rest_proxy`], against a local fake. The token is never printed.
 

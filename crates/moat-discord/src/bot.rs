@@ -119,6 +119,16 @@ pub async fn run(
                         };
                     }
                 }
+                if let (Event::GuildCreate(gc), Some(m)) = (&inc.event, &memory) {
+                    // The guild is (again) one moat protects: known to the store, and any
+                    // deletion pending since it left is cancelled.
+                    let (store, g, now) = (m.store.clone(), gc.id().get(), clock.now_ms());
+                    tokio::spawn(async move {
+                        if let Err(e) = store.guild_joined(g, now).await {
+                            eprintln!("moat: guild {g} not recorded as joined: {e}");
+                        }
+                    });
+                }
                 if let Some(g) = guilds.observe(&inc.event) {
                     if let Some(view) = guilds.guilds.get(&g) {
                         shared.begin();
@@ -254,7 +264,10 @@ fn set_setting(
                 let by = format!("discord user {invoker}");
                 tokio::spawn(async move {
                     let r = match store.guild(guild) {
-                        Ok(g) => g.set_settings(&stored, &by, "slash", now).await.map(|_| ()),
+                        Ok(g) => match store.guild_joined(guild, now).await {
+                            Ok(()) => g.set_settings(&stored, &by, "slash", now).await.map(|_| ()),
+                            Err(e) => Err(e),
+                        },
                         Err(e) => Err(e),
                     };
                     if let Err(e) = r {

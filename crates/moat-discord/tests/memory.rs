@@ -238,6 +238,15 @@ async fn a_setting_changed_from_discord_changes_decisions() {
     assert_eq!(h.len(), 1, "the refused value was not stored");
     assert!(h[0].toml.contains("limit = 1000") && h[0].changed_by.contains(&ids.moderator.to_string()), "{h:?}");
     bot.stop().await;
+
+    // A restarted bot runs with the changed setting.
+    let bot = start_bot(fake, &store).await;
+    until("the new bot is ready", async || bot.handled().load(Ordering::Acquire) > 0).await;
+    let opts = json!([{"type": 1, "name": "setting", "options": [{"type": 3, "name": "section", "value": "pressure"}]}]);
+    fake.dispatch("INTERACTION_CREATE", &moat_command(&ids, 3, ids.moderator, MODERATE_MEMBERS, opts), Some(ids.guild));
+    let shown = reply(3).await;
+    assert!(shown.contains("limit: 1000.0"), "{shown}");
+    bot.stop().await;
     store.close().await;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));

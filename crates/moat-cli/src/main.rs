@@ -23,7 +23,7 @@ usage:
         give a verdict on the links of TEXT (or of standard input)
   moat synth [NAME ...|all] [--seed N] [--out DIR]
         write generated scenarios (captures and expectations) to DIR
-  moat bench [--events N] [--users N]
+  moat bench [--events N] [--users N] [--runs N]
         measure the engine and replay on a generated capture
   moat incidents list [--guild ID] [--json] [--limit N] [--database URL]
   moat incidents show ID [--guild ID] [--json] [--database URL]
@@ -35,10 +35,11 @@ usage:
   moat db migrate|export --guild ID|delete-guild --guild ID --yes [--database URL]
         create or upgrade the store; export or delete one guild's data
         (--database: sqlite://FILE or postgres://...; default $MOAT_DATABASE, else moat.db)
-  moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml]
+  moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml] [--database URL]
         the real bot against a fake Discord on 127.0.0.1: built-in scenarios, or a capture
-  moat run [--config moat.toml] [--shards A..B --total-shards N] [--alert-channel ID]
-        the bot, live (token from DISCORD_TOKEN or [discord] token in the config)
+  moat run [--config moat.toml] [--shards A..B --total-shards N] [--alert-channel ID] [--database URL]
+        the bot, live (token from DISCORD_TOKEN or [discord] token in the config);
+        remembers incidents, evidence, strikes, lockdowns and settings across restarts
   moat help
         this text
 ";

@@ -16,15 +16,15 @@ use moat_core::snowflake::{HOUR, MINUTE};
 use moat_core::synth::{scenarios, World};
 use moat_core::{Action, Config, Engine};
 
-use crate::args::Args;
+use moat_store::cli::Args;
 
 pub fn run(args: &[String]) -> i32 {
     let mut a = Args::new(args);
     let parsed = (|| -> Result<(u64, usize, u32), String> {
         Ok((
-            a.number("--events")?.unwrap_or(200_000),
-            a.number("--users")?.unwrap_or(5_000),
-            a.number("--runs")?.unwrap_or(3),
+            a.parsed("--events")?.unwrap_or(200_000),
+            a.parsed("--users")?.unwrap_or(5_000),
+            a.parsed("--runs")?.unwrap_or(3),
         ))
     })();
     let (events, users, runs) = match parsed {

@@ -18,7 +18,7 @@ use moat_discord::{Bot, BotConfig, Clock, Feed};
 use moat_fake_discord::{scenario, FakeDiscord, Options, Pace, DEFAULT_TOKEN};
 use serde_json::{json, Value};
 
-use crate::args::Args;
+use moat_store::cli::Args;
 
 const USAGE: &str = "usage: moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml] [--quiet] [--database URL]";
 

@@ -3,7 +3,6 @@
 //! A thin binary over `moat-core` (the decision engine) and `moat-links` (link
 //! intelligence). Each subcommand lives in its own module; this file only dispatches.
 
-mod args;
 mod bench;
 mod check;
 mod demo;

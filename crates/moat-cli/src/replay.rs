@@ -11,7 +11,7 @@ use std::time::Instant;
 use moat_core::capture::{parse_line, CaptureError};
 use moat_core::{action::json, Action, Config, Engine};
 
-use crate::args::Args;
+use moat_store::cli::Args;
 
 /// Reads `--config PATH` (or the defaults) and says clearly what is wrong with a bad file.
 pub fn load_config(path: Option<&str>) -> Result<Config, String> {

@@ -17,7 +17,7 @@ use moat_core::{Config, Engine};
 use moat_discord::config::parse_shards;
 use moat_discord::{Bot, BotConfig, Feed};
 
-use crate::args::Args;
+use moat_store::cli::Args;
 
 const USAGE: &str = "usage: moat run [--config moat.toml] [--shards A..B --total-shards N] [--alert-channel ID] \
 [--evidence FILE] [--database URL] [--gateway-url ws://127.0.0.1:PORT --rest-proxy 127.0.0.1:PORT]";

@@ -3,11 +3,11 @@
 
 use moat_core::synth::scenarios;
 
-use crate::args::Args;
+use moat_store::cli::Args;
 
 pub fn run(args: &[String]) -> i32 {
     let mut a = Args::new(args);
-    let seed = match a.number::<u64>("--seed") {
+    let seed = match a.parsed::<u64>("--seed") {
         Ok(s) => s.unwrap_or(1),
         Err(e) => return usage(&e),
     };

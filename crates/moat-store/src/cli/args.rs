@@ -1,5 +1,6 @@
-//! A small argument reader for the store's commands: `--name VALUE`, `--name=VALUE`,
-//! flags and positionals, with errors that name the argument.
+//! A small argument reader for every `moat` command: `--name VALUE`, `--name=VALUE`, flags
+//! and positionals, with errors that name the argument. (No parser crate: builds stay fast.)
+//! It lives here because the store's commands came first; `moat-cli` uses it too.
 
 /// Arguments after the subcommand.
 pub struct Args {
@@ -34,6 +35,14 @@ impl Args {
                 Ok(Some(self.items.remove(i)))
             }
             Some(_) => Err(format!("{name} needs a value")),
+            None => Ok(None),
+        }
+    }
+
+    /// Takes `--name N` as a number of any type (`--seed 7`, `--runs 3`).
+    pub fn parsed<T: std::str::FromStr>(&mut self, name: &str) -> Result<Option<T>, String> {
+        match self.value(name)? {
+            Some(v) => v.trim().parse().map(Some).map_err(|_| format!("{name}: `{v}` is not a number")),
             None => Ok(None),
         }
     }
@@ -79,6 +88,8 @@ mod tests {
         assert_eq!(a(&["--guild", "--json"]).value("--guild").unwrap_err(), "--guild needs a value");
         assert!(a(&["--guild", "x"]).number("--guild").unwrap_err().contains("`x`"));
         assert!(a(&["--guild", "-3"]).number("--guild").is_err());
+        assert_eq!(a(&["--runs", "3"]).parsed::<u32>("--runs").unwrap(), Some(3));
+        assert!(a(&["--runs", "x"]).parsed::<u32>("--runs").unwrap_err().contains("`x`"));
         assert_eq!(a(&["--what"]).positionals().unwrap_err(), "unknown option --what");
     }
 }

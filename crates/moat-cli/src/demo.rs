@@ -158,17 +158,12 @@ async fn play_one(name: &str, capture: &str, config: Config, opts: Options, show
     let started = Instant::now();
     let fake = FakeDiscord::start(opts).await.map_err(|e| format!("cannot start the fake Discord: {e}"))?;
     let cfg = BotConfig {
-        token: DEFAULT_TOKEN.into(),
-        gateway_url: Some(fake.gateway_url()),
-        rest_proxy: Some(fake.rest_proxy()),
-        clock: Clock::Shared(fake.clock()),
-        fast_identify: true,
         ban_batch_ms: 300,
         alert_edit_ms: 250,
         automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
         link_judge: Some(std::sync::Arc::from(crate::judge::default_judge())),
         store,
-        ..Default::default()
+        ..BotConfig::loopback(DEFAULT_TOKEN, fake.gateway_url(), fake.rest_proxy(), Clock::Shared(fake.clock()))
     };
     let bot = Bot::start(cfg, Engine::new(config, crate::judge::default_judge()))?;
     let mut feed = bot.subscribe();

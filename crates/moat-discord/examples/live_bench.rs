@@ -24,14 +24,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 async fn start(fake: &FakeDiscord) -> Bot {
-    let cfg = BotConfig {
-        token: DEFAULT_TOKEN.into(),
-        gateway_url: Some(fake.gateway_url()),
-        rest_proxy: Some(fake.rest_proxy()),
-        clock: Clock::Shared(fake.clock()),
-        fast_identify: true,
-        ..Default::default()
-    };
+    let cfg = BotConfig::loopback(DEFAULT_TOKEN, fake.gateway_url(), fake.rest_proxy(), Clock::Shared(fake.clock()));
     let bot = Bot::start(cfg, Engine::new(Config::default(), Box::new(moat_core::links::NoLinks))).expect("bot starts");
     assert!(fake.wait_sessions(1, Duration::from_secs(10)).await);
     bot

@@ -68,6 +68,21 @@ impl Default for BotConfig {
     }
 }
 
+impl BotConfig {
+    /// A bot talking to a Discord on loopback (the fake one, in the demo, tests and
+    /// benchmarks): that server's addresses and clock, and identifies without waiting.
+    pub fn loopback(token: &str, gateway_url: String, rest_proxy: String, clock: Clock) -> Self {
+        Self {
+            token: token.into(),
+            gateway_url: Some(gateway_url),
+            rest_proxy: Some(rest_proxy),
+            clock,
+            fast_identify: true,
+            ..Default::default()
+        }
+    }
+}
+
 impl fmt::Debug for BotConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BotConfig")

@@ -24,14 +24,9 @@ pub async fn start(opts: Options, config: Config) -> Harness {
 /// The bot's configuration for a fake Discord.
 pub fn bot_config(fake: &FakeDiscord) -> BotConfig {
     BotConfig {
-        token: DEFAULT_TOKEN.into(),
-        gateway_url: Some(fake.gateway_url()),
-        rest_proxy: Some(fake.rest_proxy()),
-        clock: Clock::Shared(fake.clock()),
-        fast_identify: true,
         ban_batch_ms: 300,
         alert_edit_ms: 100,
-        ..Default::default()
+        ..BotConfig::loopback(DEFAULT_TOKEN, fake.gateway_url(), fake.rest_proxy(), Clock::Shared(fake.clock()))
     }
 }
 

@@ -1,18 +1,16 @@
 //! `/moat setting SECTION KEY VALUE`: a moderator changes one setting for their guild.
 //!
 //! The change is validated the same way as the configuration file, by
-//! `moat_core::Config::from_toml` on the whole text the engine would run with: the file's
-//! text ([`crate::BotConfig::config_text`]) followed by every guild's overrides as
-//! `[guilds."ID".section]` tables. A bad value is refused with that validation's message
-//! (which names the key); a good one replaces the engine's configuration (the engine task
-//! owns the engine, so this runs there) and is stored with its author in the guild's
-//! settings history, in the guild-level form `[section]\nkey = value`, so a restart
-//! applies it again.
+//! `moat_core::Config::from_toml_with`: the file's text ([`crate::BotConfig::config_text`])
+//! with every guild's overrides laid over it, key by key (a moderator's change wins over the
+//! file's `[guilds."ID"]` tables for the keys it names). A bad value is refused with that
+//! validation's message (which names the key); a good one replaces the engine's
+//! configuration (the engine task owns the engine, so this runs there) and is stored with its
+//! author in the guild's settings history, in the guild-level form `[section]\nkey = value`,
+//! so a restart applies it again.
 //!
 //! Overrides are kept as `(section, key) -> TOML value text`; a value may not span lines,
-//! so it cannot open a table of its own. A guild whose `[guilds."ID".section]` table is
-//! also in the file cannot change that section from Discord (TOML refuses a table defined
-//! twice; the message says so).
+//! so it cannot open a table of its own.
 
 use std::collections::BTreeMap;
 
@@ -69,23 +67,23 @@ impl Overrides {
         Self { base, guilds: BTreeMap::new() }
     }
 
-    /// The whole configuration text: the file, then each guild's overrides.
-    fn text_with(&self, guild: u64, replaced: &GuildOverrides) -> String {
-        let mut text = self.base.clone();
-        text.push('\n');
-        for (g, o) in &self.guilds {
-            if *g != guild {
-                text += &render(o, &format!("guilds.\"{g}\"."));
-            }
-        }
-        text += &render(replaced, &format!("guilds.\"{guild}\"."));
-        text
+    /// The configuration with every guild's overrides, `guild`'s replaced by `replaced`.
+    fn config_with(&self, guild: u64, replaced: &GuildOverrides) -> Result<Config, String> {
+        let rendered: Vec<(u64, String)> = self
+            .guilds
+            .iter()
+            .filter(|(g, _)| **g != guild)
+            .map(|(g, o)| (*g, render(o, "")))
+            .chain(std::iter::once((guild, render(replaced, ""))))
+            .collect();
+        let refs: Vec<(u64, &str)> = rendered.iter().map(|(g, s)| (*g, s.as_str())).collect();
+        Config::from_toml_with(&self.base, &refs).map_err(|e| e.to_string())
     }
 
     /// Takes a guild's stored overrides (at start-up); the configuration to run with.
     pub fn restore(&mut self, guild: u64, stored: &str) -> Result<Config, String> {
         let o = parse(stored);
-        let config = Config::from_toml(&self.text_with(guild, &o)).map_err(|e| e.to_string())?;
+        let config = self.config_with(guild, &o)?;
         self.guilds.insert(guild, o);
         Ok(config)
     }
@@ -107,7 +105,7 @@ impl Overrides {
         }
         let mut o = self.guilds.get(&guild).cloned().unwrap_or_default();
         o.insert((section, key.to_string()), value.to_string());
-        let config = Config::from_toml(&self.text_with(guild, &o)).map_err(|e| e.to_string())?;
+        let config = self.config_with(guild, &o)?;
         let stored = render(&o, "");
         Ok((config, stored, GuildOverridesOut(o)))
     }
@@ -138,5 +136,13 @@ mod tests {
         assert!(o.try_set(9, "raid", "bogus", "1").is_err());
         assert!(o.try_set(9, "raid", "x", "1\n[pressure]").is_err());
         assert!(o.try_set(9, "nope", "x", "1").is_err());
+    }
+
+    #[test]
+    fn a_change_wins_over_the_files_own_table_for_that_guild() {
+        let o = Overrides::new("[guilds.\"7\".pressure]\nlimit = 90.0\nbase = 12.0\n".into());
+        let (c, _, _) = o.try_set(7, "pressure", "limit", "150").unwrap();
+        assert_eq!(c.for_guild(7).pressure.limit, 150.0);
+        assert_eq!(c.for_guild(7).pressure.base, 12.0, "the file's other keys stay");
     }
 }

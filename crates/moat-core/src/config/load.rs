@@ -23,9 +23,29 @@ impl std::error::Error for ConfigError {}
 pub const ADAPTER_SECTIONS: &[&str] = &["discord", "store", "links"];
 
 pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
+    parse_with(text, &[])
+}
+
+/// The file's text, with more guild overrides laid over it: each is guild-level TOML
+/// (`[pressure]\nlimit = 80.0`), as a moderator's changes are stored. Overrides merge into
+/// any `[guilds."ID"]` tables the file already has, key by key, and win over them.
+pub(super) fn parse_with(text: &str, overrides: &[(u64, &str)]) -> Result<Config, ConfigError> {
     let mut root: Table = text
         .parse()
         .map_err(|e: toml::de::Error| ConfigError(format!("not valid TOML: {e}")))?;
+    for &(gid, extra) in overrides {
+        let extra: Table = extra
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError(format!("guild {gid}'s settings are not valid TOML: {e}")))?;
+        let guilds = root.entry("guilds").or_insert_with(|| Value::Table(Table::new()));
+        let Value::Table(guilds) = guilds else {
+            return Err(ConfigError("`guilds` must be a table of `[guilds.\"ID\"]` sections".into()));
+        };
+        match guilds.entry(gid.to_string()).or_insert_with(|| Value::Table(Table::new())) {
+            Value::Table(g) => merge(g, extra),
+            _ => return Err(ConfigError(format!("`guilds.{gid}` must be a table"))),
+        }
+    }
     let guilds = match root.remove("guilds") {
         None => Table::new(),
         Some(Value::Table(t)) => t,
@@ -225,6 +245,19 @@ mod tests {
         assert_eq!(g.pressure.base, 12.0, "unnamed keys keep the top-level value");
         assert_eq!(g.raid.action, RaidAction::Ban);
         assert_eq!(c.for_guild(1).raid.action, RaidAction::Contain);
+    }
+
+    #[test]
+    fn guild_overrides_merge_into_the_files_guild_tables() {
+        let file = "[pressure]\nlimit = 70.0\n[guilds.\"5\".pressure]\nlimit = 90.0\nbase = 11.0\n";
+        let c = Config::from_toml_with(file, &[(5, "[pressure]\nlimit = 120.0\n"), (6, "[raid]\naction = \"ban\"\n")]).unwrap();
+        assert_eq!(c.for_guild(5).pressure.limit, 120.0, "the override wins");
+        assert_eq!(c.for_guild(5).pressure.base, 11.0, "the file's other keys for the guild stay");
+        assert_eq!(c.for_guild(6).raid.action, RaidAction::Ban);
+        assert_eq!(c.for_guild(7).pressure.limit, 70.0);
+        let e = Config::from_toml_with(file, &[(5, "[pressure]\nlimit = -3.0\n")]).unwrap_err().to_string();
+        assert!(e.contains("`guilds.5.pressure.limit`"), "{e}");
+        assert!(Config::from_toml_with(file, &[(5, "[pressure\n")]).unwrap_err().to_string().contains("guild 5"));
     }
 
     #[test]

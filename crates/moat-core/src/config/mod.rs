@@ -334,4 +334,10 @@ impl Config {
     pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
         load::parse(text)
     }
+
+    /// Parses and validates a configuration file's text with guilds' own changes laid over
+    /// it (`(guild_id, "[section]\nkey = value\n…")`, as moderators' changes are stored).
+    pub fn from_toml_with(text: &str, guild_overrides: &[(u64, &str)]) -> Result<Self, ConfigError> {
+        load::parse_with(text, guild_overrides)
+    }
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{flood, raid, Db, MIN, T0};
+use common::{flood, raid, run, Db, MIN, T0};
 use moat_core::action::{Action, ActionKind, Detector};
 use moat_store::ids::{now_ms, DAY_MS};
 use moat_store::recorder::RecordError;
@@ -151,17 +151,6 @@ async fn bad_input_is_refused_not_panicked(db: &Db) {
     assert!(Store::open("mysql://x").await.unwrap_err().to_string().contains("neither"));
 }
 both!(bad_input_is_refused_not_panicked);
-
-fn run(f: fn(&[String], &mut dyn std::io::Write, &mut dyn std::io::Write) -> i32, args: &[&str]) -> (i32, String, String) {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    std::thread::spawn(move || {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = f(&args, &mut out, &mut err);
-        (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
-    })
-    .join()
-    .expect("the command panicked")
-}
 
 async fn commands_migrate_list_show_export(db: &Db) {
     let d = db.url.as_str();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{flood, raid, Db, MIN, T0};
+use common::{flood, raid, run, Db, MIN, T0};
 use moat_store::guilds::DEPARTED_GRACE_MS;
 use moat_store::timers::TimerKind;
 use moat_store::{cli, Store, StoreError};
@@ -20,18 +20,6 @@ async fn seed_a(store: &Store) {
     a.set_settings("[pressure]\nlimit = 80.0\n", "mod#1", "slash", T0).await.unwrap();
     a.add_strike(1, T0, 24 * 60 * MIN).await.unwrap();
     a.create_pool("a's pool", T0).await.unwrap();
-}
-
-fn run(f: fn(&[String], &mut dyn std::io::Write, &mut dyn std::io::Write) -> i32, args: &[&str]) -> (i32, String, String) {
-    // The commands are synchronous and start their own runtime: run them off the test's.
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    std::thread::spawn(move || {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = f(&args, &mut out, &mut err);
-        (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
-    })
-    .join()
-    .expect("the command panicked")
 }
 
 async fn guilds_cannot_see_each_other(db: &Db) {

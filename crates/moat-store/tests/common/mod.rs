@@ -182,3 +182,16 @@ pub fn flood(guild: u64, incident: u64, user: u64, ts: u64, ends: u64) -> Action
         .incident(incident)
         .evidence(Evidence { messages: vec![message(70_000 + user, 777, user, ts, "spam spam spam")], facts: Vec::new() })
 }
+
+/// Runs one of the store's commands (synchronous, with its own runtime) off the test's
+/// runtime, capturing its exit code, standard output and standard error.
+pub fn run(f: fn(&[String], &mut dyn std::io::Write, &mut dyn std::io::Write) -> i32, args: &[&str]) -> (i32, String, String) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    std::thread::spawn(move || {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = f(&args, &mut out, &mut err);
+        (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+    })
+    .join()
+    .expect("the command panicked")
+}

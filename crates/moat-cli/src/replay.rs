@@ -139,10 +139,10 @@ pub fn replay(engine: &mut Engine, mut input: impl BufRead, out: &mut impl Write
     let started = Instant::now();
     let mut report = Report::default();
     let mut actions: Vec<Action> = Vec::new();
-    let mut buf = String::new();
+    let mut buf: Vec<u8> = Vec::new();
     loop {
         buf.clear();
-        match input.read_line(&mut buf) {
+        match input.read_until(b'\n', &mut buf) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
@@ -151,7 +151,12 @@ pub fn replay(engine: &mut Engine, mut input: impl BufRead, out: &mut impl Write
             }
         }
         report.lines += 1;
-        let line = buf.trim();
+        let Ok(line) = std::str::from_utf8(&buf) else {
+            report.bad_lines += 1;
+            eprintln!("moat replay: line {}: not UTF-8 text", report.lines);
+            continue;
+        };
+        let line = line.trim();
         if line.is_empty() {
             continue;
         }

@@ -134,13 +134,18 @@ fn malformed_lines_are_reported_with_their_number_and_skipped() {
     lines.insert(7, r#"{"ts":1,"t":"SOMETHING_NEW","d":{}}"#.into());
     lines.insert(9, String::new());
     let path = dir.join("bad.jsonl");
-    std::fs::write(&path, lines.join("\n")).unwrap();
+    let mut bytes = lines.join("\n").into_bytes();
+    // A line that is not even UTF-8, in the middle of the capture.
+    let at = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(10).unwrap().0 + 1;
+    bytes.splice(at..at, b"\xff\xfe garbage \xc3\x28\n".iter().copied());
+    std::fs::write(&path, bytes).unwrap();
     let run = replay(&path, &[]);
     assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("line 12: not UTF-8 text"), "{}", run.stderr);
     assert!(run.stderr.contains("line 4: not a capture line"), "{}", run.stderr);
     assert!(run.stderr.contains("line 6: bad MESSAGE_CREATE payload"), "{}", run.stderr);
     assert!(run.stderr.contains("SOMETHING_NEW"), "unknown events are counted, not hidden: {}", run.stderr);
-    assert!(run.stderr.contains("2 bad lines skipped"), "{}", run.stderr);
+    assert!(run.stderr.contains("3 bad lines skipped"), "{}", run.stderr);
     let bad: Vec<&u64> = sc.bad.keys().collect();
     assert!(run.actions.iter().any(|a| a["action"] == "timeout" && a["user_id"].as_str() == Some(bad[0].to_string().as_str())), "the rest still replays");
 }

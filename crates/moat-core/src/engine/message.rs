@@ -11,6 +11,9 @@ use crate::text::{fingerprint, TextStats};
 
 use super::Engine;
 
+/// Unusual characters (zalgo, invisible) in one message that make it a weapon, not speech.
+const CRASH_UNUSUAL: u32 = 50;
+
 /// AutoMod executions held as strikes before moat contains the member itself.
 const AUTOMOD_STRIKES: f32 = 3.0;
 
@@ -90,10 +93,15 @@ impl Engine {
             }
         }
 
-        // Newcomers who attack are what turns joins into a raid.
+        // Newcomers who attack are what turns joins into a raid. An over-excited newcomer's
+        // flood is theirs alone; a crash wall, a mass ping, a scam or a campaign is an attack.
+        let weapon = stats.wall > 0 || stats.unusual >= CRASH_UNUSUAL;
         let hostile = if !newcomer || exempt {
             None
-        } else if let Some(f) = findings.iter().find(|f| matches!(f.severity, Severity::Contain { .. })) {
+        } else if let Some(f) = findings
+            .iter()
+            .find(|f| matches!(f.severity, Severity::Contain { .. }) && (f.detector != Detector::Pressure || weapon))
+        {
             Some(format!("caught by {}", f.detector))
         } else if everyone && (mention_weight >= 2 + s.mentions.everyone_weight || has_link) {
             Some("pinging @everyone".to_string())

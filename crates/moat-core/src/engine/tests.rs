@@ -238,3 +238,36 @@ fn seeded_strikes_survive_a_restart() {
     e.seed_member(1, 43, 0.0, 0, 1_767_272_500_000);
     assert!(e.user_state(1, 43).unwrap().is_contained(1_767_272_499_999));
 }
+
+#[test]
+fn three_newcomers_flooding_with_words_are_not_a_raid() {
+    // A stream influx where three excited newcomers spam emotes: each is contained for their
+    // own flood, but nobody else is, and the guild is not locked down.
+    let mut w = crate::synth::World::new(8, 1_767_272_400_000, 10);
+    let t0 = 1_767_272_500_000;
+    let mut bystanders = Vec::new();
+    // Young accounts joining at an ordinary pace over the last hour.
+    for i in 0..6u64 {
+        let p = w.newcomer(format!("fresh{i}"), 2 * crate::snowflake::DAY, false, t0 - (i + 1) * 9 * 60_000);
+        w.join(&p, p.joined);
+        bystanders.push(p.id);
+    }
+    let mut flooders = Vec::new();
+    for i in 0..3u64 {
+        let p = w.newcomer(format!("hype{i}"), 400 * crate::snowflake::DAY, true, t0 + 10_000 + i * 1000);
+        w.join(&p, p.joined);
+        for k in 0..12u64 {
+            w.say(&p, 0, t0 + 20_000 + i * 60_000 + k * 300, "POGGERS POGGERS", &[], false);
+        }
+        flooders.push(p.id);
+    }
+    let actions = run(&mut engine(), &w.capture());
+    let locks = actions.iter().filter(|a| a.kind == ActionKind::Lockdown).map(|a| a.reason.as_str()).collect::<Vec<_>>();
+    assert!(locks.is_empty(), "{locks:?}");
+    for f in &flooders {
+        assert!(actions.iter().any(|a| a.kind.is_punitive() && a.user_ids.contains(f)));
+    }
+    for b in &bystanders {
+        assert!(!actions.iter().any(|a| a.kind.is_punitive() && a.user_ids.contains(b)), "bystander {b} punished");
+    }
+}

@@ -165,9 +165,8 @@ pub fn replay(engine: &mut Engine, mut input: impl BufRead, out: &mut impl Write
                 report.events += 1;
                 engine.handle(ev.ts, &ev.event, &mut actions);
             }
-            Err(CaptureError::Payload { event, error }) if error.starts_with("unknown variant") || is_unknown_event(&event) => {
+            Err(CaptureError::Unsupported(event)) => {
                 *report.unsupported.entry(event).or_default() += 1;
-                let _ = error;
             }
             Err(e) => {
                 report.bad_lines += 1;
@@ -182,11 +181,6 @@ pub fn replay(engine: &mut Engine, mut input: impl BufRead, out: &mut impl Write
     }
     report.seconds = started.elapsed().as_secs_f64();
     report
-}
-
-/// Event names twilight does not model (so nothing in moat could use them).
-fn is_unknown_event(name: &str) -> bool {
-    !name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
 }
 
 fn write_actions(actions: &mut Vec<Action>, out: &mut impl Write, report: &mut Report, keep: bool) {

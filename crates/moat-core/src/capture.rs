@@ -32,6 +32,8 @@ pub enum CaptureError {
     Envelope(String),
     /// `d` does not match what Discord sends for `t`.
     Payload { event: String, error: String },
+    /// `t` names an event twilight-model does not know, so nothing in moat could use it.
+    Unsupported(String),
 }
 
 impl fmt::Display for CaptureError {
@@ -39,6 +41,7 @@ impl fmt::Display for CaptureError {
         match self {
             CaptureError::Envelope(e) => write!(f, "not a capture line ({{\"ts\", \"t\", \"d\"}}): {e}"),
             CaptureError::Payload { event, error } => write!(f, "bad {event} payload: {error}"),
+            CaptureError::Unsupported(event) => write!(f, "{event} is not an event moat knows"),
         }
     }
 }
@@ -161,9 +164,15 @@ pub fn parse_line(line: &str) -> Result<CaptureEvent, CaptureError> {
         _ => {}
     }
     let mut de = serde_json::Deserializer::from_str(env.d.get());
-    let dispatch = DispatchEventWithTypeDeserializer::new(env.t)
-        .deserialize(&mut de)
-        .map_err(|e| CaptureError::Payload { event: env.t.to_string(), error: e.to_string() })?;
+    let dispatch = DispatchEventWithTypeDeserializer::new(env.t).deserialize(&mut de).map_err(|e| {
+        // twilight refuses a name it does not model with serde's `unknown variant`.
+        let error = e.to_string();
+        if error.starts_with(&format!("unknown variant `{}`", env.t)) {
+            CaptureError::Unsupported(env.t.to_string())
+        } else {
+            CaptureError::Payload { event: env.t.to_string(), error }
+        }
+    })?;
     Ok(CaptureEvent { ts: env.ts, event: Event::from(dispatch) })
 }
 
@@ -205,6 +214,9 @@ mod tests {
         let e = parse_line(r#"{"ts":1,"t":"MESSAGE_CREATE","d":{"id":"x"}}"#).unwrap_err();
         assert!(e.to_string().starts_with("bad MESSAGE_CREATE payload"), "{e}");
         let e = parse_line(r#"{"ts":1,"t":"NO_SUCH_EVENT","d":{}}"#).unwrap_err();
-        assert!(e.to_string().contains("NO_SUCH_EVENT"), "{e}");
+        assert_eq!(e, CaptureError::Unsupported("NO_SUCH_EVENT".into()));
+        // A known event whose payload has a bad enum value is a bad payload, not an unknown event.
+        let e = parse_line(r#"{"ts":1,"t":"GUILD_ROLE_DELETE","d":{"guild_id":"1","role_id":"x"}}"#).unwrap_err();
+        assert!(matches!(e, CaptureError::Payload { .. }), "{e}");
     }
 }

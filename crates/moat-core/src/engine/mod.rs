@@ -198,10 +198,8 @@ impl Engine {
             })
             .min()
         {
+            // Ending a raid takes its guild out of `raiding`, so each turn fires at least one.
             self.advance(due.max(self.now), out);
-            if self.raiding.iter().all(|g| self.guilds.get(g).is_none_or(|st| !st.raid.in_raid())) {
-                self.raiding.clear();
-            }
         }
         self.now
     }

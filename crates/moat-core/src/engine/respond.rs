@@ -6,11 +6,10 @@
 
 use crate::idmap::IdSet;
 
-use crate::action::{human_duration, incident_id, Action, ActionKind, Detector, Evidence, EvidenceMessage, Millis, EVIDENCE_CONTENT_MAX};
+use crate::action::{human_duration, incident_id, Action, ActionKind, Detector, Evidence, Millis};
 use crate::config::RaidAction;
 use crate::detect::{raid::{Outcome, Phase}, Finding, Severity};
 use crate::escalation;
-use crate::recent::cut;
 use crate::snowflake::{age_at, HOUR};
 
 use super::{Engine, GuildState};
@@ -55,10 +54,9 @@ fn evidence_of(g: &GuildState, messages: impl IntoIterator<Item = u64>, facts: &
         if ev.messages.len() >= EVIDENCE_MESSAGES {
             break;
         }
+        // The ring already keeps text cut to `recent::KEEP_CHARS`.
         if let Some(r) = g.recent.get(id) {
-            let mut e: EvidenceMessage = r.evidence();
-            e.content = cut(&e.content, EVIDENCE_CONTENT_MAX).to_string();
-            ev.messages.push(e);
+            ev.messages.push(r.evidence());
         }
     }
     ev

@@ -134,10 +134,6 @@ impl BlocklistJudge {
         self.trusted.extend(domains.into_iter().map(|d| d.as_ref().trim().to_ascii_lowercase()));
         self
     }
-
-    fn blocked_suffix<'a>(&self, host: &'a str) -> Option<&'a str> {
-        suffix_in(&self.blocked, host)
-    }
 }
 
 /// The first of `host` and its parent domains that `set` holds.
@@ -176,7 +172,7 @@ impl LinkJudge for BlocklistJudge {
                 .unwrap_or(after.len());
             let host = after[..end].to_ascii_lowercase();
             let host = host.rsplit('@').next().unwrap_or("").trim_end_matches('.');
-            if let Some(domain) = self.blocked_suffix(host) {
+            if let Some(domain) = suffix_in(&self.blocked, host) {
                 report.verdict = LinkVerdict::Scam;
                 report.score = report.score.max(1.0);
                 report.links.push(LinkFinding {

@@ -31,7 +31,9 @@ pub fn run(args: &[String]) -> i32 {
         Ok(v) => v,
         Err(e) => return usage(&e),
     };
-    if let Err(e) = a.positionals().and_then(|p| if p.is_empty() { Ok(()) } else { Err(format!("unexpected {}", p[0])) }) {
+    if let Err(e) =
+        a.positionals().and_then(|p| if p.is_empty() { Ok(()) } else { Err(format!("unexpected {}", p[0])) })
+    {
         return usage(&e);
     }
     eprintln!("moat bench: generating a day of traffic: ~{events} events from {users} members...");

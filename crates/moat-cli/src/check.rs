@@ -31,7 +31,14 @@ struct Args {
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut a = Args { json: false, lines: false, options: Options::default(), blocklists: vec![], allowlists: vec![], text: None };
+    let mut a = Args {
+        json: false,
+        lines: false,
+        options: Options::default(),
+        blocklists: vec![],
+        allowlists: vec![],
+        text: None,
+    };
     let mut words: Vec<&str> = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {

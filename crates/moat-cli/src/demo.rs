@@ -20,7 +20,8 @@ use serde_json::{json, Value};
 
 use moat_store::cli::Args;
 
-const USAGE: &str = "usage: moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml] [--quiet] [--database URL]";
+const USAGE: &str =
+    "usage: moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml] [--quiet] [--database URL]";
 
 /// After a capture, engine time moves on this far so a raid's quiet timer fires (unlock).
 const AFTER_MS: u64 = 31 * 60_000;
@@ -29,10 +30,11 @@ pub fn run(args: &[String]) -> i32 {
     let mut a = Args::new(args);
     let as_json = a.flag("--json");
     let quiet = a.flag("--quiet");
-    let (scenario_path, config_path, database) = match (a.value("--scenario"), a.value("--config"), a.value("--database")) {
-        (Ok(s), Ok(c), Ok(d)) => (s, c, d),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return usage(&e),
-    };
+    let (scenario_path, config_path, database) =
+        match (a.value("--scenario"), a.value("--config"), a.value("--database")) {
+            (Ok(s), Ok(c), Ok(d)) => (s, c, d),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return usage(&e),
+        };
     match a.positionals() {
         Ok(p) if p.is_empty() => {}
         Ok(p) => return usage(&format!("unexpected argument `{}`", p[0])),
@@ -141,20 +143,40 @@ async fn builtin(config: Config, as_json: bool, quiet: bool, store: Option<moat_
 
 fn print_summary(outcomes: &[Outcome]) {
     println!("\nsummary");
-    println!("{:<24} {:>7} {:>8} {:>6} {:>5} {:>8} {:>5} {:>8} {:>7} {:>6} {:>10}", "scenario", "events", "actions", "calls", "429s", "timeouts", "bans", "deleted", "alerts", "secs", "first act.");
+    println!(
+        "{:<24} {:>7} {:>8} {:>6} {:>5} {:>8} {:>5} {:>8} {:>7} {:>6} {:>10}",
+        "scenario", "events", "actions", "calls", "429s", "timeouts", "bans", "deleted", "alerts", "secs", "first act."
+    );
     for o in outcomes {
         let j = &o.json;
         let n = |k: &str| j[k].as_array().map_or(0, Vec::len);
         let latency = j["first_action_latency_ms"].as_f64().map_or("-".to_string(), |v| format!("{v:.1} ms"));
         println!(
             "{:<24} {:>7} {:>8} {:>6} {:>5} {:>8} {:>5} {:>8} {:>7} {:>6.1} {:>10}",
-            o.name, o.events, o.actions, j["rest_calls"].as_u64().unwrap_or(0), j["rate_limited"].as_u64().unwrap_or(0), n("timeouts"), n("bans"), n("deleted_messages"), n("alerts"), o.seconds, latency
+            o.name,
+            o.events,
+            o.actions,
+            j["rest_calls"].as_u64().unwrap_or(0),
+            j["rate_limited"].as_u64().unwrap_or(0),
+            n("timeouts"),
+            n("bans"),
+            n("deleted_messages"),
+            n("alerts"),
+            o.seconds,
+            latency
         );
     }
 }
 
 /// Plays one capture through a fresh fake Discord and bot.
-async fn play_one(name: &str, capture: &str, config: Config, opts: Options, show: bool, store: Option<moat_store::Store>) -> Result<Outcome, String> {
+async fn play_one(
+    name: &str,
+    capture: &str,
+    config: Config,
+    opts: Options,
+    show: bool,
+    store: Option<moat_store::Store>,
+) -> Result<Outcome, String> {
     let started = Instant::now();
     let fake = FakeDiscord::start(opts).await.map_err(|e| format!("cannot start the fake Discord: {e}"))?;
     let cfg = BotConfig {
@@ -193,7 +215,8 @@ async fn play_one(name: &str, capture: &str, config: Config, opts: Options, show
         bot.wait_idle(Duration::from_millis(300), Duration::from_secs(60)).await;
     }
     let mut json = fake.summary();
-    json["first_action_latency_ms"] = first_action_latency(&fake, &bot).map_or(Value::Null, |d| json!((d.as_secs_f64() * 1e6).round() / 1e3));
+    json["first_action_latency_ms"] =
+        first_action_latency(&fake, &bot).map_or(Value::Null, |d| json!((d.as_secs_f64() * 1e6).round() / 1e3));
     json["events"] = report.events.into();
     json["bad_lines"] = report.bad_lines.into();
     let actions = bot.shared.actions.load(Ordering::Relaxed);
@@ -210,7 +233,13 @@ async fn play_one(name: &str, capture: &str, config: Config, opts: Options, show
     if report.bad_lines > 0 {
         eprintln!("moat demo: {name}: {} line(s) could not be read and were skipped", report.bad_lines);
     }
-    Ok(Outcome { name: name.to_string(), events: report.events, actions, json, seconds: started.elapsed().as_secs_f64() })
+    Ok(Outcome {
+        name: name.to_string(),
+        events: report.events,
+        actions,
+        json,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// From the first hostile event leaving the fake gateway to the first REST call it caused.
@@ -219,7 +248,9 @@ fn first_action_latency(fake: &FakeDiscord, bot: &Bot) -> Option<Duration> {
     let sent = fake.sent_at(first.shard, first.seq)?;
     let call = fake.calls().into_iter().find(|c| {
         let alert = c.path.ends_with("/messages") || (c.method == "PATCH" && c.path.contains("/messages/"));
-        let setup = c.path.contains("/auto-moderation/") || c.path.starts_with("/applications/") || c.path.starts_with("/interactions/");
+        let setup = c.path.contains("/auto-moderation/")
+            || c.path.starts_with("/applications/")
+            || c.path.starts_with("/interactions/");
         c.method != "GET" && !alert && !setup && c.at >= sent
     })?;
     call.at.checked_duration_since(sent)
@@ -255,7 +286,9 @@ impl Printer {
                     Ok(s) => s.to_string(),
                     Err(e) => format!("failed: {e}"),
                 };
-                if !what.starts_with("time out") && !what.starts_with("delete a message") || status.as_ref().map_or(true, |s| *s >= 300) {
+                if !what.starts_with("time out") && !what.starts_with("delete a message")
+                    || status.as_ref().map_or(true, |s| *s >= 300)
+                {
                     println!("  [{t:6.3}s] discord: {what} → {s}");
                 }
             }
@@ -294,7 +327,9 @@ mod tests {
     #[test]
     fn a_played_capture_reports_what_discord_saw() {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-        let o = rt.block_on(play_one("flood", &scenario::flood().1, Config::default(), Options::default(), false, None)).unwrap();
+        let o = rt
+            .block_on(play_one("flood", &scenario::flood().1, Config::default(), Options::default(), false, None))
+            .unwrap();
         let j = &o.json;
         for key in ["bans", "kicks", "timeouts", "deleted_messages", "alerts"] {
             assert!(j[key].is_array(), "{key} in {j}");

@@ -50,10 +50,17 @@ fn split_config(text: &str) -> Result<(DiscordSection, String), String> {
         for (k, v) in t {
             match (k.as_str(), v) {
                 ("token", toml::Value::String(s)) => d.token = Some(s.clone()),
-                ("alert_channel", toml::Value::String(s)) => d.alert_channel = Some(s.parse().map_err(|_| "[discord] alert_channel must be a channel id".to_string())?),
+                ("alert_channel", toml::Value::String(s)) => {
+                    d.alert_channel =
+                        Some(s.parse().map_err(|_| "[discord] alert_channel must be a channel id".to_string())?)
+                }
                 ("alert_channel", toml::Value::Integer(i)) if *i > 0 => d.alert_channel = Some(*i as u64),
                 ("evidence", toml::Value::String(s)) => d.evidence = Some(s.clone()),
-                (other, _) => return Err(format!("[discord] {other}: unknown key or wrong type (token, alert_channel, evidence)")),
+                (other, _) => {
+                    return Err(format!(
+                        "[discord] {other}: unknown key or wrong type (token, alert_channel, evidence)"
+                    ))
+                }
             }
         }
     }
@@ -97,7 +104,9 @@ pub fn run(args: &[String]) -> i32 {
         Err(e) => return fail(&format!("config: {e}")),
     };
     let token = std::env::var("DISCORD_TOKEN").ok().filter(|t| !t.trim().is_empty()).or(section.token);
-    let Some(token) = token else { return fail("no bot token: set DISCORD_TOKEN, or `token` under [discord] in the config file") };
+    let Some(token) = token else {
+        return fail("no bot token: set DISCORD_TOKEN, or `token` under [discord] in the config file");
+    };
     let total_shards: u32 = match total.as_deref().map(str::parse) {
         None => 1,
         Some(Ok(n)) if n > 0 => n,

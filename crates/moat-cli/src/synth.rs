@@ -42,7 +42,13 @@ pub fn run(args: &[String]) -> i32 {
             eprintln!("moat synth: cannot write {capture}: {e}");
             return 1;
         }
-        eprintln!("moat synth: {capture} ({} lines, {} bad, {} good): {}", sc.capture.lines().count(), sc.bad.len(), sc.good.len(), sc.description);
+        eprintln!(
+            "moat synth: {capture} ({} lines, {} bad, {} good): {}",
+            sc.capture.lines().count(),
+            sc.bad.len(),
+            sc.good.len(),
+            sc.description
+        );
     }
     0
 }

@@ -34,7 +34,10 @@ fn replay(path: &Path, extra: &[&str]) -> Run {
 }
 
 fn users(a: &serde_json::Value) -> Vec<String> {
-    let mut v: Vec<String> = a["user_ids"].as_array().map(|x| x.iter().map(|u| u.as_str().unwrap().to_string()).collect()).unwrap_or_default();
+    let mut v: Vec<String> = a["user_ids"]
+        .as_array()
+        .map(|x| x.iter().map(|u| u.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default();
     if let Some(u) = a["user_id"].as_str() {
         v.push(u.to_string());
     }
@@ -42,7 +45,11 @@ fn users(a: &serde_json::Value) -> Vec<String> {
 }
 
 /// (missed bad users, punished good users)
-fn judge(actions: &[serde_json::Value], bad: &BTreeMap<String, Expect>, good: &BTreeSet<String>) -> (Vec<String>, Vec<String>) {
+fn judge(
+    actions: &[serde_json::Value],
+    bad: &BTreeMap<String, Expect>,
+    good: &BTreeSet<String>,
+) -> (Vec<String>, Vec<String>) {
     let mut punished = BTreeSet::new();
     let mut named = BTreeSet::new();
     let mut deleted = BTreeSet::new();
@@ -147,7 +154,12 @@ fn malformed_lines_are_reported_with_their_number_and_skipped() {
     assert!(run.stderr.contains("SOMETHING_NEW"), "unknown events are counted, not hidden: {}", run.stderr);
     assert!(run.stderr.contains("3 bad lines skipped"), "{}", run.stderr);
     let bad: Vec<&u64> = sc.bad.keys().collect();
-    assert!(run.actions.iter().any(|a| a["action"] == "timeout" && a["user_id"].as_str() == Some(bad[0].to_string().as_str())), "the rest still replays");
+    assert!(
+        run.actions
+            .iter()
+            .any(|a| a["action"] == "timeout" && a["user_id"].as_str() == Some(bad[0].to_string().as_str())),
+        "the rest still replays"
+    );
 }
 
 #[test]
@@ -209,7 +221,8 @@ fn replay_records_incidents_and_evidence_into_a_database() {
     let raid = incidents.as_array().unwrap().iter().find(|i| i["kind"] == "raid").expect("a raid incident");
     assert!(raid["members"].as_u64().unwrap() as usize >= sc.bad.len() / 2, "{raid}");
     let id = raid["incident"].to_string();
-    let export = moat().args(["evidence", "export", "--incident", &id, "--database", db.to_str().unwrap()]).output().unwrap();
+    let export =
+        moat().args(["evidence", "export", "--incident", &id, "--database", db.to_str().unwrap()]).output().unwrap();
     assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
     let ev: serde_json::Value = serde_json::from_slice(&export.stdout).expect("evidence is JSON");
     assert!(ev.to_string().contains("RAIDED BY THE CREW"), "the deleted messages' text is kept as evidence");

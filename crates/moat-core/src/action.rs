@@ -50,10 +50,7 @@ impl ActionKind {
 
     /// Whether this kind punishes the users it names.
     pub fn is_punitive(self) -> bool {
-        matches!(
-            self,
-            ActionKind::Timeout | ActionKind::Silence | ActionKind::Kick | ActionKind::Ban
-        )
+        matches!(self, ActionKind::Timeout | ActionKind::Silence | ActionKind::Kick | ActionKind::Ban)
     }
 }
 

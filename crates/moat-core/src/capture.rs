@@ -138,7 +138,8 @@ pub fn parse_line(line: &str) -> Result<CaptureEvent, CaptureError> {
         }
     }
     let env: Envelope = serde_json::from_str(line).map_err(|e| CaptureError::Envelope(e.to_string()))?;
-    let payload = |error: serde_json::Error| CaptureError::Payload { event: env.t.to_string(), error: error.to_string() };
+    let payload =
+        |error: serde_json::Error| CaptureError::Payload { event: env.t.to_string(), error: error.to_string() };
     match env.t {
         "MESSAGE_CREATE" => {
             let message: Message = serde_json::from_str(env.d.get()).map_err(payload)?;
@@ -193,8 +194,28 @@ mod tests {
     fn fast_paths_build_what_twilight_builds() {
         use crate::synth::payload;
         let lines = [
-            payload::line(1, "MESSAGE_CREATE", payload::message(&payload::Msg { id: 3, guild: 1, channel: 2, author: 9, author_name: "u", content: "hi <@5>", mentions: &[5], attachments: 1, at: 1_767_272_400_000, joined: 1_700_000_000_000, ..Default::default() })),
-            payload::line(2, "GUILD_MEMBER_ADD", payload::member_add(1, payload::user(9, "u", true), 1_767_272_400_000)),
+            payload::line(
+                1,
+                "MESSAGE_CREATE",
+                payload::message(&payload::Msg {
+                    id: 3,
+                    guild: 1,
+                    channel: 2,
+                    author: 9,
+                    author_name: "u",
+                    content: "hi <@5>",
+                    mentions: &[5],
+                    attachments: 1,
+                    at: 1_767_272_400_000,
+                    joined: 1_700_000_000_000,
+                    ..Default::default()
+                }),
+            ),
+            payload::line(
+                2,
+                "GUILD_MEMBER_ADD",
+                payload::member_add(1, payload::user(9, "u", true), 1_767_272_400_000),
+            ),
         ];
         for line in lines {
             let fast = parse_line(&line).unwrap().event;

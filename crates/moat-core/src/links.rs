@@ -162,9 +162,7 @@ impl LinkJudge for BlocklistJudge {
         let mut rest = content;
         while let Some(start) = rest.find("http") {
             let tail = &rest[start..];
-            let after_scheme = tail
-                .strip_prefix("https://")
-                .or_else(|| tail.strip_prefix("http://"));
+            let after_scheme = tail.strip_prefix("https://").or_else(|| tail.strip_prefix("http://"));
             rest = &tail[4..];
             let Some(after) = after_scheme else { continue };
             let end = after

@@ -228,7 +228,10 @@ mod tests {
     fn zalgo_counts_stacked_marks_only() {
         // One accent per letter is ordinary writing (decomposed é).
         assert_eq!(TextStats::measure("cafe\u{301} re\u{301}sume\u{301}").unusual, 0);
-        let zalgo: String = "hi".chars().flat_map(|c| std::iter::once(c).chain("\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}".chars())).collect();
+        let zalgo: String = "hi"
+            .chars()
+            .flat_map(|c| std::iter::once(c).chain("\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}".chars()))
+            .collect();
         assert_eq!(TextStats::measure(&zalgo).unusual, 8);
     }
 

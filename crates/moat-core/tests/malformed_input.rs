@@ -30,7 +30,8 @@ fn mutate(line: &str, rng: &Rng) -> String {
             b.splice(i..i, rng.pick(&junk).bytes());
         }
         _ => {
-            let s = String::from_utf8_lossy(&b).replace("\"content\":\"", "\"content\":\"\u{0}\u{FEFF}<@99999999999999999999999>@everyone ");
+            let s = String::from_utf8_lossy(&b)
+                .replace("\"content\":\"", "\"content\":\"\u{0}\u{FEFF}<@99999999999999999999999>@everyone ");
             b = s.into_bytes();
         }
     }

@@ -37,7 +37,15 @@ fn chat(n: usize) -> String {
     for i in 0..n {
         let u = scenario::snowflake(scenario::T0 - 500 * day, 1000 + (i % 200) as u64);
         let at = scenario::T0 + i as u64 * 997;
-        c.say(at, u, "regular", scenario::T0 - 300 * day, i % 4, &format!("just chatting, message number {i} about the game"), &[]);
+        c.say(
+            at,
+            u,
+            "regular",
+            scenario::T0 - 300 * day,
+            i % 4,
+            &format!("just chatting, message number {i} about the game"),
+            &[],
+        );
     }
     c.finish()
 }
@@ -51,7 +59,15 @@ fn chat_with_floods(n: usize) -> String {
         if i % 400 == 399 {
             let u = scenario::snowflake(scenario::T0 - 30 * day, 50_000 + i as u64);
             for k in 0..6 {
-                c.say(at + k * 150, u, "loud", scenario::T0 - 10 * day, 0, "BUY CHEAP GOLD NOW BUY CHEAP GOLD NOW", &[]);
+                c.say(
+                    at + k * 150,
+                    u,
+                    "loud",
+                    scenario::T0 - 10 * day,
+                    0,
+                    "BUY CHEAP GOLD NOW BUY CHEAP GOLD NOW",
+                    &[],
+                );
             }
         } else {
             let u = scenario::snowflake(scenario::T0 - 500 * day, 1000 + (i % 200) as u64);
@@ -107,14 +123,23 @@ async fn main() {
         lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3
     );
     if let Some(first) = *bot.shared.first_action.lock().unwrap_or_else(|e| e.into_inner()) {
-        if let (Some(sent), Some(call)) = (fake.sent_at(first.shard, first.seq), fake.calls().into_iter().find(|c| {
-            let setup = c.path.contains("/auto-moderation/") || c.path.starts_with("/applications/");
-            c.method != "GET" && !c.path.ends_with("/messages") && !setup
-        })) {
-            println!("first action on the wire (dispatch leaves the fake → REST call arrives): {:.3} ms", call.at.saturating_duration_since(sent).as_secs_f64() * 1e3);
+        if let (Some(sent), Some(call)) = (
+            fake.sent_at(first.shard, first.seq),
+            fake.calls().into_iter().find(|c| {
+                let setup = c.path.contains("/auto-moderation/") || c.path.starts_with("/applications/");
+                c.method != "GET" && !c.path.ends_with("/messages") && !setup
+            }),
+        ) {
+            println!(
+                "first action on the wire (dispatch leaves the fake → REST call arrives): {:.3} ms",
+                call.at.saturating_duration_since(sent).as_secs_f64() * 1e3
+            );
         }
     }
     let s = fake.summary();
-    println!("REST calls {}, 429s {}, peak requests/s {}", s["rest_calls"], s["rate_limited"], s["peak_requests_per_second"]);
+    println!(
+        "REST calls {}, 429s {}, peak requests/s {}",
+        s["rest_calls"], s["rate_limited"], s["peak_requests_per_second"]
+    );
     bot.stop().await;
 }

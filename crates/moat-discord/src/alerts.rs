@@ -193,7 +193,11 @@ impl Incident {
 }
 
 fn count(n: usize) -> String {
-    if n == 1 { "1 member".into() } else { format!("{n} members") }
+    if n == 1 {
+        "1 member".into()
+    } else {
+        format!("{n} members")
+    }
 }
 
 /// Every open incident's alert.
@@ -230,7 +234,9 @@ impl Alerts {
     /// Forgets incidents whose alert has not changed for `idle` (their messages stay in
     /// the channel; a later action of the same incident starts a new alert).
     pub fn prune(&mut self, idle: std::time::Duration) {
-        self.incidents.retain(|_, i| i.channel.is_some() && (i.dirty || i.posting || i.last_sent.is_none_or(|t| t.elapsed() < idle)));
+        self.incidents.retain(|_, i| {
+            i.channel.is_some() && (i.dirty || i.posting || i.last_sent.is_none_or(|t| t.elapsed() < idle))
+        });
     }
 
     /// How many alerts wait to be posted or edited.
@@ -247,7 +253,8 @@ mod tests {
     #[test]
     fn a_raid_is_one_readable_alert() {
         let mut al = Alerts::default();
-        let lock = Action::new(1, 9, ActionKind::Lockdown, Detector::Raid, "raid: 300 joins in 60 s".into()).incident(5);
+        let lock =
+            Action::new(1, 9, ActionKind::Lockdown, Detector::Raid, "raid: 300 joins in 60 s".into()).incident(5);
         al.add(&lock, Some(77));
         for u in 0..300 {
             let t = Action::new(1, 9, ActionKind::Timeout, Detector::Raid, "joined during a raid".into())

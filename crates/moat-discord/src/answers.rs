@@ -6,7 +6,15 @@ use moat_core::{Engine, LinkJudge, LinkVerdict};
 use crate::commands::Request;
 
 /// The answer to a read-only request, or `None` if the executor must act on it.
-pub fn answer(engine: &Engine, judge: Option<&dyn LinkJudge>, guild: u64, guild_name: &str, problems: &[String], now: u64, req: &Request) -> Option<String> {
+pub fn answer(
+    engine: &Engine,
+    judge: Option<&dyn LinkJudge>,
+    guild: u64,
+    guild_name: &str,
+    problems: &[String],
+    now: u64,
+    req: &Request,
+) -> Option<String> {
     let s = engine.config().for_guild(guild);
     Some(match req {
         Request::Status => {
@@ -31,7 +39,10 @@ pub fn answer(engine: &Engine, judge: Option<&dyn LinkJudge>, guild: u64, guild_
                 } else {
                     "not contained".into()
                 };
-                format!("<@{u}>: pressure {:.1} (limit {:.0}), strikes {:.1}, {contained}.", st.pressure, s.pressure.limit, st.strikes)
+                format!(
+                    "<@{u}>: pressure {:.1} (limit {:.0}), strikes {:.1}, {contained}.",
+                    st.pressure, s.pressure.limit, st.strikes
+                )
             }
         },
         Request::Check(text) => match judge {

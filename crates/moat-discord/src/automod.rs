@@ -44,7 +44,8 @@ pub fn keywords(domains: &str) -> Vec<String> {
 
 /// The rule as Discord's API takes it.
 pub fn rule_body(keywords: &[String], alert_channel: Option<u64>, exempt_roles: &[u64]) -> Value {
-    let mut actions = vec![json!({"type": 1, "metadata": {"custom_message": "moat: this link is a known scam and was blocked."}})];
+    let mut actions =
+        vec![json!({"type": 1, "metadata": {"custom_message": "moat: this link is a known scam and was blocked."}})];
     if let Some(c) = alert_channel {
         actions.push(json!({"type": 2, "metadata": {"channel_id": c.to_string()}}));
     }
@@ -61,14 +62,40 @@ pub fn rule_body(keywords: &[String], alert_channel: Option<u64>, exempt_roles: 
 
 /// Creates moat's rule in `guild`, or updates it if it is already there.
 pub async fn sync(client: &Client, shared: &Shared, guild: u64, body: &Value) {
-    let Ok(list) = raw(client, shared, "read AutoMod rules", Method::Get, format!("guilds/{guild}/auto-moderation/rules"), None).await else {
+    let Ok(list) =
+        raw(client, shared, "read AutoMod rules", Method::Get, format!("guilds/{guild}/auto-moderation/rules"), None)
+            .await
+    else {
         return;
     };
     let rules: Vec<Value> = serde_json::from_slice(&list).unwrap_or_default();
-    let ours = rules.iter().find(|r| r.get("name").and_then(Value::as_str) == Some(RULE_NAME)).and_then(|r| r.get("id")?.as_str().map(str::to_string));
+    let ours = rules
+        .iter()
+        .find(|r| r.get("name").and_then(Value::as_str) == Some(RULE_NAME))
+        .and_then(|r| r.get("id")?.as_str().map(str::to_string));
     let _ = match ours {
-        Some(id) => raw(client, shared, "update the AutoMod scam rule", Method::Patch, format!("guilds/{guild}/auto-moderation/rules/{id}"), Some(body)).await,
-        None => raw(client, shared, "create the AutoMod scam rule", Method::Post, format!("guilds/{guild}/auto-moderation/rules"), Some(body)).await,
+        Some(id) => {
+            raw(
+                client,
+                shared,
+                "update the AutoMod scam rule",
+                Method::Patch,
+                format!("guilds/{guild}/auto-moderation/rules/{id}"),
+                Some(body),
+            )
+            .await
+        }
+        None => {
+            raw(
+                client,
+                shared,
+                "create the AutoMod scam rule",
+                Method::Post,
+                format!("guilds/{guild}/auto-moderation/rules"),
+                Some(body),
+            )
+            .await
+        }
     };
 }
 

@@ -48,7 +48,14 @@ pub struct Extras {
     pub overrides: Overrides,
 }
 
-fn send_actions(out: &mut Vec<Action>, received: Instant, exec: &UnboundedSender<Job>, shared: &Shared, memory: Option<&Memory>, engine: &Engine) {
+fn send_actions(
+    out: &mut Vec<Action>,
+    received: Instant,
+    exec: &UnboundedSender<Job>,
+    shared: &Shared,
+    memory: Option<&Memory>,
+    engine: &Engine,
+) {
     if out.is_empty() {
         return;
     }
@@ -212,7 +219,14 @@ async fn next_fired(fired: &mut Option<UnboundedReceiver<Fired>>) -> Option<Fire
 
 /// Start-up from the store: members' strikes and containments, guild settings, and the
 /// lockdowns still in force (kept, to be lifted by their timer).
-async fn restore(m: &Memory, engine: &mut Engine, overrides: &mut Overrides, exec: &UnboundedSender<Job>, shared: &Shared, now: u64) {
+async fn restore(
+    m: &Memory,
+    engine: &mut Engine,
+    overrides: &mut Overrides,
+    exec: &UnboundedSender<Job>,
+    shared: &Shared,
+    now: u64,
+) {
     let r = match m.restore(engine, now).await {
         Ok(r) => r,
         Err(e) => {
@@ -228,7 +242,10 @@ async fn restore(m: &Memory, engine: &mut Engine, overrides: &mut Overrides, exe
     }
     for (guild, saved) in &r.lockdowns {
         shared.begin();
-        let _ = exec.send(Job::KeepLocked { guild: *guild, saved: saved.clone().unwrap_or_else(crate::exec::lockdown::Saved::unknown) });
+        let _ = exec.send(Job::KeepLocked {
+            guild: *guild,
+            saved: saved.clone().unwrap_or_else(crate::exec::lockdown::Saved::unknown),
+        });
     }
     if r.members + r.lockdowns.len() + r.settings.len() == 0 {
         return;
@@ -275,7 +292,12 @@ fn set_setting(
                     }
                 });
             }
-            format!("Changed: `{}.{}` = {} in this server, from now on.", section.trim().to_ascii_lowercase(), key.trim(), value.trim())
+            format!(
+                "Changed: `{}.{}` = {} in this server, from now on.",
+                section.trim().to_ascii_lowercase(),
+                key.trim(),
+                value.trim()
+            )
         }
     }
 }

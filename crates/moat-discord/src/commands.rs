@@ -54,7 +54,10 @@ pub fn definition() -> Value {
 pub enum Request {
     Status,
     User(u64),
-    Silence { user: u64, minutes: u64 },
+    Silence {
+        user: u64,
+        minutes: u64,
+    },
     Unsilence(u64),
     Lockdown(bool),
     RaidList,
@@ -63,7 +66,11 @@ pub enum Request {
     Check(String),
     Setting(String),
     /// Change one setting of this guild.
-    SetSetting { section: String, key: String, value: String },
+    SetSetting {
+        section: String,
+        key: String,
+        value: String,
+    },
 }
 
 /// One `/moat` invocation, ready to answer.
@@ -80,7 +87,9 @@ pub struct Invocation {
 fn sub(options: &[CommandDataOption]) -> Option<(&str, &[CommandDataOption])> {
     let o = options.first()?;
     match &o.value {
-        CommandOptionValue::SubCommand(v) | CommandOptionValue::SubCommandGroup(v) => Some((o.name.as_str(), v.as_slice())),
+        CommandOptionValue::SubCommand(v) | CommandOptionValue::SubCommandGroup(v) => {
+            Some((o.name.as_str(), v.as_slice()))
+        }
         _ => None,
     }
 }
@@ -130,7 +139,10 @@ fn request(options: &[CommandDataOption]) -> Option<Request> {
     Some(match name {
         "status" => Request::Status,
         "user" => Request::User(user_opt(opts)?),
-        "silence" => Request::Silence { user: user_opt(opts)?, minutes: int_opt(opts, "minutes").unwrap_or(60).clamp(1, 40_320) as u64 },
+        "silence" => Request::Silence {
+            user: user_opt(opts)?,
+            minutes: int_opt(opts, "minutes").unwrap_or(60).clamp(1, 40_320) as u64,
+        },
         "unsilence" => Request::Unsilence(user_opt(opts)?),
         "lockdown" => Request::Lockdown(string_opt(opts, "state")?.eq_ignore_ascii_case("on")),
         "raid" => match sub(opts)?.0 {

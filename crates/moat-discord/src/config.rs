@@ -102,7 +102,11 @@ pub fn parse_shards(s: &str) -> Result<Range<u32>, String> {
     match s.split_once("..") {
         Some((a, b)) => {
             let (a, b): (u32, u32) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
-            if a < b { Ok(a..b) } else { Err(bad()) }
+            if a < b {
+                Ok(a..b)
+            } else {
+                Err(bad())
+            }
         }
         None => {
             let a: u32 = s.trim().parse().map_err(|_| bad())?;

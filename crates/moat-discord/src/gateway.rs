@@ -37,11 +37,8 @@ pub struct Incoming {
 /// The shards of this process, configured for Discord or a local fake.
 pub fn shards(cfg: &BotConfig) -> Vec<Shard<InMemoryQueue>> {
     let total = cfg.total_shards.max(1);
-    let queue = if cfg.fast_identify {
-        InMemoryQueue::new(0, 1000, Duration::ZERO, 1000)
-    } else {
-        InMemoryQueue::default()
-    };
+    let queue =
+        if cfg.fast_identify { InMemoryQueue::new(0, 1000, Duration::ZERO, 1000) } else { InMemoryQueue::default() };
     cfg.shards
         .clone()
         .filter(|&i| i < total)
@@ -56,7 +53,11 @@ pub fn shards(cfg: &BotConfig) -> Vec<Shard<InMemoryQueue>> {
 }
 
 /// Reads one shard until it ends or `stop` says so.
-pub async fn run_shard(mut shard: Shard<InMemoryQueue>, tx: UnboundedSender<Incoming>, mut stop: watch::Receiver<bool>) {
+pub async fn run_shard(
+    mut shard: Shard<InMemoryQueue>,
+    tx: UnboundedSender<Incoming>,
+    mut stop: watch::Receiver<bool>,
+) {
     let id = shard.id().number();
     loop {
         tokio::select! {

@@ -32,7 +32,8 @@ pub struct GuildView {
 }
 
 /// Names a moderators' channel goes by, best first.
-const ALERT_CHANNEL_NAMES: [&str; 8] = ["moat", "moat-alerts", "mod-alerts", "mod-log", "modlog", "moderators", "mods", "staff"];
+const ALERT_CHANNEL_NAMES: [&str; 8] =
+    ["moat", "moat-alerts", "mod-alerts", "mod-log", "modlog", "moderators", "mods", "staff"];
 
 /// What moat must be able to do, and what it cannot do without it.
 const NEEDED: [(Permissions, &str, &str); 5] = [
@@ -40,7 +41,11 @@ const NEEDED: [(Permissions, &str, &str); 5] = [
     (Permissions::MODERATE_MEMBERS, "Timeout Members", "time out flooders and raiders"),
     (Permissions::BAN_MEMBERS, "Ban Members", "ban raiders"),
     (Permissions::KICK_MEMBERS, "Kick Members", "kick members when the ladder says so"),
-    (Permissions::MANAGE_GUILD, "Manage Server", "lock the server down during a raid (verification level, paused invites and DMs) or ban a raid in bulk"),
+    (
+        Permissions::MANAGE_GUILD,
+        "Manage Server",
+        "lock the server down during a raid (verification level, paused invites and DMs) or ban a raid in bulk",
+    ),
 ];
 
 impl GuildView {
@@ -80,11 +85,19 @@ impl GuildView {
             out.push("moat is missing the \"Manage Roles\" permission, so it cannot give the silence role.".into());
         }
         let (top, top_name) = self.bot_top();
-        let moderation = Permissions::ADMINISTRATOR | Permissions::MANAGE_GUILD | Permissions::BAN_MEMBERS | Permissions::MODERATE_MEMBERS;
+        let moderation = Permissions::ADMINISTRATOR
+            | Permissions::MANAGE_GUILD
+            | Permissions::BAN_MEMBERS
+            | Permissions::MODERATE_MEMBERS;
         let mut above: Vec<(i64, &str)> = self
             .roles
             .iter()
-            .filter(|(id, r)| **id != guild_id && r.position >= top && !r.permissions.intersects(moderation) && !self.bot_roles.contains(id))
+            .filter(|(id, r)| {
+                **id != guild_id
+                    && r.position >= top
+                    && !r.permissions.intersects(moderation)
+                    && !self.bot_roles.contains(id)
+            })
             .map(|(_, r)| (r.position, r.name.as_str()))
             .collect();
         above.sort();
@@ -108,8 +121,17 @@ impl GuildView {
 
     /// Roles whose members moderate (exempt from moat's AutoMod rule).
     pub fn moderator_roles(&self) -> Vec<u64> {
-        let m = Permissions::ADMINISTRATOR | Permissions::MANAGE_GUILD | Permissions::BAN_MEMBERS | Permissions::MODERATE_MEMBERS;
-        let mut r: Vec<u64> = self.roles.iter().filter(|(_, r)| r.permissions.intersects(m)).map(|(id, _)| *id).filter(|id| !self.bot_roles.contains(id)).collect();
+        let m = Permissions::ADMINISTRATOR
+            | Permissions::MANAGE_GUILD
+            | Permissions::BAN_MEMBERS
+            | Permissions::MODERATE_MEMBERS;
+        let mut r: Vec<u64> = self
+            .roles
+            .iter()
+            .filter(|(_, r)| r.permissions.intersects(m))
+            .map(|(id, _)| *id)
+            .filter(|id| !self.bot_roles.contains(id))
+            .collect();
         r.sort();
         r
     }
@@ -141,7 +163,10 @@ impl Guilds {
                 let GuildCreate::Available(g) = &**gc else { return None };
                 let mut v = GuildView { name: g.name.clone(), owner_id: g.owner_id.get(), ..Default::default() };
                 for r in &g.roles {
-                    v.roles.insert(r.id.get(), RoleView { name: r.name.clone(), position: r.position, permissions: r.permissions });
+                    v.roles.insert(
+                        r.id.get(),
+                        RoleView { name: r.name.clone(), position: r.position, permissions: r.permissions },
+                    );
                 }
                 if let Some(me) = g.members.iter().find(|m| m.user.id.get() == self.bot_id) {
                     v.bot_roles = me.roles.iter().map(|r| r.get()).collect();

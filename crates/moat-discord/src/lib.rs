@@ -58,7 +58,8 @@ pub struct Bot {
 
 /// The HTTP client for Discord or the configured proxy.
 pub fn http_client(cfg: &BotConfig) -> Client {
-    let mut b = Client::builder().token(cfg.token.clone()).timeout(Duration::from_secs(20)).remember_invalid_token(false);
+    let mut b =
+        Client::builder().token(cfg.token.clone()).timeout(Duration::from_secs(20)).remember_invalid_token(false);
     if let Some(proxy) = &cfg.rest_proxy {
         b = b.proxy(proxy.clone(), true);
     }
@@ -68,7 +69,8 @@ pub fn http_client(cfg: &BotConfig) -> Client {
 /// The shard count Discord recommends for this bot (`GET /gateway/bot`).
 pub async fn recommended_shards(cfg: &BotConfig) -> Result<u32, String> {
     let client = http_client(cfg);
-    let resp = client.gateway().authed().await.map_err(|e| format!("cannot ask Discord how many shards to run: {e}"))?;
+    let resp =
+        client.gateway().authed().await.map_err(|e| format!("cannot ask Discord how many shards to run: {e}"))?;
     let info = resp.model().await.map_err(|e| format!("unexpected answer to GET /gateway/bot: {e}"))?;
     Ok(info.shards.max(1) as u32)
 }
@@ -123,7 +125,16 @@ impl Bot {
         };
         let extras = bot::Extras { memory, fired, overrides: overrides::Overrides::new(cfg.config_text.clone()) };
         let exec = tokio::spawn(exec::run(client, shared.clone(), settings, job_rx));
-        let engine = tokio::spawn(bot::run(engine, ev_rx, job_tx, shared.clone(), cfg.clock.clone(), cfg.automod_keywords.clone(), cfg.link_judge.clone(), extras));
+        let engine = tokio::spawn(bot::run(
+            engine,
+            ev_rx,
+            job_tx,
+            shared.clone(),
+            cfg.clock.clone(),
+            cfg.automod_keywords.clone(),
+            cfg.link_judge.clone(),
+            extras,
+        ));
         let shards = gateway::shards(&cfg)
             .into_iter()
             .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone())))
@@ -155,7 +166,8 @@ impl Bot {
         let deadline = Instant::now() + timeout;
         let mut quiet_since: Option<Instant> = None;
         while Instant::now() < deadline {
-            let busy = self.shared.outstanding.load(Ordering::Acquire) > 0 || self.shared.alerts_dirty.load(Ordering::Acquire) > 0;
+            let busy = self.shared.outstanding.load(Ordering::Acquire) > 0
+                || self.shared.alerts_dirty.load(Ordering::Acquire) > 0;
             match (busy, quiet_since) {
                 (true, _) => quiet_since = None,
                 (false, None) => quiet_since = Some(Instant::now()),

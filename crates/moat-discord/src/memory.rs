@@ -149,7 +149,13 @@ impl Memory {
 /// timed ban's end are lifted by the executor ([`crate::exec::Job::Lift`]); a timeout
 /// lapses on Discord's side by itself.
 pub fn unlock_for(t: &Timer) -> Action {
-    let mut a = Action::new(t.due_at, t.guild_id, ActionKind::Unlock, Detector::Raid, "lockdown over: its planned end has come".into());
+    let mut a = Action::new(
+        t.due_at,
+        t.guild_id,
+        ActionKind::Unlock,
+        Detector::Raid,
+        "lockdown over: its planned end has come".into(),
+    );
     a.incident = t.incident;
     a
 }

@@ -90,7 +90,13 @@ impl Overrides {
 
     /// Validates one change; on success, the new configuration, and the guild's
     /// overrides to store. Nothing changes until [`Overrides::commit`].
-    pub fn try_set(&self, guild: u64, section: &str, key: &str, value: &str) -> Result<(Config, String, GuildOverridesOut), String> {
+    pub fn try_set(
+        &self,
+        guild: u64,
+        section: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(Config, String, GuildOverridesOut), String> {
         let section = section.trim().to_ascii_lowercase();
         let key = key.trim();
         let value = value.trim();

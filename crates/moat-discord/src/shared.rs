@@ -78,7 +78,8 @@ impl Pace {
                     w.push_back(now);
                     return;
                 }
-                w.front().map_or(Duration::from_millis(1), |t| Duration::from_secs(1).saturating_sub(now.duration_since(*t)))
+                w.front()
+                    .map_or(Duration::from_millis(1), |t| Duration::from_secs(1).saturating_sub(now.duration_since(*t)))
             };
             tokio::time::sleep(wait + Duration::from_millis(1)).await;
         }

@@ -11,7 +11,9 @@ use moat_fake_discord::{scenario, Options};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scam_rule_is_created_once_and_then_updated() {
     let domains = "dlscord-gift.com\nsteamcommunlty.ru\nfree-nitro.xyz\n";
-    let h = common::start_with(Options::default(), common::config(""), |c| c.automod_keywords = automod::keywords(domains)).await;
+    let h =
+        common::start_with(Options::default(), common::config(""), |c| c.automod_keywords = automod::keywords(domains))
+            .await;
     let (ids, capture) = scenario::normal_chat();
     h.play(&capture).await;
     {
@@ -32,7 +34,9 @@ async fn the_scam_rule_is_created_once_and_then_updated() {
     assert!(h.fake.wait_sessions(2, Duration::from_secs(10)).await);
     assert!(second.wait_idle(Duration::from_millis(400), Duration::from_secs(30)).await);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !h.fake.calls().iter().any(|c| c.method == "PATCH" && c.path.contains("/auto-moderation/rules/")) && std::time::Instant::now() < deadline {
+    while !h.fake.calls().iter().any(|c| c.method == "PATCH" && c.path.contains("/auto-moderation/rules/"))
+        && std::time::Instant::now() < deadline
+    {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(h.fake.world().guilds[&ids.guild].automod_rules.len(), 1, "updated, not duplicated");

@@ -41,24 +41,44 @@ async fn moderators_use_moat_and_others_cannot() {
     let status = reply(&h, 2).await;
     assert!(status.contains("raid is in progress"), "{status}");
 
-    run(3, MODERATE_MEMBERS, json!([{"type": 2, "name": "raid", "options": [{"type": 1, "name": "list", "options": []}]}]));
+    run(
+        3,
+        MODERATE_MEMBERS,
+        json!([{"type": 2, "name": "raid", "options": [{"type": 1, "name": "list", "options": []}]}]),
+    );
     assert!(reply(&h, 3).await.starts_with("30 raiders"));
 
-    run(4, MODERATE_MEMBERS, json!([{"type": 2, "name": "raid", "options": [{"type": 1, "name": "ban", "options": []}]}]));
+    run(
+        4,
+        MODERATE_MEMBERS,
+        json!([{"type": 2, "name": "raid", "options": [{"type": 1, "name": "ban", "options": []}]}]),
+    );
     assert!(reply(&h, 4).await.contains("Banned 30 raiders"));
     assert_eq!(h.fake.world().guilds[&ids.guild].bans.len(), 30);
 
-    run(5, MODERATE_MEMBERS, json!([{"type": 2, "name": "raid", "options": [{"type": 1, "name": "end", "options": []}]}]));
+    run(
+        5,
+        MODERATE_MEMBERS,
+        json!([{"type": 2, "name": "raid", "options": [{"type": 1, "name": "end", "options": []}]}]),
+    );
     assert!(reply(&h, 5).await.contains("Lockdown lifted"));
     assert_eq!(h.fake.world().guilds[&ids.guild].verification_level, 1, "settings restored");
 
     let someone = scenario::snowflake(scenario::T0 - 500 * 86_400_000, 500);
-    run(6, MODERATE_MEMBERS, json!([{"type": 1, "name": "silence", "options": [
-        {"type": 6, "name": "user", "value": someone.to_string()}, {"type": 4, "name": "minutes", "value": 15}]}]));
+    run(
+        6,
+        MODERATE_MEMBERS,
+        json!([{"type": 1, "name": "silence", "options": [
+        {"type": 6, "name": "user", "value": someone.to_string()}, {"type": 4, "name": "minutes", "value": 15}]}]),
+    );
     assert!(reply(&h, 6).await.contains("timed out for 15 min"));
     assert!(h.fake.world().is_timed_out(ids.guild, someone));
 
-    run(7, MODERATE_MEMBERS, json!([{"type": 1, "name": "setting", "options": [{"type": 3, "name": "section", "value": "raid"}]}]));
+    run(
+        7,
+        MODERATE_MEMBERS,
+        json!([{"type": 1, "name": "setting", "options": [{"type": 3, "name": "section", "value": "raid"}]}]),
+    );
     assert!(reply(&h, 7).await.contains("quiet_secs"));
 }
 
@@ -77,11 +97,18 @@ async fn automod_executions_count_as_strikes() {
             "rule_trigger_type": 1, "user_id": user.to_string(), "channel_id": ids.channels[0].to_string(),
             "content": "free nitro dlscord-gift.com", "matched_keyword": "*dlscord-gift.com*", "matched_content": "dlscord-gift.com",
         });
-        lines += &json!({"ts": scenario::T0 + 100_000 + i * 1000, "t": "AUTO_MODERATION_ACTION_EXECUTION", "d": d}).to_string();
+        lines += &json!({"ts": scenario::T0 + 100_000 + i * 1000, "t": "AUTO_MODERATION_ACTION_EXECUTION", "d": d})
+            .to_string();
         lines.push('\n');
     }
     h.play(&lines).await;
-    let d = moat_command(&ids, 9, ids.moderator, MODERATE_MEMBERS, json!([{"type": 1, "name": "user", "options": [{"type": 6, "name": "user", "value": user.to_string()}]}]));
+    let d = moat_command(
+        &ids,
+        9,
+        ids.moderator,
+        MODERATE_MEMBERS,
+        json!([{"type": 1, "name": "user", "options": [{"type": 6, "name": "user", "value": user.to_string()}]}]),
+    );
     h.fake.dispatch("INTERACTION_CREATE", &d, Some(ids.guild));
     let text = reply(&h, 9).await;
     assert!(text.contains("strikes") && !text.contains("holds nothing"), "{text}");

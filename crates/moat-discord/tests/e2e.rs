@@ -23,7 +23,10 @@ async fn a_300_account_raid_is_banned_in_a_handful_of_calls_and_unlocked_after()
     let bulk = calls.iter().filter(|c| c.path.ends_with("/bulk-ban")).count();
     let single = calls.iter().filter(|c| c.path.contains("/bans/")).count();
     assert!(bulk + single <= 10, "{bulk} bulk-ban and {single} single ban calls");
-    assert!(calls.iter().filter(|c| c.path.ends_with("/bulk-ban")).all(|c| c.json()["user_ids"].as_array().map_or(0, Vec::len) <= 200));
+    assert!(calls
+        .iter()
+        .filter(|c| c.path.ends_with("/bulk-ban"))
+        .all(|c| c.json()["user_ids"].as_array().map_or(0, Vec::len) <= 200));
     let alerts = h.alerts();
     assert_eq!(alerts.len(), 1, "one alert for one raid: {alerts:#?}");
     assert!(alerts[0].contains("banned 300 members"), "{}", alerts[0]);
@@ -83,7 +86,12 @@ async fn a_scam_takeover_is_deleted_kept_as_evidence_and_contained() {
     }
     // Deletion came first: the first moderation call is a delete.
     let first = h.action_calls().into_iter().next().expect("calls were made");
-    assert!(first.method == "DELETE" || first.path.ends_with("/bulk-delete"), "first call: {} {}", first.method, first.path);
+    assert!(
+        first.method == "DELETE" || first.path.ends_with("/bulk-delete"),
+        "first call: {} {}",
+        first.method,
+        first.path
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -107,7 +115,9 @@ async fn a_disconnect_in_the_middle_of_a_raid_loses_no_events() {
     h.fake.play(&lines[half..].join("\n"), moat_fake_discord::Pace::Fast).await;
     let handled = h.bot.handled();
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while handled.load(std::sync::atomic::Ordering::Acquire) < lines.len() as u64 && std::time::Instant::now() < deadline {
+    while handled.load(std::sync::atomic::Ordering::Acquire) < lines.len() as u64
+        && std::time::Instant::now() < deadline
+    {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(handled.load(std::sync::atomic::Ordering::Acquire), lines.len() as u64, "every event arrived once");
@@ -184,10 +194,16 @@ async fn two_shards_split_the_guilds() {
     assert!(fake.wait_sessions(2, Duration::from_secs(10)).await, "both shards identify");
     let (ids, capture) = scenario::flood();
     let shard = moat_fake_discord::gateway::shard_of(ids.guild, 2);
-    let report = fake.play(&capture, moat_fake_discord::Pace::Lockstep { handled: bot.handled(), timeout: Duration::from_secs(10) }).await;
+    let report = fake
+        .play(&capture, moat_fake_discord::Pace::Lockstep { handled: bot.handled(), timeout: Duration::from_secs(10) })
+        .await;
     assert_eq!(report.stalls, 0, "every event reached the shard that holds the guild (shard {shard})");
     assert!(bot.wait_idle(Duration::from_millis(400), Duration::from_secs(30)).await);
-    assert_eq!(bot.handled().load(std::sync::atomic::Ordering::Acquire), report.events, "each event went to one shard only");
+    assert_eq!(
+        bot.handled().load(std::sync::atomic::Ordering::Acquire),
+        report.events,
+        "each event went to one shard only"
+    );
     assert!(fake.world().timed_out.len() >= 2);
     bot.stop().await;
 }

@@ -40,7 +40,10 @@ async fn postgres_url(tag: &str) -> Option<(String, String)> {
         Ok(c) => c,
         Err(e) if std::env::var("MOAT_SKIP_POSTGRES").as_deref() == Ok("1") => {
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "\nSKIPPED: PostgreSQL test `{tag}`: unreachable ({e}) and MOAT_SKIP_POSTGRES=1 is set\n");
+            let _ = writeln!(
+                std::io::stderr(),
+                "\nSKIPPED: PostgreSQL test `{tag}`: unreachable ({e}) and MOAT_SKIP_POSTGRES=1 is set\n"
+            );
             return None;
         }
         Err(e) => panic!("PostgreSQL at 127.0.0.1:5432 (database `test`) is needed, or set MOAT_SKIP_POSTGRES=1: {e}"),
@@ -120,7 +123,9 @@ async fn restart_keeps_everything(url: &str) {
     // What the store confirmed before the crash.
     let g = store.guild(guild).unwrap();
     until("the lockdown and the flooder's strikes are stored", async || {
-        !store.active_lockdowns().await.unwrap().is_empty() && !g.strike_rows().await.unwrap().is_empty() && g.lockdown_state().await.unwrap().is_some()
+        !store.active_lockdowns().await.unwrap().is_empty()
+            && !g.strike_rows().await.unwrap().is_empty()
+            && g.lockdown_state().await.unwrap().is_some()
     })
     .await;
     bot.abort();
@@ -136,13 +141,21 @@ async fn restart_keeps_everything(url: &str) {
     let calls_before = fake.calls().len();
     let bot = start_bot(&fake, &store).await;
     let mut feed = bot.subscribe();
-    until("the new bot is ready", async || fake.calls().len() > calls_before || bot.handled().load(Ordering::Acquire) > 0).await;
+    until("the new bot is ready", async || {
+        fake.calls().len() > calls_before || bot.handled().load(Ordering::Acquire) > 0
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(fake.world().guilds[&guild].verification_level, 3, "still locked down after the restart");
     assert!(store.active_lockdowns().await.unwrap().iter().any(|l| l.guild_id == guild));
 
     let restores = || {
-        fake.calls().iter().filter(|c| c.method == "PATCH" && c.path == format!("/guilds/{guild}") && c.body.contains("verification_level")).count()
+        fake.calls()
+            .iter()
+            .filter(|c| {
+                c.method == "PATCH" && c.path == format!("/guilds/{guild}") && c.body.contains("verification_level")
+            })
+            .count()
     };
     let patched = restores();
 
@@ -151,7 +164,8 @@ async fn restart_keeps_everything(url: &str) {
     for i in 0..8 {
         again.say(T0 + 20 * 60_000 + i * 300, spammer, "loud", T0 - 20 * DAY, 0, "BUY GOLD CHEAP BUY GOLD CHEAP", &[]);
     }
-    let again: String = again.finish().lines().filter(|l| !l.contains("\"GUILD_CREATE\"")).map(|l| format!("{l}\n")).collect();
+    let again: String =
+        again.finish().lines().filter(|l| !l.contains("\"GUILD_CREATE\"")).map(|l| format!("{l}\n")).collect();
     let r = fake.play(&again, Pace::Lockstep { handled: bot.handled(), timeout: Duration::from_secs(10) }).await;
     assert_eq!(r.stalls, 0);
     assert!(bot.wait_idle(Duration::from_millis(300), Duration::from_secs(30)).await);
@@ -213,7 +227,11 @@ async fn a_setting_changed_from_discord_changes_decisions() {
     let set = |id: u64, key: &str, value: &str| {
         let opts = json!([{"type": 1, "name": "setting", "options": [
             {"type": 3, "name": "section", "value": "pressure"}, {"type": 3, "name": "key", "value": key}, {"type": 3, "name": "value", "value": value}]}]);
-        fake.dispatch("INTERACTION_CREATE", &moat_command(&ids, id, ids.moderator, MODERATE_MEMBERS, opts), Some(ids.guild));
+        fake.dispatch(
+            "INTERACTION_CREATE",
+            &moat_command(&ids, id, ids.moderator, MODERATE_MEMBERS, opts),
+            Some(ids.guild),
+        );
     };
     set(1, "limit", "-5");
     let bad = reply(1).await;
@@ -242,7 +260,8 @@ async fn a_setting_changed_from_discord_changes_decisions() {
     // A restarted bot runs with the changed setting.
     let bot = start_bot(fake, &store).await;
     until("the new bot is ready", async || bot.handled().load(Ordering::Acquire) > 0).await;
-    let opts = json!([{"type": 1, "name": "setting", "options": [{"type": 3, "name": "section", "value": "pressure"}]}]);
+    let opts =
+        json!([{"type": 1, "name": "setting", "options": [{"type": 3, "name": "section", "value": "pressure"}]}]);
     fake.dispatch("INTERACTION_CREATE", &moat_command(&ids, 3, ids.moderator, MODERATE_MEMBERS, opts), Some(ids.guild));
     let shown = reply(3).await;
     assert!(shown.contains("limit: 1000.0"), "{shown}");

@@ -282,4 +282,3 @@ fn resume(inner: &Arc<Inner>, conn: u64, sid: &str, seq: u64) -> bool {
     inner.sessions_changed.notify_waiters();
     true
 }
-

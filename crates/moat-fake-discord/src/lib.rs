@@ -154,10 +154,8 @@ impl FakeDiscord {
             gateway_url: format!("ws://{gateway_addr}"),
             sessions_changed: Notify::new(),
         });
-        let tasks = vec![
-            tokio::spawn(gateway::serve(inner.clone(), gw)),
-            tokio::spawn(rest::serve(inner.clone(), rest)),
-        ];
+        let tasks =
+            vec![tokio::spawn(gateway::serve(inner.clone(), gw)), tokio::spawn(rest::serve(inner.clone(), rest))];
         Ok(FakeDiscord { inner, gateway_addr, rest_addr, tasks })
     }
 

@@ -117,7 +117,11 @@ impl Limiter {
     pub fn check(&mut self, key: &str, hash: &str, now: Instant) -> Verdict {
         let window = Duration::from_millis(self.cfg.bucket_window_ms.max(1));
         let limit = self.cfg.bucket_limit.max(1);
-        let b = self.buckets.entry(key.to_string()).or_insert(Bucket { count: 0, reset_at: now + window, blocked_until: None });
+        let b = self.buckets.entry(key.to_string()).or_insert(Bucket {
+            count: 0,
+            reset_at: now + window,
+            blocked_until: None,
+        });
         if now >= b.reset_at {
             b.count = 0;
             b.reset_at = now + window;

@@ -142,7 +142,16 @@ impl Capture {
     /// `author` (a member since `joined`) says `content` in channel `ch` (index) at `at`;
     /// `mentions` are user ids pinged. Returns the message id.
     #[allow(clippy::too_many_arguments)]
-    pub fn say(&mut self, at: u64, author: u64, name: &str, joined: u64, ch: usize, content: &str, mentions: &[u64]) -> u64 {
+    pub fn say(
+        &mut self,
+        at: u64,
+        author: u64,
+        name: &str,
+        joined: u64,
+        ch: usize,
+        content: &str,
+        mentions: &[u64],
+    ) -> u64 {
         self.n += 1;
         let id = snowflake(at, self.n);
         let roles: Vec<u64> = if author == self.ids.moderator { vec![self.ids.moderator_role] } else { vec![] };
@@ -164,10 +173,20 @@ impl Capture {
     /// Established members chatting for `secs` seconds from `from`.
     pub fn chatter(&mut self, from: u64, secs: u64, people: usize) {
         const LINES: [&str; 8] = [
-            "anyone up for a match later?", "that patch notes thread is wild", "my cat just sat on the keyboard",
-            "good morning everyone", "lol same", "did you see the trailer?", "brb coffee", "honestly I prefer the old map",
+            "anyone up for a match later?",
+            "that patch notes thread is wild",
+            "my cat just sat on the keyboard",
+            "good morning everyone",
+            "lol same",
+            "did you see the trailer?",
+            "brb coffee",
+            "honestly I prefer the old map",
         ];
-        let folks: Vec<(u64, u64)> = (0..people.max(1)).map(|i| (snowflake(self.t0 - (500 + i as u64 * 7) * DAY, 500 + i as u64), self.t0 - (300 + i as u64) * DAY)).collect();
+        let folks: Vec<(u64, u64)> = (0..people.max(1))
+            .map(|i| {
+                (snowflake(self.t0 - (500 + i as u64 * 7) * DAY, 500 + i as u64), self.t0 - (300 + i as u64) * DAY)
+            })
+            .collect();
         let mut t = from;
         let mut i = 0usize;
         while t < from + secs * 1000 {
@@ -252,7 +271,8 @@ pub fn scam_takeover() -> (Ids, String) {
     c.chatter(T0, 40, 5);
     let victim = c.account(T0, 700 * DAY);
     let joined = T0 - 600 * DAY;
-    let scam = "@everyone free discord nitro for 3 months, claim before it runs out https://dlscord-gift.com/claim/x8f2";
+    let scam =
+        "@everyone free discord nitro for 3 months, claim before it runs out https://dlscord-gift.com/claim/x8f2";
     for ch in 0..4 {
         c.say(T0 + 25_000 + ch as u64 * 900, victim, "old_friend", joined, ch, scam, &[]);
     }

@@ -117,7 +117,11 @@ impl Member {
             user_id: field_id(&user, "id"),
             username: user.get("username").and_then(Value::as_str).unwrap_or("").to_string(),
             roles: ids(v.get("roles")),
-            joined_at: v.get("joined_at").and_then(Value::as_str).unwrap_or("2020-01-01T00:00:00.000+00:00").to_string(),
+            joined_at: v
+                .get("joined_at")
+                .and_then(Value::as_str)
+                .unwrap_or("2020-01-01T00:00:00.000+00:00")
+                .to_string(),
             timeout_until: v.get("communication_disabled_until").and_then(Value::as_str).map(str::to_string),
             bot: user.get("bot").and_then(Value::as_bool).unwrap_or(false),
         }
@@ -274,7 +278,9 @@ impl World {
                 self.messages.insert(m.id, m);
             }
             "MESSAGE_UPDATE" => {
-                if let (Some(m), Some(c)) = (self.messages.get_mut(&field_id(d, "id")), d.get("content").and_then(Value::as_str)) {
+                if let (Some(m), Some(c)) =
+                    (self.messages.get_mut(&field_id(d, "id")), d.get("content").and_then(Value::as_str))
+                {
                     m.content = c.to_string();
                 }
             }

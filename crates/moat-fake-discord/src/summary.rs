@@ -39,7 +39,11 @@ pub(crate) fn summary(inner: &Inner) -> Value {
         .collect();
     let mut routes: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
     for c in calls.iter() {
-        let template: Vec<&str> = c.path.split('/').map(|seg| if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) { ":id" } else { seg }).collect();
+        let template: Vec<&str> = c
+            .path
+            .split('/')
+            .map(|seg| if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) { ":id" } else { seg })
+            .collect();
         *routes.entry(format!("{} {}", c.method, template.join("/"))).or_default() += 1;
     }
     json!({

@@ -18,7 +18,11 @@ fn shard(fake: &FakeDiscord) -> Shard<InMemoryQueue> {
 }
 
 fn http(fake: &FakeDiscord) -> Client {
-    Client::builder().token(DEFAULT_TOKEN.to_string()).proxy(fake.rest_proxy(), true).timeout(Duration::from_secs(10)).build()
+    Client::builder()
+        .token(DEFAULT_TOKEN.to_string())
+        .proxy(fake.rest_proxy(), true)
+        .timeout(Duration::from_secs(10))
+        .build()
 }
 
 /// The next event of one of these kinds, within 5 s.
@@ -29,7 +33,9 @@ async fn next(shard: &mut Shard<InMemoryQueue>) -> Event {
             .expect("an event within 5 s")
             .expect("the shard is open");
         match ev {
-            Ok(Event::GatewayHello(_) | Event::GatewayHeartbeatAck | Event::GatewayHeartbeat | Event::GatewayClose(_)) => {}
+            Ok(
+                Event::GatewayHello(_) | Event::GatewayHeartbeatAck | Event::GatewayHeartbeat | Event::GatewayClose(_),
+            ) => {}
             Ok(ev) => return ev,
             Err(_) => {}
         }
@@ -49,7 +55,15 @@ async fn messages(shard: &mut Shard<InMemoryQueue>, n: usize) -> Vec<String> {
 fn chat(n: usize) -> String {
     let mut c = scenario::Capture::standard(scenario::T0);
     for i in 0..n {
-        c.say(scenario::T0 + i as u64 * 10, 1_000_000 + i as u64, "u", scenario::T0 - 1000, 0, &format!("message {i}"), &[]);
+        c.say(
+            scenario::T0 + i as u64 * 10,
+            1_000_000 + i as u64,
+            "u",
+            scenario::T0 - 1000,
+            0,
+            &format!("message {i}"),
+            &[],
+        );
     }
     c.finish()
 }
@@ -157,4 +171,3 @@ async fn bucket_limits_are_respected_by_twilight() {
     assert_eq!(fake.limiter().violations, 0);
     assert_eq!(fake.calls().iter().filter(|c| c.status == 200).count(), 10);
 }
-

@@ -38,16 +38,27 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     let unknown: Vec<String> = ordinary_domains(256).into_iter().map(|d| format!("look https://{d}/page")).collect();
-    let lookalike: Vec<String> = ["steamcomnunity", "dlscord-nitro", "stearncommunity", "discord-gift-2024", "hypesquad-apply"]
-        .iter()
-        .cycle()
-        .zip(["ru", "com", "xyz", "gift", "online"].iter().cycle())
+    let lookalike: Vec<String> =
+        ["steamcomnunity", "dlscord-nitro", "stearncommunity", "discord-gift-2024", "hypesquad-apply"]
+            .iter()
+            .cycle()
+            .zip(["ru", "com", "xyz", "gift", "online"].iter().cycle())
+            .take(256)
+            .enumerate()
+            .map(|(i, (n, t))| format!("free nitro https://{n}{i}.{t}/claim"))
+            .collect();
+    let allowed = [
+        "https://www.youtube.com/watch?v=x",
+        "https://discord.gg/abc",
+        "https://github.com/a/b",
+        "https://steamcommunity.com/id/x",
+    ];
+    let blocked: Vec<String> = moat_links::checker::data::SCAM_DOMAINS
+        .lines()
+        .step_by(97)
         .take(256)
-        .enumerate()
-        .map(|(i, (n, t))| format!("free nitro https://{n}{i}.{t}/claim"))
+        .map(|d| format!("https://{d}/"))
         .collect();
-    let allowed = ["https://www.youtube.com/watch?v=x", "https://discord.gg/abc", "https://github.com/a/b", "https://steamcommunity.com/id/x"];
-    let blocked: Vec<String> = moat_links::checker::data::SCAM_DOMAINS.lines().step_by(97).take(256).map(|d| format!("https://{d}/")).collect();
 
     let mut g = c.benchmark_group("links");
     for (name, set) in [

@@ -27,7 +27,12 @@ fn line(name: &str, t: Tally) {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let show = args.iter().position(|a| a == "--show-misses").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(0usize);
+    let show = args
+        .iter()
+        .position(|a| a == "--show-misses")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0usize);
 
     let t0 = Instant::now();
     let full = LinkChecker::bundled();
@@ -101,7 +106,12 @@ fn main() {
     println!("ordinary messages clean: {clean}/{}", ORDINARY.len());
     println!("held-out judging speed: {:.0} links/s", h.total as f64 / dt.as_secs_f64());
 
-    for (name, list) in [("top sites flagged", &top_flagged), ("hard negatives flagged", &hard_flagged), ("ordinary flagged", &ord_flagged), ("training missed (held-out misses are not shown, so nobody tunes on them)", &train_misses)] {
+    for (name, list) in [
+        ("top sites flagged", &top_flagged),
+        ("hard negatives flagged", &hard_flagged),
+        ("ordinary flagged", &ord_flagged),
+        ("training missed (held-out misses are not shown, so nobody tunes on them)", &train_misses),
+    ] {
         if show > 0 {
             println!("--- {name} ({}):", list.len());
             for l in list.iter().take(show) {

@@ -29,36 +29,71 @@ pub const BRANDS: &[Brand] = &[
         name: "Steam",
         tokens: &["steamcommunity", "steampowered", "steam"],
         official: &[
-            "steamcommunity.com", "steampowered.com", "steamgames.com", "steamstatic.com",
-            "steamusercontent.com", "steamcontent.com", "steamchina.com", "steamserver.net",
-            "steam-chat.com", "steamdeck.com", "valvesoftware.com", "s.team",
+            "steamcommunity.com",
+            "steampowered.com",
+            "steamgames.com",
+            "steamstatic.com",
+            "steamusercontent.com",
+            "steamcontent.com",
+            "steamchina.com",
+            "steamserver.net",
+            "steam-chat.com",
+            "steamdeck.com",
+            "valvesoftware.com",
+            "s.team",
         ],
     },
     Brand {
         name: "Discord",
         tokens: &["discordapp", "discord", "hypesquad"],
         official: &[
-            "discord.com", "discord.gg", "discord.gift", "discordapp.com",
-            "discordapp.net", "discord.media", "discord.new", "discord.co", "discord.dev",
+            "discord.com",
+            "discord.gg",
+            "discord.gift",
+            "discordapp.com",
+            "discordapp.net",
+            "discord.media",
+            "discord.new",
+            "discord.co",
+            "discord.dev",
             "discordmerch.com",
-            "discordpartygames.com", "discord-activities.com", "discordactivities.com",
-            "discordsays.com", "discordstatus.com", "dis.gd",
+            "discordpartygames.com",
+            "discord-activities.com",
+            "discordactivities.com",
+            "discordsays.com",
+            "discordstatus.com",
+            "dis.gd",
         ],
     },
     Brand {
         name: "Valve / Counter-Strike",
         tokens: &["counterstrike", "csgo", "cs2", "valve", "dota2"],
         official: &[
-            "counter-strike.net", "csgo.com", "valvesoftware.com", "dota2.com", "valve.net",
-            "teamfortress.com", "half-life.com", "steamdeck.com",
+            "counter-strike.net",
+            "csgo.com",
+            "valvesoftware.com",
+            "dota2.com",
+            "valve.net",
+            "teamfortress.com",
+            "half-life.com",
+            "steamdeck.com",
         ],
     },
     Brand {
         name: "skin-trading sites",
         tokens: &["=csmoney", "csgoempire", "=hellcase", "=skinport", "csgoroll", "faceit", "buff163", "steamanalyst"],
         official: &[
-            "cs.money", "csgoempire.com", "hellcase.com", "skinport.com", "dmarket.com",
-            "csgoroll.com", "tradeit.gg", "faceit.com", "buff.163.com", "163.com", "steamanalyst.com",
+            "cs.money",
+            "csgoempire.com",
+            "hellcase.com",
+            "skinport.com",
+            "dmarket.com",
+            "csgoroll.com",
+            "tradeit.gg",
+            "faceit.com",
+            "buff.163.com",
+            "163.com",
+            "steamanalyst.com",
         ],
     },
     Brand {
@@ -71,30 +106,50 @@ pub const BRANDS: &[Brand] = &[
         tokens: &["epicgames", "fortnite", "unrealengine"],
         official: &["epicgames.com", "epicgames.dev", "fortnite.com", "unrealengine.com", "unrealtournament.com"],
     },
-    Brand { name: "Twitch", tokens: &["twitch"], official: &["twitch.tv", "twitchcdn.net", "twitchsvc.net", "twitch.com"] },
-    Brand { name: "Minecraft / Hypixel", tokens: &["=minecraft", "=hypixel"], official: &["minecraft.net", "hypixel.net", "minecraft.com"] },
+    Brand {
+        name: "Twitch",
+        tokens: &["twitch"],
+        official: &["twitch.tv", "twitchcdn.net", "twitchsvc.net", "twitch.com"],
+    },
+    Brand {
+        name: "Minecraft / Hypixel",
+        tokens: &["=minecraft", "=hypixel"],
+        official: &["minecraft.net", "hypixel.net", "minecraft.com"],
+    },
     Brand { name: "MEE6", tokens: &["mee6"], official: &["mee6.xyz", "mee6.gg"] },
     Brand {
         name: "crypto wallets",
         tokens: &["metamask", "=opensea", "pancakeswap", "uniswap", "coinbase", "=binance", "trustwallet"],
         official: &[
-            "metamask.io", "opensea.io", "pancakeswap.finance", "uniswap.org", "coinbase.com",
-            "binance.com", "phantom.app", "phantom.com", "trustwallet.com", "blockchain.com",
+            "metamask.io",
+            "opensea.io",
+            "pancakeswap.finance",
+            "uniswap.org",
+            "coinbase.com",
+            "binance.com",
+            "phantom.app",
+            "phantom.com",
+            "trustwallet.com",
+            "blockchain.com",
         ],
     },
     Brand {
         name: "crypto projects",
         tokens: &["collabland", "arbitrum", "apecoin", "layerzero", "zksync", "starknet", "magiceden", "walletconnect"],
         official: &[
-            "collab.land", "arbitrum.io", "arbitrum.foundation", "apecoin.com", "layerzero.network",
-            "zksync.io", "starknet.io", "magiceden.io", "walletconnect.com", "walletconnect.network",
+            "collab.land",
+            "arbitrum.io",
+            "arbitrum.foundation",
+            "apecoin.com",
+            "layerzero.network",
+            "zksync.io",
+            "starknet.io",
+            "magiceden.io",
+            "walletconnect.com",
+            "walletconnect.network",
         ],
     },
-    Brand {
-        name: "SteelSeries / Razer",
-        tokens: &["steelseries"],
-        official: &["steelseries.com"],
-    },
+    Brand { name: "SteelSeries / Razer", tokens: &["steelseries"], official: &["steelseries.com"] },
 ];
 
 /// A compiled brand token: its skeleton as a bit-parallel search pattern and its budget.
@@ -184,7 +239,9 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
         } else {
             // `discordnitro` is two edits from `discordapp` but really just embeds `discord`:
             // a typo of a longer token only counts when the rest of that token is mostly there.
-            let shorter = tokens().iter().find(|o| o.token.len() < t.token.len() && t.token.contains(o.token) && plain.contains(o.token));
+            let shorter = tokens()
+                .iter()
+                .find(|o| o.token.len() < t.token.len() && t.token.contains(o.token) && plain.contains(o.token));
             if let Some(o) = shorter {
                 if distance * 3 > t.token.len() - o.token.len() {
                     continue;
@@ -233,7 +290,20 @@ mod tests {
     #[test]
     fn ordinary_words_do_not_match() {
         assert!(matches!(best_match("discard"), Some(BrandMatch::Typo { distance: 1, .. })));
-        for w in ["switch", "google", "stream", "team", "discogs", "record", "wikipedia", "epic", "blocks", "finance", "emarketer", "supermarket"] {
+        for w in [
+            "switch",
+            "google",
+            "stream",
+            "team",
+            "discogs",
+            "record",
+            "wikipedia",
+            "epic",
+            "blocks",
+            "finance",
+            "emarketer",
+            "supermarket",
+        ] {
             assert_eq!(best_match(w), None, "{w}");
         }
     }

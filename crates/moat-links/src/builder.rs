@@ -72,10 +72,12 @@ impl LinkCheckerBuilder {
     pub fn build(self) -> std::io::Result<LinkChecker> {
         let mut c = LinkChecker::with_options(self.options);
         for path in &self.blocklist_files {
-            c.load_blocklist_file(path).map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            c.load_blocklist_file(path)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
         }
         for path in &self.allowlist_files {
-            let text = std::fs::read_to_string(path).map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
             c.add_allowlist_text(&text);
         }
         c.add_blocklist_text(&self.block.join("\n"));

@@ -53,7 +53,10 @@ pub struct GuildLists {
 }
 
 impl GuildLists {
-    pub fn new<A: AsRef<str>, B: AsRef<str>>(allow: impl IntoIterator<Item = A>, block: impl IntoIterator<Item = B>) -> Self {
+    pub fn new<A: AsRef<str>, B: AsRef<str>>(
+        allow: impl IntoIterator<Item = A>,
+        block: impl IntoIterator<Item = B>,
+    ) -> Self {
         let mut g = GuildLists::default();
         allow.into_iter().for_each(|d| g.allow.insert(d.as_ref()));
         block.into_iter().for_each(|d| g.block.insert(d.as_ref()));
@@ -77,10 +80,7 @@ pub struct LinkChecker {
 }
 
 fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|l| l.trim().to_lowercase())
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
+    text.lines().map(|l| l.trim().to_lowercase()).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 }
 
 impl LinkChecker {
@@ -170,7 +170,9 @@ impl LinkChecker {
 
     /// The global blocklist entry a link falls under, if any.
     fn blocked(&self, link: &Link) -> Option<String> {
-        if let Some(e) = self.scam.match_host(&link.host, &link.owner).or_else(|| self.extra.match_host(&link.host, &link.owner)) {
+        if let Some(e) =
+            self.scam.match_host(&link.host, &link.owner).or_else(|| self.extra.match_host(&link.host, &link.owner))
+        {
             return Some(e.to_string());
         }
         let feeds = self.feeds.read().unwrap_or_else(|e| e.into_inner());
@@ -196,7 +198,12 @@ impl LinkChecker {
                 f.reasons.push("allowed by this server".into());
                 return (f, 0, true);
             }
-            if let Some(e) = g.block.match_host(&link.host, &link.owner).map(str::to_string).or_else(|| g.block.match_path(&link.host, &link.path)) {
+            if let Some(e) = g
+                .block
+                .match_host(&link.host, &link.owner)
+                .map(str::to_string)
+                .or_else(|| g.block.match_path(&link.host, &link.path))
+            {
                 f.verdict = LinkVerdict::Scam;
                 f.reasons.push(format!("blocked by this server ({e})"));
                 return (f, 10, false);

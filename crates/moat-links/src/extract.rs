@@ -31,8 +31,29 @@ pub struct Candidate {
 }
 
 fn is_separator(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'<' | b'>' | b'"' | b'\'' | b'`' | b'|' | b'(' | b')'
-        | b'[' | b']' | b'{' | b'}' | b'^' | b'\\' | b'*' | b',' | b'!')
+    matches!(
+        b,
+        b' ' | b'\t'
+            | b'\n'
+            | b'\r'
+            | b'<'
+            | b'>'
+            | b'"'
+            | b'\''
+            | b'`'
+            | b'|'
+            | b'('
+            | b')'
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'^'
+            | b'\\'
+            | b'*'
+            | b','
+            | b'!'
+    )
 }
 
 /// All candidates of a normalised message, in order of appearance (masked links first).
@@ -131,7 +152,8 @@ pub fn classify(token: &str) -> Option<Candidate> {
         }
         authority = &authority[at + 1..];
     }
-    let host = authority.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())).map_or(authority, |(h, _)| h);
+    let host =
+        authority.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())).map_or(authority, |(h, _)| h);
     let host = host.trim_end_matches('.');
     if !plausible_host(host) {
         return None;
@@ -176,7 +198,9 @@ fn plausible_host(host: &str) -> bool {
         return false;
     }
     host.split('.').all(|l| {
-        !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || is_combining(c))
+        !l.is_empty()
+            && l.len() <= 63
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || is_combining(c))
     }) && host.rsplit('.').next().is_some_and(|t| t.chars().any(|c| c.is_alphabetic()) || is_dotted_ip(host))
 }
 

@@ -164,7 +164,8 @@ fn get(url: &str, etag: Option<&str>, modified: Option<&str>) -> Result<Response
 
 #[cfg(feature = "feeds-tls")]
 fn get_tls(url: &str, etag: Option<&str>, modified: Option<&str>) -> Result<Response, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder().timeout_global(Some(TIMEOUT)).http_status_as_error(false).build().into();
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().timeout_global(Some(TIMEOUT)).http_status_as_error(false).build().into();
     let mut req = agent.get(url);
     if let Some(e) = etag {
         req = req.header("If-None-Match", e);
@@ -186,7 +187,8 @@ fn get_tls(url: &str, etag: Option<&str>, modified: Option<&str>) -> Result<Resp
 
 /// A plain HTTP/1.1 GET with optional validators.
 fn get_plain(url: &str, etag: Option<&str>, modified: Option<&str>) -> Result<Response, String> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| format!("{url}: only http:// and https:// feeds are supported"))?;
+    let rest =
+        url.strip_prefix("http://").ok_or_else(|| format!("{url}: only http:// and https:// feeds are supported"))?;
     let (hostport, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
@@ -196,7 +198,9 @@ fn get_plain(url: &str, etag: Option<&str>, modified: Option<&str>) -> Result<Re
     let stream = TcpStream::connect(&addr).map_err(|e| format!("{url}: {e}"))?;
     stream.set_read_timeout(Some(TIMEOUT)).ok();
     stream.set_write_timeout(Some(TIMEOUT)).ok();
-    let mut req = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: moat-links\r\nAccept: */*\r\nConnection: close\r\n");
+    let mut req = format!(
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: moat-links\r\nAccept: */*\r\nConnection: close\r\n"
+    );
     if let Some(e) = etag {
         req.push_str(&format!("If-None-Match: {e}\r\n"));
     }
@@ -241,7 +245,8 @@ fn read_response(mut r: impl BufRead) -> Result<Response, String> {
         loop {
             line.clear();
             r.read_line(&mut line).map_err(|e| e.to_string())?;
-            let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16).map_err(|_| "bad chunk size")?;
+            let size =
+                usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16).map_err(|_| "bad chunk size")?;
             if size == 0 {
                 break;
             }

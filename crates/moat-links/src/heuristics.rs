@@ -85,7 +85,10 @@ fn brand_signals(link: &Link, s: &mut Score) {
         Some(BrandMatch::Embedded { token }) => {
             let brand = brands::brand_of(token).map_or(token, |b| b.name);
             if plain == token {
-                s.add(5, format!("uses the name `{token}` ({brand}) on {}, a domain its owner does not hold", link.owner));
+                s.add(
+                    5,
+                    format!("uses the name `{token}` ({brand}) on {}, a domain its owner does not hold", link.owner),
+                );
             } else {
                 s.add(3, format!("contains the name `{token}` ({brand}) on an unrelated domain"));
             }
@@ -96,10 +99,14 @@ fn brand_signals(link: &Link, s: &mut Score) {
         }
         Some(BrandMatch::Typo { token, distance }) => {
             let strong = brands::budget_for(skeleton(token).len()) >= 2;
-            s.add(if strong { 7 } else { 5 }, format!("lookalike of `{token}` ({distance} typo{} away)", if distance > 1 { "s" } else { "" }));
+            s.add(
+                if strong { 7 } else { 5 },
+                format!("lookalike of `{token}` ({distance} typo{} away)", if distance > 1 { "s" } else { "" }),
+            );
         }
         None => {
-            if homoglyphs && !mixed && label.chars().count() >= 4 && label.chars().all(|c| is_homoglyph(c) || c == '-') {
+            if homoglyphs && !mixed && label.chars().count() >= 4 && label.chars().all(|c| is_homoglyph(c) || c == '-')
+            {
                 s.add(3, format!("`{label}` is written entirely in letters that look Latin"));
             }
             let official = if link.subdomain.contains('.') {
@@ -112,7 +119,9 @@ fn brand_signals(link: &Link, s: &mut Score) {
             } else if !link.subdomain.is_empty() {
                 if let Some(m) = brands::best_match(&link.subdomain.replace('.', "-")) {
                     let token = match m {
-                        BrandMatch::Embedded { token } | BrandMatch::Homoglyph { token } | BrandMatch::Typo { token, .. } => token,
+                        BrandMatch::Embedded { token }
+                        | BrandMatch::Homoglyph { token }
+                        | BrandMatch::Typo { token, .. } => token,
                     };
                     s.add(4, format!("puts `{token}` in the subdomain of unrelated {}", link.owner));
                 }
@@ -165,10 +174,7 @@ fn masked_signals(link: &Link, shown: &str, ctx: &Context<'_>, s: &mut Score) {
         return;
     }
     let trusted = (ctx.allowed)(&shown_link.owner);
-    s.add(
-        if trusted { 7 } else { 5 },
-        format!("masked link shows {} but opens {}", shown_link.owner, link.owner),
-    );
+    s.add(if trusted { 7 } else { 5 }, format!("masked link shows {} but opens {}", shown_link.owner, link.owner));
 }
 
 fn path_signals(link: &Link, ctx: &Context<'_>, s: &mut Score) {
@@ -179,14 +185,16 @@ fn path_signals(link: &Link, ctx: &Context<'_>, s: &mut Score) {
     if let Some(d) = path.contains('.').then(|| brands::official_domains().find(|d| path.contains(d))).flatten() {
         s.add(3, format!("names {d} in the path to look legitimate"));
     }
-    let hit = path
-        .split(['/', '?', '#', '&', '='])
-        .find(|seg| !seg.is_empty() && ctx.scam_paths.iter().any(|p| p == seg));
+    let hit =
+        path.split(['/', '?', '#', '&', '=']).find(|seg| !seg.is_empty() && ctx.scam_paths.iter().any(|p| p == seg));
     if let Some(seg) = hit {
         // `/billing` or `/promo` alone is ordinary on a shop; `/claim-nitro` never is.
-        let specific = seg.contains(['-', '_']) || ["nitro", "steam", "airdrop", "tradeoffer", "giveaway", "glft"].iter().any(|w| seg.contains(w));
+        let specific = seg.contains(['-', '_'])
+            || ["nitro", "steam", "airdrop", "tradeoffer", "giveaway", "glft"].iter().any(|w| seg.contains(w));
         s.add(if specific { 3 } else { 2 }, format!("lure path `/{seg}`"));
-    } else if let Some(w) = ["nitro", "gift", "airdrop", "claim", "giveaway", "free-", "promo"].iter().find(|w| path.contains(**w)) {
+    } else if let Some(w) =
+        ["nitro", "gift", "airdrop", "claim", "giveaway", "free-", "promo"].iter().find(|w| path.contains(**w))
+    {
         s.add(2, format!("lure word `{}` in the path", w.trim_end_matches('-')));
     }
 }
@@ -340,7 +348,10 @@ mod tests {
     #[test]
     fn lure_words_through_digits_and_homoglyphs() {
         let s = judge("https://fr33-n1tr0.com/");
-        assert!(s.reasons.iter().any(|r| r.contains("`free`")) && s.reasons.iter().any(|r| r.contains("`nitro`")), "{s:?}");
+        assert!(
+            s.reasons.iter().any(|r| r.contains("`free`")) && s.reasons.iter().any(|r| r.contains("`nitro`")),
+            "{s:?}"
+        );
         assert!(s.points >= SUSPICIOUS);
         assert!(judge("https://gіft-box.com/").reasons.iter().any(|r| r.contains("`gift`")));
     }

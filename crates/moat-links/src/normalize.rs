@@ -18,9 +18,7 @@ pub fn may_contain_link(text: &str) -> bool {
     while i < bytes.len() {
         match bytes[i] {
             b'.' | b':' => return true,
-            b'd' | b'D' if matches!(bytes.get(i + 1..i + 3), Some(b"ot" | b"OT" | b"Ot" | b"oT")) => {
-                return true
-            }
+            b'd' | b'D' if matches!(bytes.get(i + 1..i + 3), Some(b"ot" | b"OT" | b"Ot" | b"oT")) => return true,
             // Any non-ASCII byte may be a fullwidth dot or a homoglyph: take the slow path.
             b if b >= 0x80 => return true,
             _ => {}
@@ -82,7 +80,12 @@ pub fn normalize(text: &str) -> (String, Disguises) {
 }
 
 fn needs_refang(s: &str) -> bool {
-    s.contains(" .") || s.contains("hxxp") || s.contains("dot") || s.contains("[.]") || s.contains("(.)") || s.contains("{.}")
+    s.contains(" .")
+        || s.contains("hxxp")
+        || s.contains("dot")
+        || s.contains("[.]")
+        || s.contains("(.)")
+        || s.contains("{.}")
         || s.contains("[:]")
 }
 
@@ -139,7 +142,8 @@ fn refang(s: &str) -> String {
 fn spaced_tld(rest: &str) -> bool {
     let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
     let after = rest[word.len()..].chars().next();
-    ["com", "ru", "gift", "gifts", "xyz", "net", "org", "gg", "site", "online", "shop", "store", "io", "co"].contains(&word.as_str())
+    ["com", "ru", "gift", "gifts", "xyz", "net", "org", "gg", "site", "online", "shop", "store", "io", "co"]
+        .contains(&word.as_str())
         && matches!(after, Some('/' | '.'))
 }
 

@@ -65,7 +65,13 @@ pub fn decode(input: &str) -> Option<String> {
             let digit = digit_value(*bytes.get(pos)?)?;
             pos += 1;
             i = i.checked_add(digit.checked_mul(w)?)?;
-            let t = if k <= bias { TMIN } else if k >= bias + TMAX { TMAX } else { k - bias };
+            let t = if k <= bias {
+                TMIN
+            } else if k >= bias + TMAX {
+                TMAX
+            } else {
+                k - bias
+            };
             if digit < t {
                 break;
             }
@@ -104,7 +110,13 @@ pub fn encode(input: &str) -> Option<String> {
                 let mut q = delta;
                 let mut k = BASE;
                 loop {
-                    let t = if k <= bias { TMIN } else if k >= bias + TMAX { TMAX } else { k - bias };
+                    let t = if k <= bias {
+                        TMIN
+                    } else if k >= bias + TMAX {
+                        TMAX
+                    } else {
+                        k - bias
+                    };
                     if q < t {
                         break;
                     }

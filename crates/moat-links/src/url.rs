@@ -97,7 +97,13 @@ pub fn parse(c: &Candidate) -> Option<Link> {
         link.host_unicode = host_to_unicode(&ascii);
         set_owner(&mut link, ascii);
     }
-    let scheme = if scheme.is_empty() || scheme.ends_with("https") { "https" } else if scheme.ends_with("http") { "http" } else { scheme };
+    let scheme = if scheme.is_empty() || scheme.ends_with("https") {
+        "https"
+    } else if scheme.ends_with("http") {
+        "http"
+    } else {
+        scheme
+    };
     let shown_path = if link.path.is_empty() { "/" } else { link.path.as_str() };
     link.url = match link.port {
         Some(p) => format!("{scheme}://{}:{p}{shown_path}", link.host),
@@ -109,10 +115,9 @@ pub fn parse(c: &Candidate) -> Option<Link> {
 fn set_owner(link: &mut Link, ascii: String) {
     // Every hosting suffix has two or more labels, so a `name.tld` host cannot sit under one.
     let labels = ascii.bytes().filter(|&b| b == b'.').count() + 1;
-    let hosting = HOSTING_SUFFIXES
-        .iter()
-        .filter(|_| labels >= 3)
-        .find(|s| ascii.len() > s.len() + 1 && ascii.ends_with(*s) && ascii.as_bytes()[ascii.len() - s.len() - 1] == b'.');
+    let hosting = HOSTING_SUFFIXES.iter().filter(|_| labels >= 3).find(|s| {
+        ascii.len() > s.len() + 1 && ascii.ends_with(*s) && ascii.as_bytes()[ascii.len() - s.len() - 1] == b'.'
+    });
     let (owner, suffix, is_private) = if let Some(s) = hosting {
         let head = &ascii[..ascii.len() - s.len() - 1];
         let label = head.rsplit('.').next().unwrap_or(head);

@@ -8,10 +8,8 @@ use moat_links::{LinkChecker, Options};
 fn held_out_recall_and_false_positive_targets() {
     let heur = LinkChecker::with_options(Options { no_blocklist: true, no_top_sites: false });
     let bare = LinkChecker::with_options(Options { no_blocklist: true, no_top_sites: true });
-    let held: Vec<&str> = data::SCAM_DOMAINS
-        .lines()
-        .filter(|d| !d.is_empty() && held_out(d) && !heur.is_allowed(d))
-        .collect();
+    let held: Vec<&str> =
+        data::SCAM_DOMAINS.lines().filter(|d| !d.is_empty() && held_out(d) && !heur.is_allowed(d)).collect();
     let (h, _) = tally(&heur, held.iter().copied(), false);
     let recall = Tally::pct(h.flagged(), h.total);
     assert!(recall >= 60.0, "held-out recall {recall:.1}%");

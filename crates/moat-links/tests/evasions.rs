@@ -64,7 +64,12 @@ fn shortener_alone_is_not_scam_but_raises_a_lure() {
 #[test]
 fn allowlist_wins_over_public_lists() {
     let c = LinkChecker::bundled();
-    for real in ["https://counter-strike.net/", "https://steamcommunity.com/gift", "https://discord.gift/x", "https://vercel.app/"] {
+    for real in [
+        "https://counter-strike.net/",
+        "https://steamcommunity.com/gift",
+        "https://discord.gift/x",
+        "https://vercel.app/",
+    ] {
         assert_eq!(c.judge(1, real).verdict, LinkVerdict::Clean, "{real}");
     }
     // A site hosted under an allowed hosting suffix is not allowed by it.
@@ -79,7 +84,10 @@ fn lists_and_no_blocklist() {
     assert!(r.links[0].reasons.iter().all(|x| !x.contains("blocklist")));
     let mut c = heuristics_only();
     c.add_blocklist_text("1000-rewards.xyz");
-    assert!(c.judge(1, listed).links[0].reasons.iter().all(|x| !x.contains("blocklist")), "no_blocklist covers extra lists");
+    assert!(
+        c.judge(1, listed).links[0].reasons.iter().all(|x| !x.contains("blocklist")),
+        "no_blocklist covers extra lists"
+    );
     let mut c = LinkChecker::bundled();
     c.add_blocklist_text("# mine\nmy-bad-site.com\n");
     assert_eq!(c.judge(1, "https://sub.my-bad-site.com/x").verdict, LinkVerdict::Scam);

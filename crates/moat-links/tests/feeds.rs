@@ -137,7 +137,12 @@ fn parse_list_accepts_text_and_json() {
 
 #[test]
 fn unsupported_urls_fail_cleanly() {
-    let feed = Feed { name: "x".into(), url: "ftp://example.com/x".into(), path: "/nonexistent/x".into(), interval: Duration::from_secs(1) };
+    let feed = Feed {
+        name: "x".into(),
+        url: "ftp://example.com/x".into(),
+        path: "/nonexistent/x".into(),
+        interval: Duration::from_secs(1),
+    };
     assert!(feed.refresh(&LinkChecker::bundled()).unwrap_err().contains("http://"));
     #[cfg(not(feature = "feeds-tls"))]
     {

@@ -75,7 +75,8 @@ async fn measure(fresh: &mut dyn FnMut() -> String, actions: &[Action]) -> Resul
     store.close().await;
     // Through the recorder: the caller's cost per action, then until all is committed.
     let store = Store::open(&fresh()).await.map_err(|e| e.to_string())?;
-    let rec = Recorder::spawn(store.clone(), RecorderOptions { capacity: actions.len() + 1, ..Default::default() }).expect("recorder");
+    let rec = Recorder::spawn(store.clone(), RecorderOptions { capacity: actions.len() + 1, ..Default::default() })
+        .expect("recorder");
     let start = Instant::now();
     for a in actions {
         rec.record(a.clone()).map_err(|e| e.to_string())?;
@@ -119,7 +120,10 @@ fn main() {
         "{} actions, {with_evidence} with evidence ({messages} messages), from moat_core::synth through Engine",
         actions.len()
     );
-    println!("{:<10} {:>12} {:>14} {:>16} {:>14}", "backend", "actions/s", "evidence msg/s", "recorder act/s", "handover ns");
+    println!(
+        "{:<10} {:>12} {:>14} {:>16} {:>14}",
+        "backend", "actions/s", "evidence msg/s", "recorder act/s", "handover ns"
+    );
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
         let mut files = Vec::new();
@@ -141,7 +145,8 @@ fn main() {
             println!("postgres   SKIPPED (--skip-postgres)");
             return;
         }
-        let base = std::env::var("MOAT_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let base =
+            std::env::var("MOAT_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
         let mut conn = match sqlx::postgres::PgConnection::connect(&base).await {
             Ok(c) => c,
             Err(e) => {

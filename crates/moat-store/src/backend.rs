@@ -108,13 +108,17 @@ pub(crate) async fn connect(url: &str) -> Result<(AnyPool, Backend)> {
         // One connection: SQLite has a single writer anyway, and one connection means no
         // lock upgrades between our own transactions. Other processes wait on busy_timeout.
         // Never recycled: `sqlite::memory:` lives as long as its one connection.
-        Backend::Sqlite => options.max_connections(1).idle_timeout(None).max_lifetime(None).after_connect(|conn, _meta| {
-            Box::pin(async move {
-                conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;")
+        Backend::Sqlite => {
+            options.max_connections(1).idle_timeout(None).max_lifetime(None).after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;",
+                    )
                     .await?;
-                Ok(())
+                    Ok(())
+                })
             })
-        }),
+        }
         Backend::Postgres => options.max_connections(5),
     };
     let pool = options.connect(url).await.map_err(|source| {

@@ -20,10 +20,7 @@ pub(crate) fn un(v: i64, what: &str) -> Result<u64> {
 /// The wall clock in Unix milliseconds (for `recorded_at` and retention, never for the
 /// engine's event time).
 pub fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
 /// Milliseconds in a day.

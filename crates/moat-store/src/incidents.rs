@@ -63,8 +63,10 @@ fn opt(row: &AnyRow, c: &str) -> Result<Option<u64>> {
 }
 
 fn summary_from(row: &AnyRow) -> Result<IncidentSummary> {
-    let int = |c: &str| -> Result<u64> { un(row.try_get::<i64, _>(c).map_err(StoreError::query("reading an incident"))?, c) };
-    let text = |c: &str| -> Result<String> { row.try_get::<String, _>(c).map_err(StoreError::query("reading an incident")) };
+    let int =
+        |c: &str| -> Result<u64> { un(row.try_get::<i64, _>(c).map_err(StoreError::query("reading an incident"))?, c) };
+    let text =
+        |c: &str| -> Result<String> { row.try_get::<String, _>(c).map_err(StoreError::query("reading an incident")) };
     Ok(IncidentSummary {
         guild_id: int("guild_id")?,
         incident: int("incident_id")?,
@@ -125,12 +127,13 @@ impl Incident {
 impl GuildScope<'_> {
     /// This guild's incidents, newest first, at most `limit`.
     pub async fn incidents(&self, limit: u32) -> Result<Vec<IncidentSummary>> {
-        let rows = sqlx::query(&format!("{SUMMARY} WHERE i.guild_id = $1 ORDER BY i.opened_at DESC, i.incident_id LIMIT $2"))
-            .bind(self.id)
-            .bind(i64::from(limit))
-            .fetch_all(self.pool())
-            .await
-            .map_err(StoreError::query("listing incidents"))?;
+        let rows =
+            sqlx::query(&format!("{SUMMARY} WHERE i.guild_id = $1 ORDER BY i.opened_at DESC, i.incident_id LIMIT $2"))
+                .bind(self.id)
+                .bind(i64::from(limit))
+                .fetch_all(self.pool())
+                .await
+                .map_err(StoreError::query("listing incidents"))?;
         rows.iter().map(summary_from).collect()
     }
 
@@ -146,27 +149,31 @@ impl GuildScope<'_> {
             .map_err(StoreError::query("reading an incident"))?
             .ok_or_else(|| StoreError::NotFound(format!("incident {incident} in guild {}", self.guild_id)))?;
         let summary = summary_from(&row)?;
-        let members = sqlx::query("SELECT user_id FROM incident_members WHERE guild_id = $1 AND incident_id = $2 ORDER BY first_at, user_id")
-            .bind(self.id)
-            .bind(inc)
-            .fetch_all(self.pool())
-            .await
-            .map_err(StoreError::query("reading incident members"))?
-            .iter()
-            .map(|r| un(r.try_get::<i64, _>(0).map_err(StoreError::query("reading incident members"))?, "member id"))
-            .collect::<Result<Vec<_>>>()?;
+        let members = sqlx::query(
+            "SELECT user_id FROM incident_members WHERE guild_id = $1 AND incident_id = $2 ORDER BY first_at, user_id",
+        )
+        .bind(self.id)
+        .bind(inc)
+        .fetch_all(self.pool())
+        .await
+        .map_err(StoreError::query("reading incident members"))?
+        .iter()
+        .map(|r| un(r.try_get::<i64, _>(0).map_err(StoreError::query("reading incident members"))?, "member id"))
+        .collect::<Result<Vec<_>>>()?;
         let timeline = self.timeline(inc).await?;
         let undo = plan(&timeline);
         Ok(Incident { summary, members, timeline, undo })
     }
 
     async fn timeline(&self, inc: i64) -> Result<Vec<TimelineEntry>> {
-        let rows = sqlx::query("SELECT id, ts, kind, body FROM actions WHERE guild_id = $1 AND incident_id = $2 ORDER BY ts, id")
-            .bind(self.id)
-            .bind(inc)
-            .fetch_all(self.pool())
-            .await
-            .map_err(StoreError::query("reading an incident's timeline"))?;
+        let rows = sqlx::query(
+            "SELECT id, ts, kind, body FROM actions WHERE guild_id = $1 AND incident_id = $2 ORDER BY ts, id",
+        )
+        .bind(self.id)
+        .bind(inc)
+        .fetch_all(self.pool())
+        .await
+        .map_err(StoreError::query("reading an incident's timeline"))?;
         rows.iter()
             .map(|r| {
                 let err = StoreError::query("reading an incident's timeline");
@@ -175,7 +182,10 @@ impl GuildScope<'_> {
                     .map_err(|e| StoreError::Corrupt(format!("action JSON of incident {inc}: {e}")))?;
                 Ok(TimelineEntry {
                     id: r.try_get("id").map_err(StoreError::query("reading an incident's timeline"))?,
-                    ts: un(r.try_get::<i64, _>("ts").map_err(StoreError::query("reading an incident's timeline"))?, "ts")?,
+                    ts: un(
+                        r.try_get::<i64, _>("ts").map_err(StoreError::query("reading an incident's timeline"))?,
+                        "ts",
+                    )?,
                     kind: r.try_get("kind").map_err(StoreError::query("reading an incident's timeline"))?,
                     action,
                 })

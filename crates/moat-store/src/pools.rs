@@ -60,14 +60,15 @@ impl GuildScope<'_> {
         }
         let now = sql(now, "time")?;
         let mut tx = self.pool().begin().await.map_err(StoreError::query("creating a pool"))?;
-        let id: i64 = sqlx::query("INSERT INTO ban_pools (name, owner_guild, created_at) VALUES ($1, $2, $3) RETURNING pool_id")
-            .bind(name)
-            .bind(self.id)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .and_then(|r| r.try_get(0))
-            .map_err(StoreError::query("creating a pool"))?;
+        let id: i64 =
+            sqlx::query("INSERT INTO ban_pools (name, owner_guild, created_at) VALUES ($1, $2, $3) RETURNING pool_id")
+                .bind(name)
+                .bind(self.id)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .and_then(|r| r.try_get(0))
+                .map_err(StoreError::query("creating a pool"))?;
         sqlx::query("INSERT INTO ban_pool_members (pool_id, guild_id, joined_at) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(self.id)
@@ -138,7 +139,12 @@ impl GuildScope<'_> {
             "DELETE FROM ban_pool_members WHERE pool_id = $1 AND guild_id = $2",
             "DELETE FROM pool_bans WHERE pool_id = $1 AND source_guild = $2",
         ] {
-            sqlx::query(q).bind(p).bind(self.id).execute(&mut *tx).await.map_err(StoreError::query("leaving a pool"))?;
+            sqlx::query(q)
+                .bind(p)
+                .bind(self.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::query("leaving a pool"))?;
         }
         tx.commit().await.map_err(StoreError::query("leaving a pool"))?;
         Ok(())

@@ -173,7 +173,15 @@ async fn record_one(tx: &mut Transaction<'static, Any>, a: &Action, now: i64, re
             if i > 0 {
                 q.push_str(", ");
             }
-            q.push_str(&format!("($1, $2, $3, $4, $5, ${}, ${}, ${}, ${}, ${}, ${})", n, n + 1, n + 2, n + 3, n + 4, n + 5));
+            q.push_str(&format!(
+                "($1, $2, $3, $4, $5, ${}, ${}, ${}, ${}, ${}, ${})",
+                n,
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5
+            ));
         }
         let mut query = sqlx::query(&q).bind(guild).bind(incident).bind(action_id).bind(a.reason.as_str()).bind(now);
         for m in chunk {

@@ -100,7 +100,9 @@ impl Recorder {
     /// panic) when called outside one.
     pub fn spawn(store: Store, options: RecorderOptions) -> Result<Recorder> {
         let handle = tokio::runtime::Handle::try_current().map_err(|_| {
-            StoreError::Invalid("Recorder::spawn needs a tokio runtime; call it inside one or use Recorder::spawn_on".into())
+            StoreError::Invalid(
+                "Recorder::spawn needs a tokio runtime; call it inside one or use Recorder::spawn_on".into(),
+            )
         })?;
         Ok(Recorder::spawn_on(&handle, store, options))
     }
@@ -138,10 +140,7 @@ impl Recorder {
     /// failed: check [`Recorder::stats`]).
     pub async fn flush(&self) -> Result<()> {
         let (done, wait) = oneshot::channel();
-        self.tx
-            .send(Msg::Flush(done))
-            .await
-            .map_err(|_| StoreError::Invalid("recorder is shut down".into()))?;
+        self.tx.send(Msg::Flush(done)).await.map_err(|_| StoreError::Invalid("recorder is shut down".into()))?;
         wait.await.map_err(|_| StoreError::Invalid("recorder task stopped before flushing".into()))
     }
 

@@ -42,11 +42,13 @@ impl GuildScope<'_> {
 
     /// Every member of the guild holding strikes, as last written.
     pub async fn strike_rows(&self) -> Result<Vec<StrikeRow>> {
-        let rows = sqlx::query("SELECT user_id, milli, updated_at FROM strikes WHERE guild_id = $1 AND milli > 0 ORDER BY user_id")
-            .bind(self.id)
-            .fetch_all(self.pool())
-            .await
-            .map_err(StoreError::query("reading strikes"))?;
+        let rows = sqlx::query(
+            "SELECT user_id, milli, updated_at FROM strikes WHERE guild_id = $1 AND milli > 0 ORDER BY user_id",
+        )
+        .bind(self.id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(StoreError::query("reading strikes"))?;
         let err = || StoreError::query("reading strikes");
         rows.iter()
             .map(|r| {
@@ -81,7 +83,8 @@ impl GuildScope<'_> {
             .fetch_optional(self.pool())
             .await
             .map_err(StoreError::query("reading the settings before a lockdown"))?;
-        row.map(|r| r.try_get::<String, _>(0).map_err(StoreError::query("reading the settings before a lockdown"))).transpose()
+        row.map(|r| r.try_get::<String, _>(0).map_err(StoreError::query("reading the settings before a lockdown")))
+            .transpose()
     }
 
     /// Forgets the saved settings (the lockdown ended and they were restored).

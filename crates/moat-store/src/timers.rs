@@ -174,8 +174,10 @@ impl Store {
             .fetch_optional(self.pool())
             .await
             .map_err(StoreError::query("reading the next timer"))?;
-        row.map(|r| r.try_get::<i64, _>(0).map_err(StoreError::query("reading the next timer")).and_then(|v| un(v, "due time")))
-            .transpose()
+        row.map(|r| {
+            r.try_get::<i64, _>(0).map_err(StoreError::query("reading the next timer")).and_then(|v| un(v, "due time"))
+        })
+        .transpose()
     }
 
     /// Every lockdown not yet ended, across guilds: what a restarted bot must keep in force
@@ -194,12 +196,20 @@ impl Store {
 
 impl GuildScope<'_> {
     /// Schedules a timer by hand (e.g. a timed ban a moderator gave); returns its id.
-    pub async fn schedule(&self, kind: TimerKind, user_id: Option<u64>, incident: u64, due_at: u64, now: u64) -> Result<i64> {
+    pub async fn schedule(
+        &self,
+        kind: TimerKind,
+        user_id: Option<u64>,
+        incident: u64,
+        due_at: u64,
+        now: u64,
+    ) -> Result<i64> {
         let user = sql(user_id.unwrap_or(0), "user id")?;
         let now = sql(now, "time")?;
         let mut tx = self.pool().begin().await.map_err(StoreError::query("scheduling a timer"))?;
         cancel_pending(&mut *tx, self.id, kind, user, now, "superseded").await?;
-        let id = insert(&mut *tx, self.id, sql(incident, "incident id")?, kind, user, sql(due_at, "due time")?, now).await?;
+        let id =
+            insert(&mut *tx, self.id, sql(incident, "incident id")?, kind, user, sql(due_at, "due time")?, now).await?;
         tx.commit().await.map_err(StoreError::query("scheduling a timer"))?;
         Ok(id)
     }
@@ -218,7 +228,15 @@ impl GuildScope<'_> {
 
     /// Cancels this guild's pending timer of `kind` for a member (or the guild, `None`).
     pub async fn cancel_timer(&self, kind: TimerKind, user_id: Option<u64>, now: u64) -> Result<u64> {
-        cancel_pending(self.pool(), self.id, kind, sql(user_id.unwrap_or(0), "user id")?, sql(now, "time")?, "cancelled").await
+        cancel_pending(
+            self.pool(),
+            self.id,
+            kind,
+            sql(user_id.unwrap_or(0), "user id")?,
+            sql(now, "time")?,
+            "cancelled",
+        )
+        .await
     }
 
     /// This guild's lockdown, if one is in force.

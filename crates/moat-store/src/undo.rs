@@ -88,11 +88,8 @@ pub fn plan(timeline: &[TimelineEntry]) -> UndoPlan {
     if locked {
         steps.push(UndoStep { action: "end_lockdown", user_ids: Vec::new(), note: "end the lockdown".into() });
     }
-    let named = [
-        ("unban", "unban"),
-        ("lift_timeout", "lift the timeout of"),
-        ("end_silence", "remove the silence role from"),
-    ];
+    let named =
+        [("unban", "unban"), ("lift_timeout", "lift the timeout of"), ("end_silence", "remove the silence role from")];
     for (i, (action, verb)) in named.iter().enumerate() {
         if !sets[i].is_empty() {
             steps.push(UndoStep {
@@ -106,14 +103,20 @@ pub fn plan(timeline: &[TimelineEntry]) -> UndoPlan {
         steps.push(UndoStep {
             action: "none",
             user_ids: sets[3].iter().copied().collect(),
-            note: format!("{} cannot be brought back automatically (send them an invite)", count(sets[3].len(), "kicked member")),
+            note: format!(
+                "{} cannot be brought back automatically (send them an invite)",
+                count(sets[3].len(), "kicked member")
+            ),
         });
     }
     if deleted > 0 {
         steps.push(UndoStep {
             action: "none",
             user_ids: Vec::new(),
-            note: format!("{} cannot be restored (what was kept of them is in the evidence export)", count(deleted, "deleted message")),
+            note: format!(
+                "{} cannot be restored (what was kept of them is in the evidence export)",
+                count(deleted, "deleted message")
+            ),
         });
     }
     UndoPlan { steps }

@@ -81,7 +81,8 @@ fn read_until(rx: &mpsc::Receiver<String>, until: &str) -> Vec<String> {
 async fn child_raid_writer() {
     let Ok(url) = std::env::var("MOAT_CHILD_DB") else { return };
     let store = Store::open(&url).await.expect("child opens the store");
-    let recorder = Recorder::spawn(store.clone(), RecorderOptions { batch_max: 7, ..Default::default() }).expect("recorder");
+    let recorder =
+        Recorder::spawn(store.clone(), RecorderOptions { batch_max: 7, ..Default::default() }).expect("recorder");
     for a in raid(GUILD, RAID, T0, 1..RAIDERS + 1) {
         recorder.record(a).expect("queue has room");
     }
@@ -96,7 +97,10 @@ async fn child_raid_writer() {
             .user(5000 + n % 50)
             .message(555, 100_000 + n)
             .incident(LATE)
-            .evidence(moat_core::Evidence { messages: vec![common::message(100_000 + n, 555, 5000, T0 + n, "more spam")], facts: vec![] });
+            .evidence(moat_core::Evidence {
+                messages: vec![common::message(100_000 + n, 555, 5000, T0 + n, "more spam")],
+                facts: vec![],
+            });
         let _ = recorder.record(a);
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
@@ -130,7 +134,10 @@ async fn crash_mid_raid(db: &Db) {
     // Whatever was in flight is there whole or not at all.
     if let Ok(late) = g.incident(LATE).await {
         assert_eq!(late.summary.action_count as usize, late.timeline.len());
-        assert_eq!(g.export_evidence(LATE, T0).await.unwrap()["messages"].as_array().unwrap().len(), late.timeline.len());
+        assert_eq!(
+            g.export_evidence(LATE, T0).await.unwrap()["messages"].as_array().unwrap().len(),
+            late.timeline.len()
+        );
     }
 
     // The lockdown resumes, with its expiry.
@@ -141,7 +148,11 @@ async fn crash_mid_raid(db: &Db) {
 
     // Due timers fire once, late; a second connection (another bot process) gets none.
     let other = Store::open(&db.url).await.expect("a second connection");
-    assert_eq!(other.guild(GUILD).unwrap().incident(RAID).await.unwrap(), inc, "the second connection sees the same state");
+    assert_eq!(
+        other.guild(GUILD).unwrap().incident(RAID).await.unwrap(),
+        inc,
+        "the second connection sees the same state"
+    );
     let fired = store.claim_due_timers(T0 + 1000, 100).await.unwrap();
     assert_eq!(fired.len(), 1, "{fired:?}");
     assert_eq!((fired[0].kind, fired[0].user_id, fired[0].incident), (TimerKind::LiftTimeout, Some(777), FLOOD));
@@ -154,7 +165,8 @@ async fn crash_mid_raid(db: &Db) {
     assert!(store.claim_due_timers(T0 + 11 * MIN, 100).await.unwrap().is_empty());
     // The bot unlocks and records it; the incident closes.
     store
-        .record(&[Action::new(T0 + 11 * MIN, GUILD, ActionKind::Unlock, Detector::Raid, "quiet for 10 min".into()).incident(RAID)])
+        .record(&[Action::new(T0 + 11 * MIN, GUILD, ActionKind::Unlock, Detector::Raid, "quiet for 10 min".into())
+            .incident(RAID)])
         .await
         .unwrap();
     assert_eq!(g.lockdown().await.unwrap(), None);
@@ -200,7 +212,8 @@ async fn two_processes_claim_each_timer_once(db: &Db) {
     let mut per_child = Vec::new();
     for (mut child, rx) in children {
         let lines = read_until(&rx, "DONE");
-        let ids: Vec<i64> = lines.iter().filter_map(|l| l.find("CLAIMED ").map(|i| &l[i + 8..])).map(|s| s.parse().unwrap()).collect();
+        let ids: Vec<i64> =
+            lines.iter().filter_map(|l| l.find("CLAIMED ").map(|i| &l[i + 8..])).map(|s| s.parse().unwrap()).collect();
         per_child.push(ids.len());
         for id in ids {
             assert!(seen.insert(id), "timer {id} was claimed twice");

@@ -49,7 +49,10 @@ async fn settings_keep_their_history(db: &Db) {
     assert!(e.contains("guilds"), "{e}");
     assert!(g.effective_settings().await.unwrap().raid.lockdown);
     let h = g.settings_history(10).await.unwrap();
-    assert_eq!(h.iter().map(|c| (c.version, c.changed_by.as_str(), c.source.as_str())).collect::<Vec<_>>(), [(2, "bob", "file"), (1, "alice", "slash")]);
+    assert_eq!(
+        h.iter().map(|c| (c.version, c.changed_by.as_str(), c.source.as_str())).collect::<Vec<_>>(),
+        [(2, "bob", "file"), (1, "alice", "slash")]
+    );
     assert_eq!(h[0].previous.as_deref(), Some("[raid]\nlockdown = false\n"));
     assert_eq!(h[1].previous, None);
     store.close().await;
@@ -75,8 +78,14 @@ both!(strikes_decay);
 async fn incidents_undo_in_one_step(db: &Db) {
     let store = Store::open(&db.url).await.unwrap();
     let mut actions = raid(G, 5, T0, 1..4);
-    actions.push(Action::new(T0 + 500, G, ActionKind::Ban, Detector::Raid, "confirmed".into()).users([1, 2]).incident(5));
-    actions.push(Action::new(T0 + 600, G, ActionKind::DeleteMessage, Detector::Raid, "raid spam".into()).user(3).message(1, 2).incident(5));
+    actions
+        .push(Action::new(T0 + 500, G, ActionKind::Ban, Detector::Raid, "confirmed".into()).users([1, 2]).incident(5));
+    actions.push(
+        Action::new(T0 + 600, G, ActionKind::DeleteMessage, Detector::Raid, "raid spam".into())
+            .user(3)
+            .message(1, 2)
+            .incident(5),
+    );
     store.record(&actions).await.unwrap();
     let g = store.guild(G).unwrap();
     let inc = g.incident(5).await.unwrap();
@@ -100,7 +109,8 @@ both!(incidents_undo_in_one_step);
 
 async fn recorder_writes_behind_and_reports_a_full_queue(db: &Db) {
     let store = Store::open(&db.url).await.unwrap();
-    let rec = Recorder::spawn(store.clone(), RecorderOptions { capacity: 8, batch_max: 4, attempts: 2 }).expect("recorder");
+    let rec =
+        Recorder::spawn(store.clone(), RecorderOptions { capacity: 8, batch_max: 4, attempts: 2 }).expect("recorder");
     // The test's runtime is single-threaded: the task cannot drain until we yield, so the
     // ninth action finds the queue full.
     let mut refused = 0;

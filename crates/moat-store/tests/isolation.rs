@@ -53,14 +53,16 @@ async fn guilds_cannot_see_each_other(db: &Db) {
     let (code, _, err) = run(cli::incidents, &["show", &RAID.to_string(), "--guild", &B.to_string(), "--database", d]);
     assert_eq!(code, 1);
     assert!(err.contains("not found: incident 9001 in guild 222222222222222222"), "{err}");
-    let (code, out, err) = run(cli::evidence, &["export", "--incident", &RAID.to_string(), "--guild", &B.to_string(), "--database", d]);
+    let (code, out, err) =
+        run(cli::evidence, &["export", "--incident", &RAID.to_string(), "--guild", &B.to_string(), "--database", d]);
     assert_eq!(code, 1, "{out}");
     assert!(!out.contains(SECRET) && err.contains("not found"), "{err}");
     let (code, out, _) = run(cli::db, &["export", "--guild", &B.to_string(), "--database", d]);
     assert_eq!(code, 0);
     assert!(!out.contains(SECRET), "{out}");
     // ... and A its own.
-    let (code, out, _) = run(cli::evidence, &["export", "--incident", &RAID.to_string(), "--guild", &A.to_string(), "--database", d]);
+    let (code, out, _) =
+        run(cli::evidence, &["export", "--incident", &RAID.to_string(), "--guild", &A.to_string(), "--database", d]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["format"], "moat-evidence/1");
@@ -94,7 +96,10 @@ async fn departed_guilds_are_deleted_after_grace(db: &Db) {
     seed_a(&store).await;
     store.record(&[flood(B, 77, 5, T0, T0 + MIN)]).await.unwrap();
     store.guild_left(A, T0).await.unwrap();
-    assert!(store.purge_departed(T0 + DEPARTED_GRACE_MS - 1, DEPARTED_GRACE_MS).await.unwrap().is_empty(), "grace period");
+    assert!(
+        store.purge_departed(T0 + DEPARTED_GRACE_MS - 1, DEPARTED_GRACE_MS).await.unwrap().is_empty(),
+        "grace period"
+    );
     // Came back, left again later.
     store.guild_joined(A, T0 + MIN).await.unwrap();
     assert!(store.purge_departed(T0 + 2 * DEPARTED_GRACE_MS, DEPARTED_GRACE_MS).await.unwrap().is_empty());

@@ -42,9 +42,8 @@ impl Step {
             ("kick", None) => Ok(Self { kind: StepKind::Kick, duration_ms: 0 }),
             ("ban", None) => Ok(Self { kind: StepKind::Ban, duration_ms: 0 }),
             ("timeout" | "silence" | "contain", Some(d)) => {
-                let ms = parse_duration(d).ok_or_else(|| {
-                    format!("`{text}`: `{d}` is not a duration like 30s, 10m, 2h or 7d")
-                })?;
+                let ms = parse_duration(d)
+                    .ok_or_else(|| format!("`{text}`: `{d}` is not a duration like 30s, 10m, 2h or 7d"))?;
                 if ms == 0 || ms > MAX_TIMEOUT_MS {
                     return Err(format!("`{text}`: a timeout must last between 1 s and 28 days"));
                 }
@@ -53,9 +52,7 @@ impl Step {
             ("timeout" | "silence" | "contain", None) => {
                 Err(format!("`{text}`: a {verb} needs a duration, like `{verb} 10m`"))
             }
-            _ => Err(format!(
-                "`{text}`: a rung is `timeout DURATION`, `silence DURATION`, `kick` or `ban`"
-            )),
+            _ => Err(format!("`{text}`: a rung is `timeout DURATION`, `silence DURATION`, `kick` or `ban`")),
         }
     }
 }

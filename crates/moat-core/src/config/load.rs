@@ -30,9 +30,7 @@ pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
 /// (`[pressure]\nlimit = 80.0`), as a moderator's changes are stored. Overrides merge into
 /// any `[guilds."ID"]` tables the file already has, key by key, and win over them.
 pub(super) fn parse_with(text: &str, overrides: &[(u64, &str)]) -> Result<Config, ConfigError> {
-    let mut root: Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| ConfigError(format!("not valid TOML: {e}")))?;
+    let mut root: Table = text.parse().map_err(|e: toml::de::Error| ConfigError(format!("not valid TOML: {e}")))?;
     for &(gid, extra) in overrides {
         let extra: Table = extra
             .parse()
@@ -250,7 +248,8 @@ mod tests {
     #[test]
     fn guild_overrides_merge_into_the_files_guild_tables() {
         let file = "[pressure]\nlimit = 70.0\n[guilds.\"5\".pressure]\nlimit = 90.0\nbase = 11.0\n";
-        let c = Config::from_toml_with(file, &[(5, "[pressure]\nlimit = 120.0\n"), (6, "[raid]\naction = \"ban\"\n")]).unwrap();
+        let c = Config::from_toml_with(file, &[(5, "[pressure]\nlimit = 120.0\n"), (6, "[raid]\naction = \"ban\"\n")])
+            .unwrap();
         assert_eq!(c.for_guild(5).pressure.limit, 120.0, "the override wins");
         assert_eq!(c.for_guild(5).pressure.base, 11.0, "the file's other keys for the guild stay");
         assert_eq!(c.for_guild(6).raid.action, RaidAction::Ban);
@@ -262,7 +261,8 @@ mod tests {
 
     #[test]
     fn adapter_sections_are_left_to_adapters() {
-        let c = Config::from_toml("[discord]\ntoken_env = \"X\"\n[store]\nurl = \"y\"\n[pressure]\nlimit = 70.0\n").unwrap();
+        let c = Config::from_toml("[discord]\ntoken_env = \"X\"\n[store]\nurl = \"y\"\n[pressure]\nlimit = 70.0\n")
+            .unwrap();
         assert_eq!(c.defaults.pressure.limit, 70.0);
         assert!(Config::from_toml("[discrod]\nx = 1\n").unwrap_err().to_string().contains("discrod"));
     }

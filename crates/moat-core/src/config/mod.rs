@@ -124,14 +124,7 @@ pub struct MentionSettings {
 
 impl Default for MentionSettings {
     fn default() -> Self {
-        Self {
-            enabled: true,
-            per_message: 12,
-            per_window: 20,
-            window_secs: 60,
-            role_weight: 3,
-            everyone_weight: 5,
-        }
+        Self { enabled: true, per_message: 12, per_window: 20, window_secs: 60, role_weight: 3, everyone_weight: 5 }
     }
 }
 

@@ -178,10 +178,7 @@ fn cross_channel(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, l
     }
     let mine: Vec<&Post> = mine().collect();
     let secs = now.saturating_sub(mine[0].ts);
-    let reason = format!(
-        "campaign: the same {label} in {channels} channels within {}",
-        human_duration(secs.max(1000))
-    );
+    let reason = format!("campaign: the same {label} in {channels} channels within {}", human_duration(secs.max(1000)));
     Some(Finding {
         detector: Detector::Campaign,
         severity: Severity::Contain { min_step: 1 },
@@ -194,7 +191,14 @@ fn cross_channel(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, l
 
 /// Many new accounts (young accounts, not merely new members: a streamer's audience is new
 /// here but not new to Discord), the same message, over minutes.
-fn many_accounts(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, label: &str, confirmed: bool) -> Option<Finding> {
+fn many_accounts(
+    s: &CampaignSettings,
+    now: Millis,
+    entry: &Entry,
+    post: Post,
+    label: &str,
+    confirmed: bool,
+) -> Option<Finding> {
     if !post.new {
         return None;
     }
@@ -219,11 +223,8 @@ fn many_accounts(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, l
             human_duration(now.saturating_sub(recent[0].ts).max(1000))
         )
     };
-    let delete = recent
-        .iter()
-        .filter(|p| users.contains(&p.user_id))
-        .map(|p| (p.channel_id, p.message_id, p.user_id))
-        .collect();
+    let delete =
+        recent.iter().filter(|p| users.contains(&p.user_id)).map(|p| (p.channel_id, p.message_id, p.user_id)).collect();
     Some(Finding {
         detector: Detector::Campaign,
         severity: Severity::Contain { min_step: 1 },

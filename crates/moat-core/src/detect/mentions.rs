@@ -16,9 +16,7 @@ use super::Finding;
 /// Weighted mentions in one message.
 pub fn weight(s: &MentionSettings, msg: &MessageIn, stats: &TextStats) -> u32 {
     let everyone = msg.mention_everyone || stats.everyone;
-    msg.user_mentions
-        + msg.role_mentions * s.role_weight
-        + if everyone { s.everyone_weight } else { 0 }
+    msg.user_mentions + msg.role_mentions * s.role_weight + if everyone { s.everyone_weight } else { 0 }
 }
 
 /// Counts the message's mentions into the user's window and says whether either limit is hit.

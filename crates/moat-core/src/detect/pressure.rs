@@ -66,14 +66,7 @@ pub fn weigh(s: &PressureSettings, msg: &MessageIn, stats: &TextStats, repeat: b
         + s.per_wall_char * stats.wall as f32
         + if repeat { s.repeat } else { 0.0 };
     let factor = standing_factor(s, msg, now);
-    Weight {
-        total: raw * factor,
-        factor,
-        repeat,
-        newlines: stats.newlines,
-        wall: stats.wall,
-        unusual: stats.unusual,
-    }
+    Weight { total: raw * factor, factor, repeat, newlines: stats.newlines, wall: stats.wall, unusual: stats.unusual }
 }
 
 /// Drains the user's pressure up to `now`, adds `w`, and says whether the limit is crossed.

@@ -64,11 +64,20 @@ pub struct Raid {
 pub enum Outcome {
     Nothing,
     /// A raid has begun: contain these members (and lock down if configured).
-    Declared { members: Vec<u64>, reason: String, facts: Vec<(String, String)> },
+    Declared {
+        members: Vec<u64>,
+        reason: String,
+        facts: Vec<(String, String)>,
+    },
     /// One more raid member arrived (or showed themselves) during a raid.
-    Member { user_id: u64, reason: String },
+    Member {
+        user_id: u64,
+        reason: String,
+    },
     /// Joins are unusually fast but do not look like a raid: tell moderators.
-    Spike { reason: String },
+    Spike {
+        reason: String,
+    },
 }
 
 /// A raid that has ended.
@@ -352,7 +361,15 @@ impl RaidWatch {
         self.hostile.clear();
         // Silent accomplices: recent joiners who look like raid accounts.
         let horizon_secs = (ACCOMPLICE_HORIZON / 1000) as u32;
-        self.declare(now, horizon_secs, s.member_suspicion.max(ACCOMPLICE_SUSPICION), s.member_suspicion, &users, reason, facts)
+        self.declare(
+            now,
+            horizon_secs,
+            s.member_suspicion.max(ACCOMPLICE_SUSPICION),
+            s.member_suspicion,
+            &users,
+            reason,
+            facts,
+        )
     }
 
     /// Ends the raid when it has gone quiet or lasted its maximum.
@@ -387,9 +404,9 @@ impl RaidWatch {
     /// When the raid (if any) will end if nothing else happens.
     pub fn deadline(&self, s: &RaidSettings) -> Option<Millis> {
         match &self.phase {
-            Phase::Raid(r) => Some(
-                (r.last_member + u64::from(s.quiet_secs) * 1000).min(r.since + u64::from(s.max_secs) * 1000),
-            ),
+            Phase::Raid(r) => {
+                Some((r.last_member + u64::from(s.quiet_secs) * 1000).min(r.since + u64::from(s.max_secs) * 1000))
+            }
             Phase::Normal => None,
         }
     }
@@ -400,9 +417,7 @@ impl RaidWatch {
 
     /// Approximate heap bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.joins.capacity() * std::mem::size_of::<Join>()
-            + self.shapes.capacity() * 16
-            + self.hostile.capacity() * 16
+        self.joins.capacity() * std::mem::size_of::<Join>() + self.shapes.capacity() * 16 + self.hostile.capacity() * 16
     }
 }
 

@@ -12,7 +12,14 @@ use crate::links::{LinkJudge, LinkReport, LinkVerdict};
 use super::{Finding, Severity};
 
 /// Judges a message's links. Returns `None` when there is nothing to act on.
-pub fn check(s: &ScamSettings, judge: &dyn LinkJudge, guild_id: u64, user_id: u64, content: &str, edit: bool) -> Option<Finding> {
+pub fn check(
+    s: &ScamSettings,
+    judge: &dyn LinkJudge,
+    guild_id: u64,
+    user_id: u64,
+    content: &str,
+    edit: bool,
+) -> Option<Finding> {
     if !s.enabled || (edit && !s.check_edits) || content.is_empty() {
         return None;
     }

@@ -48,8 +48,7 @@ impl ScraperWatch {
         if track.spoke || (track.joins.len() as u32) < s.min_guilds {
             return None;
         }
-        let guilds: Vec<u64> =
-            track.joins.iter().map(|&(_, g)| g).filter(|g| !track.flagged.contains(g)).collect();
+        let guilds: Vec<u64> = track.joins.iter().map(|&(_, g)| g).filter(|g| !track.flagged.contains(g)).collect();
         track.flagged.extend(&guilds);
         let span = now.saturating_sub(track.joins[0].0);
         Some(Flagged {

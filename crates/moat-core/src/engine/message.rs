@@ -34,7 +34,10 @@ impl Engine {
         if !exempt && user.is_contained(now) {
             let incident = user.incident;
             let d = (m.channel_id, m.id, m.author_id);
-            out.push(super::respond::delete_action(g, now, gid, Detector::Containment, "posted while contained", d).incident(incident));
+            out.push(
+                super::respond::delete_action(g, now, gid, Detector::Containment, "posted while contained", d)
+                    .incident(incident),
+            );
             return;
         }
 
@@ -115,7 +118,8 @@ impl Engine {
             None => Outcome::Nothing,
         };
 
-        let ctx = super::respond::Context { gid, now, author: m.author_id, message: Some((m.channel_id, m.id)), exempt };
+        let ctx =
+            super::respond::Context { gid, now, author: m.author_id, message: Some((m.channel_id, m.id)), exempt };
         self.respond(&ctx, findings, out);
         self.raid_outcome(gid, now, outcome, out);
     }

@@ -218,16 +218,14 @@ impl Engine {
 
     /// What the engine holds now.
     pub fn stats(&self) -> EngineStats {
-        let mut st = EngineStats { guilds: self.guilds.len(), scraper_tracks: self.scrapers.tracked(), ..Default::default() };
+        let mut st =
+            EngineStats { guilds: self.guilds.len(), scraper_tracks: self.scrapers.tracked(), ..Default::default() };
         for g in self.guilds.values() {
             st.users += g.users.len();
             st.recent_messages += g.recent.len();
             let user_bytes = g.users.capacity() * (8 + std::mem::size_of::<UserState>() + 1);
             st.user_bytes += user_bytes;
-            st.approx_bytes += user_bytes
-                + g.recent.heap_bytes()
-                + g.raid.heap_bytes()
-                + g.campaigns.heap_bytes();
+            st.approx_bytes += user_bytes + g.recent.heap_bytes() + g.raid.heap_bytes() + g.campaigns.heap_bytes();
         }
         st
     }

@@ -8,7 +8,10 @@ use crate::idmap::IdSet;
 
 use crate::action::{human_duration, incident_id, Action, ActionKind, Detector, Evidence, Millis};
 use crate::config::RaidAction;
-use crate::detect::{raid::{Outcome, Phase}, Finding, Severity};
+use crate::detect::{
+    raid::{Outcome, Phase},
+    Finding, Severity,
+};
 use crate::escalation;
 use crate::snowflake::{age_at, HOUR};
 
@@ -65,7 +68,14 @@ fn evidence_of(g: &GuildState, messages: impl IntoIterator<Item = u64>, facts: &
 /// A deletion, with the deleted message as its evidence when the engine still has it: what
 /// is deleted is gone from Discord, so this is the only copy a moderator or an abuse team
 /// will ever see.
-pub(super) fn delete_action(g: &GuildState, now: Millis, gid: u64, detector: Detector, reason: &str, (c, m, author): (u64, u64, u64)) -> Action {
+pub(super) fn delete_action(
+    g: &GuildState,
+    now: Millis,
+    gid: u64,
+    detector: Detector,
+    reason: &str,
+    (c, m, author): (u64, u64, u64),
+) -> Action {
     let a = Action::new(now, gid, ActionKind::DeleteMessage, detector, reason.to_string()).user(author).message(c, m);
     a.evidence(evidence_of(g, [m], &[]))
 }
@@ -103,9 +113,8 @@ impl Engine {
         let mut deleted = IdSet::default();
         let mut punished = IdSet::default();
         for (i, f) in findings.iter().enumerate() {
-            let exempt = |u: u64| {
-                (u == ctx.author && ctx.exempt) || g.info.is_moderator(u, &[]) || s.exempt.users.contains(&u)
-            };
+            let exempt =
+                |u: u64| (u == ctx.author && ctx.exempt) || g.info.is_moderator(u, &[]) || s.exempt.users.contains(&u);
             if f.severity == Severity::Flag {
                 for &u in f.users.iter().filter(|&&u| !g.users.get(&u).is_some_and(|st| st.is_contained(now))) {
                     let mut facts = f.facts.clone();
@@ -141,11 +150,17 @@ impl Engine {
             for &u in &f.users {
                 if exempt(u) {
                     if f.detector == Detector::Scam {
-                        let mut a = Action::new(now, gid, ActionKind::Alert, f.detector, format!(
+                        let mut a = Action::new(
+                            now,
+                            gid,
+                            ActionKind::Alert,
+                            f.detector,
+                            format!(
                             "a moderator's account posted what looks like a scam; moat does not act on moderators, \
                              so check whether the account was taken over ({})",
                             f.reason
-                        ))
+                        ),
+                        )
                         .user(u);
                         if let Some((c, m)) = ctx.message {
                             a = a.message(c, m);
@@ -234,7 +249,9 @@ impl Engine {
                 let named: Vec<String> = contained.iter().take(ALERT_NAMES).map(u64::to_string).collect();
                 let more = contained.len().saturating_sub(ALERT_NAMES);
                 let what = match s.action {
-                    RaidAction::Contain => format!("contained for {}", human_duration(u64::from(s.contain_secs) * 1000)),
+                    RaidAction::Contain => {
+                        format!("contained for {}", human_duration(u64::from(s.contain_secs) * 1000))
+                    }
                     RaidAction::Kick => "kicked".into(),
                     RaidAction::Ban => "banned".into(),
                 };
@@ -255,11 +272,20 @@ impl Engine {
     }
 
     /// Contains raid members with the guild's raid action; returns those acted on.
-    fn contain_raiders(&mut self, gid: u64, now: Millis, members: &[u64], reason: &str, out: &mut Vec<Action>) -> Vec<u64> {
+    fn contain_raiders(
+        &mut self,
+        gid: u64,
+        now: Millis,
+        members: &[u64],
+        reason: &str,
+        out: &mut Vec<Action>,
+    ) -> Vec<u64> {
         let s = self.config.for_guild(gid);
         let g = self.guilds.entry(gid).or_default();
         let (kind, duration) = match s.raid.action {
-            RaidAction::Contain => (escalation::contain_kind(&s.escalation), Some(u64::from(s.raid.contain_secs) * 1000)),
+            RaidAction::Contain => {
+                (escalation::contain_kind(&s.escalation), Some(u64::from(s.raid.contain_secs) * 1000))
+            }
             RaidAction::Kick => (ActionKind::Kick, None),
             RaidAction::Ban => (ActionKind::Ban, None),
         };
@@ -299,7 +325,13 @@ impl Engine {
     }
 
     /// The unlock and the summary alert of a raid that has ended.
-    pub(super) fn raid_ended(&mut self, gid: u64, now: Millis, ended: crate::detect::raid::Ended, out: &mut Vec<Action>) {
+    pub(super) fn raid_ended(
+        &mut self,
+        gid: u64,
+        now: Millis,
+        ended: crate::detect::raid::Ended,
+        out: &mut Vec<Action>,
+    ) {
         let s = self.config.for_guild(gid);
         let lasted = human_duration(now.saturating_sub(ended.raid.since));
         let text = format!(
@@ -310,8 +342,12 @@ impl Engine {
         );
         let incident = incident_id(gid, Detector::Raid, ended.raid.since, 0);
         if s.raid.lockdown {
-            out.push(Action::new(now, gid, ActionKind::Unlock, Detector::Raid, ended.reason.clone()).incident(incident));
+            out.push(
+                Action::new(now, gid, ActionKind::Unlock, Detector::Raid, ended.reason.clone()).incident(incident),
+            );
         }
-        out.push(Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(ended.raid.members).incident(incident));
+        out.push(
+            Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(ended.raid.members).incident(incident),
+        );
     }
 }

@@ -19,7 +19,19 @@ fn run(engine: &mut Engine, capture: &str) -> Vec<Action> {
 fn engine() -> Engine {
     // The scenarios' scam domains are unseen: the core's blocklist knows none of them, so
     // scams must be caught by their shape (campaigns) here.
-    let popular = ["youtube.com", "wikipedia.org", "github.com", "steampowered.com", "steamcommunity.com", "twitch.tv", "reddit.com", "docs.rs", "imgur.com", "discord.com", "twitter.com"];
+    let popular = [
+        "youtube.com",
+        "wikipedia.org",
+        "github.com",
+        "steampowered.com",
+        "steamcommunity.com",
+        "twitch.tv",
+        "reddit.com",
+        "docs.rs",
+        "imgur.com",
+        "discord.com",
+        "twitter.com",
+    ];
     Engine::new(Config::default(), Box::new(BlocklistJudge::new(["known-scam.example"]).trusting(popular)))
 }
 
@@ -153,7 +165,8 @@ fn a_moderator_posting_a_scam_is_alerted_not_punished() {
 fn scrapers_joining_many_guilds_silently_are_flagged_in_each() {
     let mut e = engine();
     let mut out = Vec::new();
-    let mut ws: Vec<crate::synth::World> = (0..3).map(|i| crate::synth::World::new(10 + i, 1_767_272_400_000, 5)).collect();
+    let mut ws: Vec<crate::synth::World> =
+        (0..3).map(|i| crate::synth::World::new(10 + i, 1_767_272_400_000, 5)).collect();
     let lines: Vec<String> = ws.iter().map(|w| w.lines[0].1.clone()).collect();
     for l in &lines {
         let ev = parse_line(l).unwrap();
@@ -262,7 +275,8 @@ fn three_newcomers_flooding_with_words_are_not_a_raid() {
         flooders.push(p.id);
     }
     let actions = run(&mut engine(), &w.capture());
-    let locks = actions.iter().filter(|a| a.kind == ActionKind::Lockdown).map(|a| a.reason.as_str()).collect::<Vec<_>>();
+    let locks =
+        actions.iter().filter(|a| a.kind == ActionKind::Lockdown).map(|a| a.reason.as_str()).collect::<Vec<_>>();
     assert!(locks.is_empty(), "{locks:?}");
     for f in &flooders {
         assert!(actions.iter().any(|a| a.kind.is_punitive() && a.user_ids.contains(f)));

@@ -73,7 +73,15 @@ pub fn channel(id: u64, name: &str, position: i64) -> Value {
 }
 
 /// A `GUILD_CREATE` payload.
-pub fn guild_create(id: u64, name: &str, owner: u64, roles: Vec<Value>, channels: Vec<Value>, members: Vec<Value>, joined: Millis) -> Value {
+pub fn guild_create(
+    id: u64,
+    name: &str,
+    owner: u64,
+    roles: Vec<Value>,
+    channels: Vec<Value>,
+    members: Vec<Value>,
+    joined: Millis,
+) -> Value {
     json!({
         "id": id.to_string(), "name": name, "icon": null, "splash": null, "discovery_splash": null,
         "owner_id": owner.to_string(), "afk_channel_id": null, "afk_timeout": 300,
@@ -181,7 +189,19 @@ mod tests {
         );
         parse_line(&line(1, "GUILD_CREATE", g)).expect("guild create");
         parse_line(&line(2, "GUILD_MEMBER_ADD", member_add(1, user(6, "x", false), 2))).expect("member add");
-        let m = Msg { id: 20, guild: 1, channel: 10, author: 6, author_name: "x", content: "hi <@7>", mentions: &[7], attachments: 1, at: 1_767_272_400_000, joined: 1_700_000_000_000, ..Default::default() };
+        let m = Msg {
+            id: 20,
+            guild: 1,
+            channel: 10,
+            author: 6,
+            author_name: "x",
+            content: "hi <@7>",
+            mentions: &[7],
+            attachments: 1,
+            at: 1_767_272_400_000,
+            joined: 1_700_000_000_000,
+            ..Default::default()
+        };
         parse_line(&line(3, "MESSAGE_CREATE", message(&m))).expect("message");
         let e = Msg { edited: Some(1_767_272_401_000), ..m };
         parse_line(&line(4, "MESSAGE_UPDATE", message(&e))).expect("update");

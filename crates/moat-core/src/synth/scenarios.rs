@@ -74,9 +74,17 @@ pub fn quiet_chat(seed: u64) -> Scenario {
     let mut w = base(seed);
     w.chat(START, 20 * MINUTE, 40);
     let m = w.moderators[0].clone();
-    w.say(&m, 0, START + 5 * MINUTE, "@everyone the tournament starts in 30 minutes, sign-ups are in #events!", &[], true);
+    w.say(
+        &m,
+        0,
+        START + 5 * MINUTE,
+        "@everyone the tournament starts in 30 minutes, sign-ups are in #events!",
+        &[],
+        true,
+    );
     let helpers: Vec<u64> = w.regulars.iter().take(12).map(|p| p.id).collect();
-    let text: String = helpers.iter().map(|h| format!("<@{h}> ")).collect::<String>() + "you're on helper duty tonight, thank you!";
+    let text: String =
+        helpers.iter().map(|h| format!("<@{h}> ")).collect::<String>() + "you're on helper duty tonight, thank you!";
     w.say(&m, 1, START + 6 * MINUTE, &text, &helpers, false);
     Scenario::from_world("quiet-chat", "normal conversation with moderator announcements: nothing to punish", w)
 }
@@ -91,7 +99,14 @@ pub fn flood(seed: u64) -> Scenario {
     w.join(&p1, p1.joined);
     let text = *w.rng.pick(&spam);
     for i in 0..15 {
-        w.say(&p1, (i / 4) as usize, t1 + i * (300 + w.rng.below(200)), &format!("{text} {}", if i % 3 == 0 { "!!" } else { "" }), &[], false);
+        w.say(
+            &p1,
+            (i / 4) as usize,
+            t1 + i * (300 + w.rng.below(200)),
+            &format!("{text} {}", if i % 3 == 0 { "!!" } else { "" }),
+            &[],
+            false,
+        );
     }
     w.expect_bad(p1.id, Expect::Contain, t1);
     let t2 = START + 6 * MINUTE;
@@ -111,7 +126,14 @@ pub fn flood(seed: u64) -> Scenario {
     w.expect_bad(p3.id, Expect::Contain, t3);
     let t4 = START + 12 * MINUTE;
     let p4 = w.regulars[7].clone();
-    let zalgo: String = "you all will see".chars().flat_map(|c| std::iter::once(c).chain("\u{30D}\u{30E}\u{304}\u{305}\u{33F}\u{311}\u{306}\u{310}\u{352}\u{357}\u{351}\u{307}\u{308}".chars())).collect();
+    let zalgo: String = "you all will see"
+        .chars()
+        .flat_map(|c| {
+            std::iter::once(c).chain(
+                "\u{30D}\u{30E}\u{304}\u{305}\u{33F}\u{311}\u{306}\u{310}\u{352}\u{357}\u{351}\u{307}\u{308}".chars(),
+            )
+        })
+        .collect();
     for i in 0..4 {
         w.say(&p4, 2, t4 + i * 2_000, &zalgo, &[], false);
     }
@@ -125,7 +147,12 @@ pub fn raid(seed: u64) -> Scenario {
     w.chat(START, 30 * MINUTE, 40);
     for i in 0..5 {
         let at = START + 3 * MINUTE + i * 60_000;
-        let p = w.newcomer(format!("{}.{}", ["leo", "mira", "tess", "remy", "uma"][i as usize], w.rng.below(999)), (200 + w.rng.below(2000)) * DAY, true, at);
+        let p = w.newcomer(
+            format!("{}.{}", ["leo", "mira", "tess", "remy", "uma"][i as usize], w.rng.below(999)),
+            (200 + w.rng.below(2000)) * DAY,
+            true,
+            at,
+        );
         w.join(&p, at);
         w.good.insert(p.id);
         w.say(&p, 0, at + 40_000, "hi all, found this place through a friend", &[], false);
@@ -136,7 +163,11 @@ pub fn raid(seed: u64) -> Scenario {
     let victims: Vec<u64> = w.regulars.iter().map(|p| p.id).collect();
     for i in 0..n {
         let at = t0 + w.rng.below(45_000);
-        let name = if w.rng.chance(0.7) { format!("{}{}", w.rng.pick(&stems), w.rng.below(99_999)) } else { format!("{}_", w.rng.pick(&["kai", "ivy", "ash", "rin"])) };
+        let name = if w.rng.chance(0.7) {
+            format!("{}{}", w.rng.pick(&stems), w.rng.below(99_999))
+        } else {
+            format!("{}_", w.rng.pick(&["kai", "ivy", "ash", "rin"]))
+        };
         let p = w.newcomer(name, w.rng.below(3 * DAY) + HOUR, w.rng.chance(0.3), at);
         w.join(&p, at);
         w.expect_bad(p.id, Expect::Contain, at);
@@ -144,7 +175,10 @@ pub fn raid(seed: u64) -> Scenario {
         if w.rng.chance(0.6) {
             for k in 0..(1 + w.rng.below(3)) {
                 let pinged: Vec<u64> = (0..(4 + w.rng.below(6))).map(|_| *w.rng.pick(&victims)).collect();
-                let text = format!("@everyone RAIDED BY THE CREW {}", pinged.iter().map(|u| format!("<@{u}>")).collect::<Vec<_>>().join(" "));
+                let text = format!(
+                    "@everyone RAIDED BY THE CREW {}",
+                    pinged.iter().map(|u| format!("<@{u}>")).collect::<Vec<_>>().join(" ")
+                );
                 let ch = w.rng.below(4) as usize;
                 w.say(&p, ch, at + 2_000 + k * 700 + w.rng.below(3_000), &text, &pinged, true);
             }
@@ -156,7 +190,11 @@ pub fn raid(seed: u64) -> Scenario {
         w.join(&p, at);
         w.good.insert(p.id);
     }
-    Scenario::from_world("raid", "a burst of fresh accounts joins within 45 s and mass-pings; genuine joiners before and after", w)
+    Scenario::from_world(
+        "raid",
+        "a burst of fresh accounts joins within 45 s and mass-pings; genuine joiners before and after",
+        w,
+    )
 }
 
 /// Lookalike and lure domains an account-takeover scam might use (none on any list).
@@ -171,16 +209,29 @@ const SCAM_LINKS: &[&str] = &[
 pub fn scam_takeover(seed: u64) -> Scenario {
     let mut w = base(seed);
     w.chat(START, 15 * MINUTE, 40);
-    for (k, (who, lure)) in [(5usize, "@everyone steam gift 50$ - "), (9, "bro steam gived nitro ")].into_iter().enumerate() {
+    for (k, (who, lure)) in
+        [(5usize, "@everyone steam gift 50$ - "), (9, "bro steam gived nitro ")].into_iter().enumerate()
+    {
         let p = w.regulars[who].clone();
         let t = START + (5 + 5 * k as u64) * MINUTE;
         let link = *w.rng.pick(SCAM_LINKS);
         for c in 0..4u64 {
-            w.say(&p, c as usize, t + c * (1_500 + w.rng.below(1_500)), &format!("{lure}{link}"), &[], lure.contains("@everyone"));
+            w.say(
+                &p,
+                c as usize,
+                t + c * (1_500 + w.rng.below(1_500)),
+                &format!("{lure}{link}"),
+                &[],
+                lure.contains("@everyone"),
+            );
         }
         w.expect_bad(p.id, Expect::Contain, t);
     }
-    Scenario::from_world("scam-takeover", "two taken-over accounts post scam links in every channel; real Steam links by others are fine", w)
+    Scenario::from_world(
+        "scam-takeover",
+        "two taken-over accounts post scam links in every channel; real Steam links by others are fine",
+        w,
+    )
 }
 
 /// One member pings 25 people at once; a moderator pings 12 helpers.
@@ -195,9 +246,14 @@ pub fn mention_spam(seed: u64) -> Scenario {
     w.expect_bad(p.id, Expect::Contain, t);
     let m = w.moderators[1].clone();
     let helpers: Vec<u64> = w.regulars.iter().take(12).map(|q| q.id).collect();
-    let text: String = helpers.iter().map(|u| format!("<@{u}> ")).collect::<String>() + "event helpers, to the stage please";
+    let text: String =
+        helpers.iter().map(|u| format!("<@{u}> ")).collect::<String>() + "event helpers, to the stage please";
     w.say(&m, 1, START + 6 * MINUTE, &text, &helpers, false);
-    Scenario::from_world("mention-spam", "one member pings 25 people at once; a moderator pinging 12 helpers is fine", w)
+    Scenario::from_world(
+        "mention-spam",
+        "one member pings 25 people at once; a moderator pinging 12 helpers is fine",
+        w,
+    )
 }
 
 /// A streamer sends their audience: over a hundred real people join in two minutes and
@@ -207,7 +263,8 @@ pub fn stream_influx(seed: u64) -> Scenario {
     w.chat(START, 20 * MINUTE, 30);
     let t0 = START + 5 * MINUTE;
     let n = 100 + w.rng.below(60);
-    let greetings = ["hi", "hello from the stream!", "hey chat", "o/", "first time here", "POGGERS", "hiii", "yo", "LUL"];
+    let greetings =
+        ["hi", "hello from the stream!", "hey chat", "o/", "first time here", "POGGERS", "hiii", "yo", "LUL"];
     let names = ["viewer", "nightowl", "pixel", "gamer", "lurker", "sunny", "ace", "echo", "milo", "pip"];
     for i in 0..n {
         let at = t0 + w.rng.below(120_000);
@@ -259,7 +316,12 @@ pub fn slow_raid(seed: u64) -> Scenario {
     ]);
     for i in 0..n {
         let at = t0 + i * (50_000 + w.rng.below(40_000));
-        let p = w.newcomer(format!("{}{}", w.rng.pick(&["promo", "deals", "gift"]), w.rng.below(9999)), w.rng.below(5 * DAY) + HOUR, w.rng.chance(0.3), at);
+        let p = w.newcomer(
+            format!("{}{}", w.rng.pick(&["promo", "deals", "gift"]), w.rng.below(9999)),
+            w.rng.below(5 * DAY) + HOUR,
+            w.rng.chance(0.3),
+            at,
+        );
         w.join(&p, at);
         w.expect_bad(p.id, Expect::Contain, at);
         if w.rng.chance(0.7) {
@@ -303,15 +365,23 @@ pub fn unicode_tricks(seed: u64) -> Scenario {
     w.expect_bad(p.id, Expect::Contain, t);
     let q = w.regulars[17].clone();
     let t2 = START + 8 * MINUTE;
-    let zalgo: String = "crash".chars().flat_map(|c| std::iter::once(c).chain(std::iter::repeat_n('\u{336}', 60))).collect();
+    let zalgo: String =
+        "crash".chars().flat_map(|c| std::iter::once(c).chain(std::iter::repeat_n('\u{336}', 60))).collect();
     for i in 0..3 {
         w.say(&q, 2, t2 + i * 2_000, &zalgo, &[], false);
     }
     w.expect_bad(q.id, Expect::Contain, t2);
     // Real people write in other scripts, with accents and emoji: all fine.
     let r = w.regulars[19].clone();
-    for (i, text) in ["héllo ça va? 🙂", "Привет всем", "こんにちは、元気？", "مرحبا بالجميع", "Tiếng Việt có dấu"].iter().enumerate() {
+    for (i, text) in ["héllo ça va? 🙂", "Привет всем", "こんにちは、元気？", "مرحبا بالجميع", "Tiếng Việt có dấu"]
+        .iter()
+        .enumerate()
+    {
         w.say(&r, 3, START + 10 * MINUTE + i as u64 * 20_000, text, &[], false);
     }
-    Scenario::from_world("unicode-tricks", "invisible-character walls and zalgo; real people writing other scripts are fine", w)
+    Scenario::from_world(
+        "unicode-tricks",
+        "invisible-character walls and zalgo; real people writing other scripts are fine",
+        w,
+    )
 }

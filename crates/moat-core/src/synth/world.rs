@@ -84,28 +84,51 @@ pub struct World {
 }
 
 const NAMES: &[&str] = &[
-    "jamie", "alex", "sam", "riley", "quinn", "morgan", "avery", "jules", "nova", "sage", "kai", "zoe",
-    "leo", "mira", "sky", "frost", "ivy", "luna", "nico", "otto", "remy", "tess", "uma", "vic",
+    "jamie", "alex", "sam", "riley", "quinn", "morgan", "avery", "jules", "nova", "sage", "kai", "zoe", "leo", "mira",
+    "sky", "frost", "ivy", "luna", "nico", "otto", "remy", "tess", "uma", "vic",
 ];
 
 /// Ordinary chat lines.
 pub const CHAT: &[&str] = &[
-    "lol", "gg", "brb", "haha yes", "morning everyone", "anyone up for a match later?",
-    "I'm stuck on the second boss", "the new map is so much better", "honestly I prefer the old version",
-    "thanks for the help!", "what time is the event tonight?", "my cat just walked across the keyboard",
-    "that patch broke my build again", "see you tomorrow", "ok that is actually hilarious",
-    "can someone explain the rules for the tournament", "nice clip", "wait what happened",
-    "I'll be on in 10", "does anyone know a good budget mouse?", "this song slaps",
-    "finally beat it after 3 hours", "who's streaming tonight?", "pizza or tacos, go",
+    "lol",
+    "gg",
+    "brb",
+    "haha yes",
+    "morning everyone",
+    "anyone up for a match later?",
+    "I'm stuck on the second boss",
+    "the new map is so much better",
+    "honestly I prefer the old version",
+    "thanks for the help!",
+    "what time is the event tonight?",
+    "my cat just walked across the keyboard",
+    "that patch broke my build again",
+    "see you tomorrow",
+    "ok that is actually hilarious",
+    "can someone explain the rules for the tournament",
+    "nice clip",
+    "wait what happened",
+    "I'll be on in 10",
+    "does anyone know a good budget mouse?",
+    "this song slaps",
+    "finally beat it after 3 hours",
+    "who's streaming tonight?",
+    "pizza or tacos, go",
 ];
 
 /// Ordinary links people share.
 pub const LINKS: &[&str] = &[
-    "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://en.wikipedia.org/wiki/Discord",
-    "https://github.com/rust-lang/rust/issues/1", "https://store.steampowered.com/app/730/CounterStrike_2/",
-    "https://steamcommunity.com/sharedfiles/filedetails/?id=2950211234", "https://www.twitch.tv/videos/2045678912",
-    "https://www.reddit.com/r/rust/", "https://docs.rs/tokio/latest/tokio/", "https://imgur.com/gallery/abc123",
-    "https://discord.com/channels/@me", "https://twitter.com/discord/status/1765432109876543210",
+    "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    "https://en.wikipedia.org/wiki/Discord",
+    "https://github.com/rust-lang/rust/issues/1",
+    "https://store.steampowered.com/app/730/CounterStrike_2/",
+    "https://steamcommunity.com/sharedfiles/filedetails/?id=2950211234",
+    "https://www.twitch.tv/videos/2045678912",
+    "https://www.reddit.com/r/rust/",
+    "https://docs.rs/tokio/latest/tokio/",
+    "https://imgur.com/gallery/abc123",
+    "https://discord.com/channels/@me",
+    "https://twitter.com/discord/status/1765432109876543210",
 ];
 
 impl World {
@@ -151,7 +174,8 @@ impl World {
             .enumerate()
             .map(|(i, n)| payload::channel(w.channels[i], n, i as i64))
             .collect();
-        let bot = payload::member(payload::user(snowflake(start - 300 * DAY, &w.rng), "moat", true), &[], start - 300 * DAY);
+        let bot =
+            payload::member(payload::user(snowflake(start - 300 * DAY, &w.rng), "moat", true), &[], start - 300 * DAY);
         let g = payload::guild_create(guild, "Pixel Lounge", w.owner, roles, channels, vec![bot], start - 300 * DAY);
         w.push(start - 1, "GUILD_CREATE", g);
         w
@@ -160,7 +184,11 @@ impl World {
     fn established_person(&mut self, i: usize) -> Person {
         let account_age = (120 + self.rng.below(2500)) * DAY;
         let member_age = (40 + self.rng.below(account_age / DAY - 30)) * DAY;
-        let name = format!("{}{}", NAMES[i % NAMES.len()], if i >= NAMES.len() { format!(".{}", self.rng.below(999)) } else { String::new() });
+        let name = format!(
+            "{}{}",
+            NAMES[i % NAMES.len()],
+            if i >= NAMES.len() { format!(".{}", self.rng.below(999)) } else { String::new() }
+        );
         Person {
             id: snowflake(self.start - account_age, &self.rng),
             name,
@@ -197,7 +225,16 @@ impl World {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn say_with(&mut self, p: &Person, ch: usize, at: Millis, content: &str, mentions: &[u64], everyone: bool, attachments: u32) -> u64 {
+    pub fn say_with(
+        &mut self,
+        p: &Person,
+        ch: usize,
+        at: Millis,
+        content: &str,
+        mentions: &[u64],
+        everyone: bool,
+        attachments: u32,
+    ) -> u64 {
         let id = self.message_id(at);
         let m = Msg { content, mentions, mention_everyone: everyone, attachments, at, ..self.by(p, id, ch) };
         let d = payload::message(&m);
@@ -207,7 +244,16 @@ impl World {
 
     /// `p` edits message `id` (first posted at `posted`) to `content` at `at`.
     #[allow(clippy::too_many_arguments)]
-    pub fn edit(&mut self, p: &Person, id: u64, ch: usize, posted: Millis, at: Millis, content: &str, mentions: &[u64]) {
+    pub fn edit(
+        &mut self,
+        p: &Person,
+        id: u64,
+        ch: usize,
+        posted: Millis,
+        at: Millis,
+        content: &str,
+        mentions: &[u64],
+    ) {
         let m = Msg { content, mentions, at: posted, edited: Some(at), ..self.by(p, id, ch) };
         let d = payload::message(&m);
         self.push(at, "MESSAGE_UPDATE", d);

@@ -121,7 +121,14 @@ fn exhausted_for<T>(resp: &Response<T>) -> Option<Duration> {
 }
 
 /// A request twilight has no builder for (incident actions), or that moat wants raw.
-pub async fn raw(client: &Client, shared: &Shared, what: &str, method: Method, path: String, body: Option<&Value>) -> Result<Vec<u8>, CallError> {
+pub async fn raw(
+    client: &Client,
+    shared: &Shared,
+    what: &str,
+    method: Method,
+    path: String,
+    body: Option<&Value>,
+) -> Result<Vec<u8>, CallError> {
     send(shared, what, || {
         let mut b = RequestBuilder::raw(method, path.clone());
         if let Some(body) = body {

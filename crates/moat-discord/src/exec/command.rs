@@ -15,7 +15,15 @@ impl Executor {
     /// Answers an interaction (ephemeral), on its own lane.
     pub(super) fn respond(&mut self, id: u64, token: String, body: Value) {
         self.spawn("interactions".into(), move |client, shared| async move {
-            let _ = raw(&client, &shared, "answer a moderator's command", Method::Post, format!("interactions/{id}/{token}/callback"), Some(&body)).await;
+            let _ = raw(
+                &client,
+                &shared,
+                "answer a moderator's command",
+                Method::Post,
+                format!("interactions/{id}/{token}/callback"),
+                Some(&body),
+            )
+            .await;
         });
     }
 

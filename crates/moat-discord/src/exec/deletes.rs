@@ -36,7 +36,8 @@ pub async fn drain(client: &Client, shared: &Shared, clock: &Clock, channel: u64
         (std::mem::take(&mut p.ids), std::mem::take(&mut p.barriers))
     };
     let now = clock.now_ms();
-    let (fresh, mut singles): (Vec<u64>, Vec<u64>) = ids.into_iter().partition(|&m| (m >> 22) + DISCORD_EPOCH + BULK_DELETE_MAX_AGE > now);
+    let (fresh, mut singles): (Vec<u64>, Vec<u64>) =
+        ids.into_iter().partition(|&m| (m >> 22) + DISCORD_EPOCH + BULK_DELETE_MAX_AGE > now);
     let channel_id = Id::new(channel.max(1));
     for chunk in fresh.chunks(100) {
         if chunk.len() < 2 {

@@ -16,12 +16,30 @@ impl Executor {
         match kind {
             TimerKind::EndSilence => self.spawn(format!("member:{g}"), move |client, shared| async move {
                 let _ = match role {
-                    Some(r) => send(&shared, "take the silence role back", || client.remove_guild_member_role(Id::new(g.max(1)), Id::new(u.max(1)), Id::new(r.max(1))).reason(&reason)).await,
-                    None => send(&shared, "lift a silence", || client.update_guild_member(Id::new(g.max(1)), Id::new(u.max(1))).communication_disabled_until(None).reason(&reason)).await,
+                    Some(r) => {
+                        send(&shared, "take the silence role back", || {
+                            client
+                                .remove_guild_member_role(Id::new(g.max(1)), Id::new(u.max(1)), Id::new(r.max(1)))
+                                .reason(&reason)
+                        })
+                        .await
+                    }
+                    None => {
+                        send(&shared, "lift a silence", || {
+                            client
+                                .update_guild_member(Id::new(g.max(1)), Id::new(u.max(1)))
+                                .communication_disabled_until(None)
+                                .reason(&reason)
+                        })
+                        .await
+                    }
                 };
             }),
             TimerKind::Unban => self.spawn(format!("bans:{g}"), move |client, shared| async move {
-                let _ = send(&shared, "lift a timed ban", || client.delete_ban(Id::new(g.max(1)), Id::new(u.max(1))).reason(&reason)).await;
+                let _ = send(&shared, "lift a timed ban", || {
+                    client.delete_ban(Id::new(g.max(1)), Id::new(u.max(1))).reason(&reason)
+                })
+                .await;
             }),
             TimerKind::LiftTimeout | TimerKind::EndLockdown => {}
         }

@@ -59,7 +59,12 @@ impl Saved {
     /// For a lockdown found in the store without saved settings: its end lifts the pauses
     /// and leaves the verification level alone.
     pub fn unknown() -> Saved {
-        Saved { verification_level: 0, raised: false, invites_disabled_until: Value::Null, dms_disabled_until: Value::Null }
+        Saved {
+            verification_level: 0,
+            raised: false,
+            invites_disabled_until: Value::Null,
+            dms_disabled_until: Value::Null,
+        }
     }
 }
 
@@ -91,12 +96,21 @@ pub fn iso(ms: u64) -> String {
 }
 
 /// Locks `guild` down until `now_ms + duration_ms` (bounded to Discord's 24 h).
-pub async fn lock_down(client: &Client, shared: &Shared, locks: &Locks, guild: u64, now_ms: u64, duration_ms: u64) -> Result<(), CallError> {
+pub async fn lock_down(
+    client: &Client,
+    shared: &Shared,
+    locks: &Locks,
+    guild: u64,
+    now_ms: u64,
+    duration_ms: u64,
+) -> Result<(), CallError> {
     let mut held = locks.lock().await;
     if held.contains_key(&guild) {
         return Ok(());
     }
-    let body = raw(client, shared, "read server settings before the lockdown", Method::Get, format!("guilds/{guild}"), None).await?;
+    let body =
+        raw(client, shared, "read server settings before the lockdown", Method::Get, format!("guilds/{guild}"), None)
+            .await?;
     let current: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let level = current.get("verification_level").and_then(Value::as_u64).unwrap_or(0);
     let incidents = current.get("incidents_data").cloned().unwrap_or(Value::Null);
@@ -110,10 +124,19 @@ pub async fn lock_down(client: &Client, shared: &Shared, locks: &Locks, guild: u
     held.insert(guild, saved.clone());
     let until = iso(now_ms + duration_ms.clamp(PAUSE_MIN_MS, PAUSE_MAX_MS) - 1000);
     let pause = json!({ "invites_disabled_until": until, "dms_disabled_until": until });
-    let paused = raw(client, shared, "pause invites and DMs", Method::Put, format!("guilds/{guild}/incident-actions"), Some(&pause)).await;
+    let paused = raw(
+        client,
+        shared,
+        "pause invites and DMs",
+        Method::Put,
+        format!("guilds/{guild}/incident-actions"),
+        Some(&pause),
+    )
+    .await;
     if saved.raised {
         let body = json!({ "verification_level": LOCKDOWN_LEVEL });
-        raw(client, shared, "raise the verification level", Method::Patch, format!("guilds/{guild}"), Some(&body)).await?;
+        raw(client, shared, "raise the verification level", Method::Patch, format!("guilds/{guild}"), Some(&body))
+            .await?;
     }
     paused.map(|_| ())
 }
@@ -124,10 +147,19 @@ pub async fn unlock(client: &Client, shared: &Shared, locks: &Locks, guild: u64)
     let mut held = locks.lock().await;
     let Some(saved) = held.remove(&guild) else { return Ok(()) };
     let restore = json!({ "invites_disabled_until": saved.invites_disabled_until, "dms_disabled_until": saved.dms_disabled_until });
-    let r = raw(client, shared, "restore invites and DMs", Method::Put, format!("guilds/{guild}/incident-actions"), Some(&restore)).await;
+    let r = raw(
+        client,
+        shared,
+        "restore invites and DMs",
+        Method::Put,
+        format!("guilds/{guild}/incident-actions"),
+        Some(&restore),
+    )
+    .await;
     if saved.raised {
         let body = json!({ "verification_level": saved.verification_level });
-        raw(client, shared, "restore the verification level", Method::Patch, format!("guilds/{guild}"), Some(&body)).await?;
+        raw(client, shared, "restore the verification level", Method::Patch, format!("guilds/{guild}"), Some(&body))
+            .await?;
     }
     r.map(|_| ())
 }

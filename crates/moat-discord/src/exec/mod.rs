@@ -14,9 +14,9 @@
 pub mod calls;
 mod command;
 mod deletes;
+mod lanes;
 mod lift;
 pub mod lockdown;
-mod lanes;
 mod post;
 
 use std::collections::{BTreeMap, HashMap};
@@ -143,7 +143,8 @@ impl Executor {
             Job::Actions { actions, received } => {
                 for a in actions {
                     self.shared.keep_evidence(&a);
-                    let channel = self.settings.alert_channel.or_else(|| self.channels.get(&a.guild_id).copied().flatten());
+                    let channel =
+                        self.settings.alert_channel.or_else(|| self.channels.get(&a.guild_id).copied().flatten());
                     lock(&self.alerts).add(&a, channel);
                     batch.push((a, received));
                 }
@@ -156,7 +157,15 @@ impl Executor {
             Job::RegisterCommands { application } => {
                 self.spawn("commands".into(), move |client, shared| async move {
                     let body = crate::commands::definition();
-                    let _ = calls::raw(&client, &shared, "register /moat", twilight_http::request::Method::Put, format!("applications/{application}/commands"), Some(&body)).await;
+                    let _ = calls::raw(
+                        &client,
+                        &shared,
+                        "register /moat",
+                        twilight_http::request::Method::Put,
+                        format!("applications/{application}/commands"),
+                        Some(&body),
+                    )
+                    .await;
                 });
                 self.shared.end();
             }
@@ -191,7 +200,10 @@ impl Executor {
                     let text = format!("**moat cannot fully protect this server:**\n- {}", problems.join("\n- "));
                     self.spawn(format!("post:{ch}"), move |client, shared| async move {
                         let text: String = text.chars().take(2000).collect();
-                        let _ = send(&shared, "tell moderators what moat cannot do", || client.create_message(Id::new(ch.max(1))).content(&text)).await;
+                        let _ = send(&shared, "tell moderators what moat cannot do", || {
+                            client.create_message(Id::new(ch.max(1))).content(&text)
+                        })
+                        .await;
                     });
                 }
                 self.shared.end();
@@ -272,11 +284,15 @@ impl Executor {
                     let Ok(until) = Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) else { continue };
                     for &u in &a.user_ids {
                         mark(&self.shared);
-                        let (reason, alerts, incident, after) = (reason.clone(), self.alerts.clone(), a.incident, barrier.clone());
+                        let (reason, alerts, incident, after) =
+                            (reason.clone(), self.alerts.clone(), a.incident, barrier.clone());
                         self.spawn(format!("member:{g}"), move |client, shared| async move {
                             after.wait().await;
                             let r = send(&shared, "time out a member", || {
-                                client.update_guild_member(Id::new(g), Id::new(u.max(1))).communication_disabled_until(Some(until)).reason(&reason)
+                                client
+                                    .update_guild_member(Id::new(g), Id::new(u.max(1)))
+                                    .communication_disabled_until(Some(until))
+                                    .reason(&reason)
                             })
                             .await;
                             refused(&alerts, incident, r.err(), "time out", u);
@@ -293,12 +309,24 @@ impl Executor {
                         self.spawn(format!("member:{g}"), move |client, shared| async move {
                             after.wait().await;
                             let r = match role {
-                                Some(r) => send(&shared, "give the silence role", || client.add_guild_member_role(Id::new(g), Id::new(u.max(1)), Id::new(r.max(1))).reason(&reason)).await,
-                                None => match Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) {
-                                    Ok(until) => send(&shared, "time out a member (no silence role set)", || {
-                                        client.update_guild_member(Id::new(g), Id::new(u.max(1))).communication_disabled_until(Some(until)).reason(&reason)
+                                Some(r) => {
+                                    send(&shared, "give the silence role", || {
+                                        client
+                                            .add_guild_member_role(Id::new(g), Id::new(u.max(1)), Id::new(r.max(1)))
+                                            .reason(&reason)
                                     })
-                                    .await,
+                                    .await
+                                }
+                                None => match Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) {
+                                    Ok(until) => {
+                                        send(&shared, "time out a member (no silence role set)", || {
+                                            client
+                                                .update_guild_member(Id::new(g), Id::new(u.max(1)))
+                                                .communication_disabled_until(Some(until))
+                                                .reason(&reason)
+                                        })
+                                        .await
+                                    }
                                     Err(_) => return,
                                 },
                             };
@@ -309,10 +337,14 @@ impl Executor {
                 ActionKind::Kick => {
                     for &u in &a.user_ids {
                         mark(&self.shared);
-                        let (reason, alerts, incident, after) = (reason.clone(), self.alerts.clone(), a.incident, barrier.clone());
+                        let (reason, alerts, incident, after) =
+                            (reason.clone(), self.alerts.clone(), a.incident, barrier.clone());
                         self.spawn(format!("kick:{g}"), move |client, shared| async move {
                             after.wait().await;
-                            let r = send(&shared, "kick a member", || client.remove_guild_member(Id::new(g), Id::new(u.max(1))).reason(&reason)).await;
+                            let r = send(&shared, "kick a member", || {
+                                client.remove_guild_member(Id::new(g), Id::new(u.max(1))).reason(&reason)
+                            })
+                            .await;
                             refused(&alerts, incident, r.err(), "kick", u);
                         });
                     }
@@ -369,7 +401,8 @@ impl Executor {
                 let reason = p.reason.clone();
                 self.spawn(format!("ban:{g}"), move |client, shared| async move {
                     if ids.len() == 1 {
-                        let _ = send(&shared, "ban a member", || client.create_ban(Id::new(g), ids[0]).reason(&reason)).await;
+                        let _ = send(&shared, "ban a member", || client.create_ban(Id::new(g), ids[0]).reason(&reason))
+                            .await;
                     } else {
                         let what = format!("bulk-ban {} members", ids.len());
                         let _ = send(&shared, &what, || client.bulk_guild_ban(Id::new(g), &ids).reason(&reason)).await;
@@ -417,7 +450,9 @@ impl Executor {
 fn refused(alerts: &Mutex<Alerts>, incident: u64, err: Option<calls::CallError>, what: &str, user: u64) {
     let Some(err) = err else { return };
     let text = match err.status() {
-        Some(403) if user != 0 => format!("Discord refused to {what} <@{user}>: moat lacks the permission, or its role is not above theirs."),
+        Some(403) if user != 0 => {
+            format!("Discord refused to {what} <@{user}>: moat lacks the permission, or its role is not above theirs.")
+        }
         Some(403) => format!("Discord refused to {what}: moat lacks the \"Manage Server\" permission."),
         Some(s) => format!("could not {what}: Discord answered {s}."),
         None => format!("could not {what}: no answer from Discord."),

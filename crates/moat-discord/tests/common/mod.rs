@@ -42,7 +42,10 @@ pub async fn start_with(opts: Options, config: Config, tweak: impl FnOnce(&mut B
 impl Harness {
     /// Plays a capture in lockstep with the bot, then waits for the executor to settle.
     pub async fn play(&self, capture: &str) -> PlayReport {
-        let r = self.fake.play(capture, Pace::Lockstep { handled: self.bot.handled(), timeout: Duration::from_secs(10) }).await;
+        let r = self
+            .fake
+            .play(capture, Pace::Lockstep { handled: self.bot.handled(), timeout: Duration::from_secs(10) })
+            .await;
         assert_eq!(r.stalls, 0, "the bot kept up");
         self.settle().await;
         r
@@ -67,7 +70,10 @@ impl Harness {
             .calls()
             .into_iter()
             .filter(|c| !c.path.starts_with("/applications/") && !c.path.contains("/auto-moderation/"))
-            .filter(|c| c.method != "GET" && !c.path.ends_with("/messages") && !c.path.contains("/messages/") || c.method == "DELETE")
+            .filter(|c| {
+                c.method != "GET" && !c.path.ends_with("/messages") && !c.path.contains("/messages/")
+                    || c.method == "DELETE"
+            })
             .collect()
     }
 

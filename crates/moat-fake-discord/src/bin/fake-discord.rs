@@ -62,7 +62,12 @@ fn main() {
         fake.use_wall_clock();
         println!("gateway: {}", fake.gateway_url());
         println!("rest:    {}", fake.rest_proxy());
-        println!("try:     DISCORD_TOKEN={} moat run --gateway-url {} --rest-proxy {}", fake.options().token, fake.gateway_url(), fake.rest_proxy());
+        println!(
+            "try:     DISCORD_TOKEN={} moat run --gateway-url {} --rest-proxy {}",
+            fake.options().token,
+            fake.gateway_url(),
+            fake.rest_proxy()
+        );
         if let Some(text) = text {
             while !fake.wait_sessions(1, Duration::from_secs(3600)).await {}
             let pace = if speed > 0.0 { Pace::Speed(speed) } else { Pace::Fast };

@@ -157,9 +157,8 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Result<Response<Fu
     if answer.status != 204 {
         resp = resp.header("content-type", "application/json");
     }
-    let resp = resp
-        .body(Full::new(Bytes::from(answer.body)))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())));
+    let resp =
+        resp.body(Full::new(Bytes::from(answer.body))).unwrap_or_else(|_| Response::new(Full::new(Bytes::new())));
     Ok(resp)
 }
 

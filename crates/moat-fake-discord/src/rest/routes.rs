@@ -325,7 +325,8 @@ fn bulk_ban(inner: &Inner, w: &mut World, g: u64, body: &Value) -> Answer {
     if !allowed(inner, guild, bot, BAN_MEMBERS | MANAGE_GUILD, None) {
         return missing_permissions();
     }
-    let users: Vec<u64> = body.get("user_ids").and_then(Value::as_array).map(|a| a.iter().map(value_id).collect()).unwrap_or_default();
+    let users: Vec<u64> =
+        body.get("user_ids").and_then(Value::as_array).map(|a| a.iter().map(value_id).collect()).unwrap_or_default();
     if users.is_empty() || users.len() > 200 {
         return invalid_body("user_ids must hold 1 to 200 ids");
     }
@@ -409,7 +410,8 @@ fn bulk_delete(inner: &Inner, w: &mut World, c: u64, body: &Value, now: u64) -> 
             return missing_permissions();
         }
     }
-    let ids: Vec<u64> = body.get("messages").and_then(Value::as_array).map(|a| a.iter().map(value_id).collect()).unwrap_or_default();
+    let ids: Vec<u64> =
+        body.get("messages").and_then(Value::as_array).map(|a| a.iter().map(value_id).collect()).unwrap_or_default();
     if !(2..=100).contains(&ids.len()) {
         return invalid_body("messages must hold 2 to 100 ids");
     }
@@ -463,7 +465,11 @@ fn automod(inner: &Inner, w: &mut World, g: u64, rule: Option<u64>, body: &Value
         },
         None => {
             let trigger = body.get("trigger_type").and_then(Value::as_u64).unwrap_or(0);
-            let same = guild.automod_rules.values().filter(|r| r.get("trigger_type").and_then(Value::as_u64) == Some(trigger)).count();
+            let same = guild
+                .automod_rules
+                .values()
+                .filter(|r| r.get("trigger_type").and_then(Value::as_u64) == Some(trigger))
+                .count();
             let max = if trigger == 1 { 6 } else { 1 };
             if !(1..=6).contains(&trigger) || same >= max {
                 return invalid_body("too many rules of this trigger type");

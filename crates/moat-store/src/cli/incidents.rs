@@ -90,7 +90,14 @@ async fn list(store: &Store, guild: Option<u64>, limit: u32, json: bool) -> Outc
 
 fn show_text(inc: &Incident) -> String {
     let s = &inc.summary;
-    let mut out = format!("incident {} in guild {}: {} (detector {}), {}\n", s.incident, s.guild_id, s.kind, s.detector, s.status());
+    let mut out = format!(
+        "incident {} in guild {}: {} (detector {}), {}\n",
+        s.incident,
+        s.guild_id,
+        s.kind,
+        s.detector,
+        s.status()
+    );
     out.push_str(&format!("opened {}, last action {}", utc(s.opened_at), utc(s.last_action_at)));
     if let Some(c) = s.closed_at {
         out.push_str(&format!(", closed {}", utc(c)));

@@ -24,7 +24,8 @@ pub const MIN: u64 = 60_000;
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
 fn unique(tag: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("moat_test_{tag}_{}_{}_{nanos}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed))
 }
 
@@ -78,7 +79,12 @@ impl Db {
             .unwrap_or_else(|e| panic!("creating schema {schema} on PostgreSQL at 127.0.0.1:5432: {e}"));
         let _ = conn.close().await;
         let sep = if base.contains('?') { '&' } else { '?' };
-        Some(Db { url: format!("{base}{sep}options=-c%20search_path%3D{schema}"), label: "postgres", schema: Some(schema), file: None })
+        Some(Db {
+            url: format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+            label: "postgres",
+            schema: Some(schema),
+            file: None,
+        })
     }
 
     pub async fn cleanup(self) {
@@ -100,7 +106,9 @@ impl Db {
 /// skips `cleanup`): their names carry the pid, which no longer runs.
 async fn drop_stale_schemas(conn: &mut sqlx::postgres::PgConnection) {
     use sqlx::Row;
-    let Ok(rows) = sqlx::query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'moat_test_%'").fetch_all(&mut *conn).await else {
+    let Ok(rows) =
+        sqlx::query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'moat_test_%'").fetch_all(&mut *conn).await
+    else {
         return;
     };
     for r in rows {
@@ -180,12 +188,18 @@ pub fn flood(guild: u64, incident: u64, user: u64, ts: u64, ends: u64) -> Action
         .duration(ends - ts)
         .message(777, 70_000 + user)
         .incident(incident)
-        .evidence(Evidence { messages: vec![message(70_000 + user, 777, user, ts, "spam spam spam")], facts: Vec::new() })
+        .evidence(Evidence {
+            messages: vec![message(70_000 + user, 777, user, ts, "spam spam spam")],
+            facts: Vec::new(),
+        })
 }
 
 /// Runs one of the store's commands (synchronous, with its own runtime) off the test's
 /// runtime, capturing its exit code, standard output and standard error.
-pub fn run(f: fn(&[String], &mut dyn std::io::Write, &mut dyn std::io::Write) -> i32, args: &[&str]) -> (i32, String, String) {
+pub fn run(
+    f: fn(&[String], &mut dyn std::io::Write, &mut dyn std::io::Write) -> i32,
+    args: &[&str],
+) -> (i32, String, String) {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     std::thread::spawn(move || {
         let (mut out, mut err) = (Vec::new(), Vec::new());

@@ -36,12 +36,19 @@ impl PartialOrd for IdKey {
 #[derive(Debug, Default)]
 pub struct Snowflakes {
     last: u64,
+    tag: u64,
 }
 
 impl Snowflakes {
+    /// Ids whose low 16 bits start at `tag`, so two makers (a capture's and the server's own)
+    /// do not hand out the same id for the same millisecond.
+    pub fn tagged(tag: u16) -> Snowflakes {
+        Snowflakes { last: 0, tag: u64::from(tag) }
+    }
+
     /// A new id for something created at `ms`.
     pub fn next(&mut self, ms: u64) -> String {
-        let id = (ms << 16).max(self.last + 1);
+        let id = ((ms << 16) | self.tag).max(self.last + 1);
         self.last = id;
         id.to_string()
     }
@@ -60,5 +67,6 @@ mod tests {
         let (a, b) = (s.next(1000), s.next(1000));
         assert_eq!(cmp_ids(&a, &b), Ordering::Less);
         assert_eq!(cmp_ids(&b, &s.next(999)), Ordering::Less, "never goes back");
+        assert_ne!(Snowflakes::tagged(0xF000).next(1000), Snowflakes::default().next(1000));
     }
 }

@@ -211,8 +211,9 @@ impl Drop for FakeMastodon {
 
 fn seed_world(opts: &Options, now_ms: u64) -> (World, auth::Auth) {
     let mut world = World::new(&opts.domain);
-    for u in &opts.users {
-        let id = world.ids.next(now_ms);
+    // Staff accounts get the small ids a server's first accounts have, apart from any capture's.
+    for (i, u) in opts.users.iter().enumerate() {
+        let id = (i + 1).to_string();
         world.add_account(state::Account::staff(&id, &u.username, u.role, now_ms, &opts.domain));
     }
     let mut auth = auth::Auth::new(now_ms);

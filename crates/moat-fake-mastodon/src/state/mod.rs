@@ -120,7 +120,7 @@ impl World {
             ip_blocks: Vec::new(),
             email_blocks: Vec::new(),
             next_block: 1,
-            ids: Snowflakes::default(),
+            ids: Snowflakes::tagged(0xF000),
             gone: HashSet::new(),
             webhooked: HashSet::new(),
             streamed: HashSet::new(),

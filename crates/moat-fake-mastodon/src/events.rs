@@ -28,6 +28,8 @@ pub struct Outcome {
     pub refused: bool,
     /// A sign-up held for approval by an IP block.
     pub held: bool,
+    /// A status entity without an id or a usable author: nothing happened.
+    pub invalid: bool,
 }
 
 /// Whether a status event is a creation or an edit.
@@ -64,7 +66,12 @@ pub(crate) fn on_webhook(inner: &Inner, raw: &str, v: &Value, now_ms: u64) -> Ou
         "account.approved" | "account.updated" => {
             let gone = {
                 let mut w = lock(&inner.world);
-                let id = crate::state::Account::from_admin(&v["object"]).map(|a| a.id).unwrap_or_default();
+                let given = Account::from_admin(&v["object"]);
+                let id = given.as_ref().map(|a| a.id.clone()).unwrap_or_default();
+                if let Some(a) = given.filter(|_| w.account(&id).is_none()) {
+                    // A capture that starts after the sign-up: the account is seen here first.
+                    w.add_account(a);
+                }
                 if let Some(a) = w.account_mut(&id) {
                     a.update_profile(&v["object"]);
                     if event == "account.approved" {
@@ -134,7 +141,8 @@ pub(crate) fn on_status(
     stream_payload: Option<&str>,
     now_ms: u64,
 ) -> Outcome {
-    let Some(mut st) = Status::from_json(status) else { return Outcome::default() };
+    let invalid = Outcome { invalid: true, ..Outcome::default() };
+    let Some(mut st) = Status::from_json(status) else { return invalid };
     let (webhook_body, stream_out) = {
         let mut w = lock(&inner.world);
         if w.is_gone(&st.account_id) {
@@ -146,7 +154,7 @@ pub(crate) fn on_status(
                 w.add_account(a);
             }
         }
-        let Some(author) = w.account(&st.account_id) else { return Outcome::default() };
+        let Some(author) = w.account(&st.account_id) else { return invalid };
         if !author.can_post() {
             w.log.suppressed_posts.push(st.id.clone());
             return Outcome { suppressed: true, ..Outcome::default() };

@@ -106,7 +106,15 @@ pub(crate) async fn play(inner: &Arc<Inner>, capture: &str, pace: Pace) -> PlayR
             prev = Some(at);
         }
         let now = inner.clock.now_ms();
-        r.add(apply(inner, &line, raw, now));
+        let outcome = apply(inner, &line, raw, now);
+        if outcome.invalid {
+            r.bad_lines += 1;
+            if r.errors.len() < 20 {
+                r.errors.push((i + 1, "a status without an id or an author with an id and a username".into()));
+            }
+            continue;
+        }
+        r.add(outcome);
         r.lines += 1;
         if matches!(pace, Pace::Fast) || matches!(inner.clock, Clock::Shared(_)) {
             tokio::task::yield_now().await;

@@ -34,6 +34,8 @@ use crate::{lock, Inner};
 pub const STREAMS: [&str; 6] =
     ["public", "public:local", "public:remote", "public:media", "public:local:media", "public:remote:media"];
 
+const PING_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub(crate) enum Out {
     Text(Arc<str>),
     /// Close the TCP connection without a close frame.
@@ -257,6 +259,9 @@ where
         id
     };
     let (mut sink, mut stream) = ws.split();
+    // Mastodon pings every client every 30 s (wall time), which keeps idle clients' read
+    // timeouts from firing.
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
     if let Some(err) = initial.and_then(|s| change(&inner, id, "subscribe", &s)) {
         let _ = tx.send(Out::Text(err.into()));
     }
@@ -285,6 +290,11 @@ where
                 }
                 Some(Out::Drop) | None => break,
             },
+            _ = ping.tick() => {
+                if sink.send(Message::ping("")).await.is_err() {
+                    break;
+                }
+            }
         }
     }
     lock(&inner.streams).conns.remove(&id);

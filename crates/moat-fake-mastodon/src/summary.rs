@@ -3,7 +3,7 @@
 //! `moat replay` on the same capture. Ids are Mastodon's, as strings.
 //!
 //! ```json
-//! {"silenced": ["…"], "suspended": [], "sensitized": [], "disabled": [], "pending": [],
+//! {"accounts": {"local": 301, "remote": 12}, "statuses": 950, "silenced": ["…"], "suspended": [], "sensitized": [], "disabled": [], "pending": [],
 //!  "actions": {"silence": ["…"], "reject": ["…"], "unsilence": []},
 //!  "ip_blocks": [{"ip": "192.0.2.0/24", "severity": "sign_up_requires_approval", …}],
 //!  "email_domain_blocks": ["spam.example"],
@@ -54,6 +54,9 @@ pub(crate) fn summary(inner: &Inner) -> Value {
     let suppressed = w.log.suppressed_posts.len();
     let email_blocks: Vec<Value> = w.email_blocks().iter().map(|b| Value::String(b.domain.clone())).collect();
     let ip_blocks: Vec<Value> = w.ip_blocks(now).iter().map(|b| b.json()).collect();
+    let local = w.accounts().filter(|a| a.is_local()).count();
+    let remote = w.accounts().count() - local;
+    let statuses = w.statuses().filter(|s| !s.deleted).count();
     drop(w);
 
     let deliveries = lock(&inner.hooks.log);
@@ -90,6 +93,8 @@ pub(crate) fn summary(inner: &Inner) -> Value {
     }
     let l = lock(&inner.limiter);
     json!({
+        "accounts": {"local": local, "remote": remote},
+        "statuses": statuses,
         "silenced": silenced,
         "suspended": suspended,
         "sensitized": sensitized,

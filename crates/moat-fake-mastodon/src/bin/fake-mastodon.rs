@@ -43,6 +43,9 @@ struct Args {
     /// Wait for this many streaming connections before playing.
     #[arg(long, default_value_t = 0)]
     wait_streams: usize,
+    /// How long (wall ms) to wait after the play before printing the summary.
+    #[arg(long, default_value_t = 2000)]
+    settle_ms: u64,
     /// Exit after printing the summary instead of serving on.
     #[arg(long)]
     exit: bool,
@@ -109,6 +112,8 @@ fn main() {
                 eprintln!("fake-mastodon: line {line}: {why}");
             }
             fake.wait_webhooks(Duration::from_secs(30)).await;
+            // Give the client a moment to act on the last events before the summary.
+            tokio::time::sleep(Duration::from_millis(args.settle_ms)).await;
             println!("{}", fake.summary());
         }
         if !args.exit {

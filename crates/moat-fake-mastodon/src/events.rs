@@ -99,7 +99,8 @@ fn on_signup(inner: &Inner, raw: &str, v: &Value, now_ms: u64) -> Outcome {
     let body = {
         let mut w = lock(&inner.world);
         if w.is_gone(&account.id) {
-            return Outcome { refused: true, ..Outcome::default() };
+            // A repeat for a sign-up refused or rejected since: it no longer exists.
+            return Outcome::default();
         }
         if w.account(&account.id).is_some() {
             raw.to_string()

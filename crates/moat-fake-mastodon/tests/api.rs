@@ -316,3 +316,24 @@ async fn oauth_code_flow_and_verify_credentials() {
     let bad = call(&fake, "GET", "/oauth/authorize?response_type=code&client_id=nope&redirect_uri=x", None, None).await;
     assert_eq!(bad.status, 401);
 }
+
+#[tokio::test]
+async fn injected_failures_hit_the_chosen_routes_only() {
+    let (fake, ids) = seeded(Clock::manual(T0 + 5_000)).await;
+    fake.faults().fail_path = Some("/action".into());
+    let action = format!("/api/v1/admin/accounts/{}/action", ids[1]);
+    let r = post_form(&fake, &action, DEFAULT_TOKEN, "type=silence").await;
+    assert_eq!((r.status, r.json()), (500, json!({"error": "Internal Server Error"})));
+    assert!(r.header("x-ratelimit-remaining").is_some(), "the rate limit counted it");
+    assert_eq!(get(&fake, "/api/v2/instance", DEFAULT_TOKEN).await.status, 200);
+    assert!(!fake.world().account(&ids[1]).is_some_and(|a| a.silenced), "a failed call changes nothing");
+    {
+        let mut f = fake.faults();
+        f.fail_path = None;
+        f.fail_next = 1;
+        f.fail_status = 503;
+    }
+    assert_eq!(post_form(&fake, &action, DEFAULT_TOKEN, "type=silence").await.status, 503);
+    assert_eq!(post_form(&fake, &action, DEFAULT_TOKEN, "type=silence").await.status, 200, "the retry goes through");
+    assert_eq!(fake.summary()["injected_failures"], 2);
+}

@@ -193,6 +193,28 @@ fn record(
     lock(&inner.calls).push(call);
 }
 
+/// The gates before an API route: the rate limit (whose headers every answer carries), then
+/// injected faults. Returns the answer if a gate stops the request.
+fn gates(
+    inner: &Inner,
+    peer: SocketAddr,
+    token_id: Option<u64>,
+    path: &str,
+    now_ms: u64,
+) -> (Option<Answer>, Vec<(&'static str, String)>) {
+    let key = token_id.map_or_else(|| format!("ip:{}", peer.ip()), |id| format!("token:{id}"));
+    let verdict = lock(&inner.limiter).check(&key, token_id.is_some(), now_ms);
+    if verdict.limited {
+        return (Some(Answer::error(429, "Too many requests")), verdict.headers);
+    }
+    let mut faults = lock(&inner.faults);
+    if faults.should_fail(path) {
+        let status = faults.fail_status;
+        return (Some(Answer::error(status, answer::reason(status))), verdict.headers);
+    }
+    (None, verdict.headers)
+}
+
 async fn handle(
     inner: Arc<Inner>,
     port: Port,
@@ -231,28 +253,14 @@ async fn handle(
         _ => None,
     };
     let api = path.starts_with("/api/");
-    let mut rate = Vec::new();
-    let limited = if api {
-        let key = token_id.map_or_else(|| format!("ip:{}", peer.ip()), |id| format!("token:{id}"));
-        let verdict = lock(&inner.limiter).check(&key, token_id.is_some(), now_ms);
-        rate = verdict.headers;
-        verdict.limited
-    } else {
-        false
-    };
-    let answer = if limited {
-        Answer::error(429, "Too many requests")
-    } else if api && lock(&inner.faults).should_fail(&path) {
-        let status = lock(&inner.faults).fail_status;
-        Answer::error(status, answer::reason(status))
-    } else {
-        match params {
-            Err(_) => Answer::error(400, "Error occurred while parsing request parameters"),
-            Ok(params) => {
-                let ctx = Ctx { inner: &inner, params, caller, now_ms, idempotency_key };
-                let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-                route(&ctx, &method, &segs)
-            }
+    let (stopped, rate) = if api { gates(&inner, peer, token_id, &path, now_ms) } else { (None, Vec::new()) };
+    let answer = match (stopped, params) {
+        (Some(a), _) => a,
+        (None, Err(_)) => Answer::error(400, "Error occurred while parsing request parameters"),
+        (None, Ok(params)) => {
+            let ctx = Ctx { inner: &inner, params, caller, now_ms, idempotency_key };
+            let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+            route(&ctx, &method, &segs)
         }
     };
     let text = String::from_utf8_lossy(&body);

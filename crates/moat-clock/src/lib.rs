@@ -129,7 +129,10 @@ impl Clock {
         match self {
             Clock::Wall => Some(Duration::from_millis(ms)),
             Clock::Shared(_) => None,
-            Clock::Scaled(s) => Some(Duration::from_secs_f64(ms as f64 / 1000.0 / s.speed)),
+            // A tiny speed makes the wait longer than a Duration can hold: wait "forever".
+            Clock::Scaled(s) => {
+                Some(Duration::try_from_secs_f64(ms as f64 / 1000.0 / s.speed).unwrap_or(Duration::MAX))
+            }
         }
     }
 
@@ -195,6 +198,7 @@ mod tests {
         assert_eq!(Clock::scaled(0, f64::NAN).speed(), 1.0);
         assert_eq!(Clock::scaled(0, -3.0).speed(), 1.0);
         assert_eq!(Clock::scaled(0, 1000.0).wall_duration(300_000), Some(Duration::from_millis(300)));
+        assert_eq!(Clock::scaled(0, 1e-300).wall_duration(u64::MAX), Some(Duration::MAX));
     }
 
     #[tokio::test]

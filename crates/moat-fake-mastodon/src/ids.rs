@@ -48,7 +48,7 @@ impl Snowflakes {
 
     /// A new id for something created at `ms`.
     pub fn next(&mut self, ms: u64) -> String {
-        let id = ((ms << 16) | self.tag).max(self.last + 1);
+        let id = ((ms << 16) | self.tag).max(self.last.saturating_add(1));
         self.last = id;
         id.to_string()
     }

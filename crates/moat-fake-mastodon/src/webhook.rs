@@ -113,7 +113,7 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
 
 /// Sidekiq's wait before retry `n` (0-based), without its random part: `n⁴ + 15` seconds.
 pub fn retry_delay_ms(n: u32) -> u64 {
-    (u64::from(n).pow(4) + 15) * 1000
+    u64::from(n).saturating_pow(4).saturating_add(15).saturating_mul(1000)
 }
 
 /// Whether Mastodon would try this delivery again.

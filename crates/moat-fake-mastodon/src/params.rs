@@ -6,7 +6,8 @@
 use serde_json::Value;
 
 /// Why a body could not be read as parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the body is not valid JSON")]
 pub struct ParamsError;
 
 /// The parameters of one request.

@@ -133,8 +133,15 @@ impl Drop for FakeDiscord {
             t.abort();
         }
         gateway::drop_all(&self.inner);
+        if std::env::var_os(SPEC_REPORT_ENV).is_some() {
+            self.report_violations();
+        }
     }
 }
+
+/// When set, a fake prints the distinct spec violations of its calls to stderr as it stops
+/// (`FAKE_DISCORD_SPEC_REPORT=1 cargo test …` lists what a whole suite sends wrong).
+pub const SPEC_REPORT_ENV: &str = "FAKE_DISCORD_SPEC_REPORT";
 
 impl FakeDiscord {
     /// Starts the gateway and REST servers on 127.0.0.1 (on the ports the options name, or
@@ -241,6 +248,21 @@ impl FakeDiscord {
         if !bad.is_empty() {
             let list: Vec<String> = bad.iter().take(20).map(Call::describe_violations).collect();
             panic!("{} of the REST calls break Discord's OpenAPI spec:\n{}", bad.len(), list.join("\n"));
+        }
+    }
+
+    /// Prints each distinct violation (route template and message) once, with its count.
+    fn report_violations(&self) {
+        let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+        for c in self.spec_violations() {
+            let path: Vec<&str> =
+                c.path.split('/').map(|s| if s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty() { ":id" } else { s }).collect();
+            for v in &c.violations {
+                *seen.entry(format!("{} {}: {v}", c.method, path.join("/"))).or_default() += 1;
+            }
+        }
+        for (v, n) in seen {
+            eprintln!("fake-discord spec violation ({n}x): {v}");
         }
     }
 

@@ -255,8 +255,11 @@ impl FakeDiscord {
     fn report_violations(&self) {
         let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
         for c in self.spec_violations() {
-            let path: Vec<&str> =
-                c.path.split('/').map(|s| if s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty() { ":id" } else { s }).collect();
+            let path: Vec<&str> = c
+                .path
+                .split('/')
+                .map(|s| if s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty() { ":id" } else { s })
+                .collect();
             for v in &c.violations {
                 *seen.entry(format!("{} {}: {v}", c.method, path.join("/"))).or_default() += 1;
             }
@@ -303,7 +306,10 @@ impl FakeDiscord {
     pub fn run_moat(&self, guild: u64, user: u64, permissions: u64, line: &str) -> Option<u64> {
         let options = {
             let w = self.world();
-            let def = w.global_commands.iter().chain(w.guilds.get(&guild).map(|g| g.commands.iter()).into_iter().flatten())
+            let def = w
+                .global_commands
+                .iter()
+                .chain(w.guilds.get(&guild).map(|g| g.commands.iter()).into_iter().flatten())
                 .find(|c| c.get("name").and_then(serde_json::Value::as_str) == Some("moat"))?
                 .clone();
             interactions::options_from_line(&def, line)?

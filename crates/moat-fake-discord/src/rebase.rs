@@ -130,7 +130,8 @@ fn spans(text: &str) -> Vec<(usize, usize, u64, bool)> {
             if let Some(skip) = skip {
                 let start = i + 1 + skip;
                 let end = start + b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
-                let closes = b.get(end).is_some_and(|&c| c == b'>' || (skip == 2 && rest.starts_with("t:") && c == b':'));
+                let closes =
+                    b.get(end).is_some_and(|&c| c == b'>' || (skip == 2 && rest.starts_with("t:") && c == b':'));
                 if end > start && closes {
                     if let Ok(n) = text[start..end].parse() {
                         out.push((start, end, n, rest.starts_with("t:")));
@@ -155,7 +156,8 @@ impl Rebased {
         let mut bad_lines = 0;
         for line in capture.lines().filter(|l| !l.trim().is_empty()) {
             let v: Value = serde_json::from_str(line).unwrap_or(Value::Null);
-            let (Some(ts), Some(t), Some(d)) = (v.get("ts").and_then(Value::as_u64), v.get("t").and_then(Value::as_str), v.get("d"))
+            let (Some(ts), Some(t), Some(d)) =
+                (v.get("ts").and_then(Value::as_u64), v.get("t").and_then(Value::as_str), v.get("d"))
             else {
                 bad_lines += 1;
                 continue;
@@ -163,7 +165,15 @@ impl Rebased {
             let mut d = d.clone();
             visit(&mut d, "", &mut |x, kind| match kind {
                 Kind::Id => old.extend(as_id(x)),
-                Kind::Text => old.extend(x.as_str().map(spans).unwrap_or_default().into_iter().filter(|s| !s.3).map(|s| s.2).filter(|&n| n >> LOW_BITS > 0)),
+                Kind::Text => old.extend(
+                    x.as_str()
+                        .map(spans)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|s| !s.3)
+                        .map(|s| s.2)
+                        .filter(|&n| n >> LOW_BITS > 0),
+                ),
                 Kind::Time => {}
             });
             lines.push((ts, t.to_string(), d));
@@ -306,7 +316,10 @@ mod tests {
         assert_eq!(snowflake_ms(g2) as i64, snowflake_ms(g) as i64 + shift, "the guild's age is kept");
         assert_eq!(d["members"][0]["user"]["id"], BOT.to_string(), "the bot stays itself");
         assert_eq!(d["roles"][0]["permissions"], "1099511627775", "permissions are not ids");
-        assert_eq!(d["members"][0]["joined_at"], iso_from_ms((ms_from_iso("2025-01-01T00:00:00Z").unwrap() as i64 + shift) as u64));
+        assert_eq!(
+            d["members"][0]["joined_at"],
+            iso_from_ms((ms_from_iso("2025-01-01T00:00:00Z").unwrap() as i64 + shift) as u64)
+        );
         let (_, _, m) = rb.line(1, 0).unwrap();
         let (u2, r2) = (rb.map.get(u, 0), rb.map.get(r, 0));
         assert_eq!(m["author"]["id"], u2.to_string());

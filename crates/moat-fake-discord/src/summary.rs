@@ -31,9 +31,12 @@ fn template(path: &str) -> String {
         .join("/")
 }
 
+/// One process's calls, calls by route, and sessions.
+type ProcessLine = (u64, BTreeMap<String, u64>, Vec<Value>);
+
 /// Per process: its calls by route, and its sessions.
 fn processes(calls: &[crate::Call], sessions: &[gateway::SessionInfo]) -> Value {
-    let mut out: BTreeMap<String, (u64, BTreeMap<String, u64>, Vec<Value>)> = BTreeMap::new();
+    let mut out: BTreeMap<String, ProcessLine> = BTreeMap::new();
     for c in calls {
         let p = c.process.clone().unwrap_or_else(|| "-".into());
         let e = out.entry(p).or_default();

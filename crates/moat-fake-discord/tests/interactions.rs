@@ -127,7 +127,8 @@ async fn run_moat_follows_the_registered_definition() {
         {"type": 1, "name": "silence", "description": "Time out", "options": [
             {"type": 6, "name": "user", "description": "Who", "required": true},
             {"type": 4, "name": "minutes", "description": "How long"}]}]}]);
-    let r = support::bot_call(&fake, "PUT", &format!("/applications/{DEFAULT_BOT_ID}/commands"), &def.to_string()).await;
+    let r =
+        support::bot_call(&fake, "PUT", &format!("/applications/{DEFAULT_BOT_ID}/commands"), &def.to_string()).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let mut shard = support::shard(&fake, 0, 1);
     support::ready(&mut shard).await;

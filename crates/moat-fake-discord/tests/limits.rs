@@ -25,7 +25,8 @@ fn banning_after(limit: u32, answer: BanAnswer) -> Options {
 async fn too_many_invalid_requests_ban_the_client() {
     let fake = FakeDiscord::start(banning_after(5, BanAnswer::Forbidden)).await.unwrap();
     fake.advance_clock(0);
-    let bad = Client::builder().token("wrong".into()).proxy(fake.rest_proxy(), true).remember_invalid_token(false).build();
+    let bad =
+        Client::builder().token("wrong".into()).proxy(fake.rest_proxy(), true).remember_invalid_token(false).build();
     for _ in 0..4 {
         assert!(bad.current_user().await.is_err());
     }
@@ -77,7 +78,8 @@ async fn timeouts_end_at_most_exactly_28_days_ahead() {
     let client = support::client(&fake);
     let now = fake.now_ms();
     let at = |ms: u64| Timestamp::parse(&iso_from_ms(ms)).unwrap();
-    let ok = client.update_guild_member(Id::new(g.id), Id::new(user)).communication_disabled_until(Some(at(now + 28 * DAY)));
+    let ok =
+        client.update_guild_member(Id::new(g.id), Id::new(user)).communication_disabled_until(Some(at(now + 28 * DAY)));
     assert!(ok.await.is_ok(), "exactly 28 days");
     let late = client
         .update_guild_member(Id::new(g.id), Id::new(user))
@@ -92,7 +94,10 @@ async fn timeouts_end_at_most_exactly_28_days_ahead() {
         &json!({"communication_disabled_until": iso_from_ms(now + 28 * DAY + 1)}).to_string(),
     )
     .await;
-    assert_eq!(r.json()["errors"]["communication_disabled_until"]["_errors"][0]["code"], "INVALID_COMMUNICATION_DISABLED_TIMESTAMP");
+    assert_eq!(
+        r.json()["errors"]["communication_disabled_until"]["_errors"][0]["code"],
+        "INVALID_COMMUNICATION_DISABLED_TIMESTAMP"
+    );
 
     // A timeout computed when the bot decided, sent after the clock moved on, still fits;
     // with the 60 s of slack the fake allowed before, one a minute too long was let through.
@@ -144,7 +149,10 @@ async fn command_registration_limits() {
     let r = bot_call(&fake, "PUT", &path, &serde_json::Value::from(many[..100].to_vec()).to_string()).await;
     assert_eq!(r.status, 200);
     // 100 created today; overwriting with the same names creates nothing new.
-    assert_eq!(bot_call(&fake, "PUT", &path, &serde_json::Value::from(many[..100].to_vec()).to_string()).await.status, 200);
+    assert_eq!(
+        bot_call(&fake, "PUT", &path, &serde_json::Value::from(many[..100].to_vec()).to_string()).await.status,
+        200
+    );
     let renamed: Vec<_> = (0..60).map(|i| command(&format!("d{i}"))).collect();
     let r = bot_call(&fake, "PUT", &path, &serde_json::Value::from(renamed).to_string()).await;
     assert_eq!(r.json()["code"], 30034, "the daily creates ran out: {}", r.body);

@@ -40,7 +40,14 @@ fn code_of(r: &Reply) -> String {
 }
 
 async fn token(fake: &FakeDiscord, form: &str) -> Reply {
-    http(&fake.rest_proxy(), "POST", "/api/oauth2/token", &[("content-type", "application/x-www-form-urlencoded")], form).await
+    http(
+        &fake.rest_proxy(),
+        "POST",
+        "/api/oauth2/token",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        form,
+    )
+    .await
 }
 
 fn exchange(code: &str, secret: &str) -> String {
@@ -66,7 +73,10 @@ async fn the_code_flow_end_to_end() {
     let t = token(&fake, &exchange(&code, "fake-client-secret")).await;
     assert_eq!(t.status, 200, "{}", t.body);
     let t = t.json();
-    assert_eq!((t["token_type"].as_str(), t["scope"].as_str(), t["expires_in"].as_u64()), (Some("Bearer"), Some("identify guilds"), Some(60)));
+    assert_eq!(
+        (t["token_type"].as_str(), t["scope"].as_str(), t["expires_in"].as_u64()),
+        (Some("Bearer"), Some("identify guilds"), Some(60))
+    );
     let again = token(&fake, &exchange(&code, "fake-client-secret")).await;
     assert_eq!(again.json()["error"], "invalid_grant", "a code works once");
 
@@ -99,7 +109,9 @@ async fn two_users_see_their_own_guilds() {
     let alice_code = code_of(&authorize(&fake, None).await);
     let bob = token(&fake, &exchange(&bob_code, "fake-client-secret")).await.json();
     let alice = token(&fake, &exchange(&alice_code, "fake-client-secret")).await.json();
-    let ids = |r: Reply| r.json().as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let ids = |r: Reply| {
+        r.json().as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
     assert_eq!(ids(get(&fake, "/users/@me/guilds", bob["access_token"].as_str().unwrap()).await), ["2"]);
     assert_eq!(ids(get(&fake, "/users/@me/guilds", alice["access_token"].as_str().unwrap()).await), ["1", "2"]);
     fake.set_oauth_user(BOB);
@@ -113,7 +125,10 @@ async fn bad_requests_are_refused() {
     let fake = FakeDiscord::start(options()).await.unwrap();
     let bad_redirect = format!("/oauth2/authorize?response_type=code&client_id={DEFAULT_BOT_ID}&scope=identify&redirect_uri=https%3A%2F%2Fevil.example%2F");
     assert_eq!(http(&fake.rest_proxy(), "GET", &bad_redirect, &[], "").await.status, 400);
-    let bad_client = format!("/oauth2/authorize?response_type=code&client_id=5&scope=identify&redirect_uri={}", moat_fake_discord::rest::form::encode(REDIRECT));
+    let bad_client = format!(
+        "/oauth2/authorize?response_type=code&client_id=5&scope=identify&redirect_uri={}",
+        moat_fake_discord::rest::form::encode(REDIRECT)
+    );
     assert_eq!(http(&fake.rest_proxy(), "GET", &bad_client, &[], "").await.status, 400);
     let bad_scope = format!(
         "/oauth2/authorize?response_type=code&client_id={DEFAULT_BOT_ID}&scope=bot%20admin&state=s&redirect_uri={}",
@@ -122,6 +137,8 @@ async fn bad_requests_are_refused() {
     let r = http(&fake.rest_proxy(), "GET", &bad_scope, &[], "").await;
     assert_eq!(r.header("location"), Some(format!("{REDIRECT}?error=invalid_scope&state=s").as_str()));
     let basic = "Basic MTI3NTA3NjgwNDYwODEzMTA3NDpmYWtlLWNsaWVudC1zZWNyZXQ="; // id:secret
-    let r = http(&fake.rest_proxy(), "POST", "/api/v10/oauth2/token", &[("authorization", basic)], "grant_type=password").await;
+    let r =
+        http(&fake.rest_proxy(), "POST", "/api/v10/oauth2/token", &[("authorization", basic)], "grant_type=password")
+            .await;
     assert_eq!(r.json()["error"], "unsupported_grant_type", "HTTP Basic client auth works: {}", r.body);
 }

@@ -52,7 +52,8 @@ async fn each_shard_gets_only_its_guilds() {
         support::ready(s).await;
     }
     let author = support::sf(T0 - 400 * support::DAY, 7);
-    let capture: Vec<String> = guilds.iter().flat_map(|g| [g.create(T0), g.say(T0 + 1, 1, author, &g.id.to_string())]).collect();
+    let capture: Vec<String> =
+        guilds.iter().flat_map(|g| [g.create(T0), g.say(T0 + 1, 1, author, &g.id.to_string())]).collect();
     fake.play(&capture.join("\n"), Pace::Fast).await;
     for (i, shard) in shards.iter_mut().enumerate() {
         let mine: Vec<u64> = guilds.iter().map(|g| g.id).filter(|&g| shard_of(g, 2) == i as u32).collect();
@@ -102,7 +103,9 @@ async fn twilights_own_queue_keeps_discords_five_seconds() {
     let mut a = shard_with(&fake, 0, 2, queue.clone());
     let mut b = shard_with(&fake, 1, 2, queue);
     support::ready(&mut a).await;
-    tokio::time::timeout(Duration::from_secs(10), support::ready(&mut b)).await.expect("the second identify waits its turn");
+    tokio::time::timeout(Duration::from_secs(10), support::ready(&mut b))
+        .await
+        .expect("the second identify waits its turn");
     assert!(fake.gateway_closes().is_empty(), "no 4008");
 }
 
@@ -183,7 +186,12 @@ async fn another_process_resumes_a_session_and_gets_what_was_missed() {
     let fake = FakeDiscord::start(Options::default()).await.unwrap();
     let g = Guild::new(0);
     let lines: Vec<String> = support::chat(&g, 6).lines().map(str::to_string).collect();
-    let mut p1 = support::shard_at(&format!("{}/p1", fake.gateway_url()), 0, 1, InMemoryQueue::new(0, 1000, Duration::ZERO, 1000));
+    let mut p1 = support::shard_at(
+        &format!("{}/p1", fake.gateway_url()),
+        0,
+        1,
+        InMemoryQueue::new(0, 1000, Duration::ZERO, 1000),
+    );
     support::ready(&mut p1).await;
     fake.play(&lines[..4].join("\n"), Pace::Fast).await;
     let mut n = 0;
@@ -235,7 +243,14 @@ async fn the_global_limit_is_shared_by_every_process_and_calls_name_their_proces
     let mut global = None;
     for i in 0..8 {
         let who = if i % 2 == 0 { "p1" } else { "p2" };
-        let r = support::http(&fake.rest_proxy(), "GET", "/api/v10/users/@me", &[("authorization", &auth), ("x-moat-process", who)], "").await;
+        let r = support::http(
+            &fake.rest_proxy(),
+            "GET",
+            "/api/v10/users/@me",
+            &[("authorization", &auth), ("x-moat-process", who)],
+            "",
+        )
+        .await;
         if r.status == 429 {
             global = Some(r);
             break;

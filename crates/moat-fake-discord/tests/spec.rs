@@ -53,7 +53,13 @@ async fn twilight_calls_are_checked_too() {
 async fn routes_fields_and_limits() {
     let fake = FakeDiscord::start(Options::default()).await.unwrap();
     bot_call(&fake, "POST", "/guilds/1/ban-everyone", "{}").await;
-    bot_call(&fake, "POST", "/guilds/1/bulk-ban", &format!(r#"{{"user_ids":[{}]}}"#, (2..203).map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(","))).await;
+    bot_call(
+        &fake,
+        "POST",
+        "/guilds/1/bulk-ban",
+        &format!(r#"{{"user_ids":[{}]}}"#, (2..203).map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(",")),
+    )
+    .await;
     bot_call(&fake, "POST", "/channels/1/messages", &format!(r#"{{"content":"{}"}}"#, "a".repeat(4001))).await;
     bot_call(&fake, "PATCH", "/guilds/1", r#"{"verification_level":"high"}"#).await;
     let v: Vec<String> = fake.spec_violations().iter().map(|c| c.violations.join(" | ")).collect();

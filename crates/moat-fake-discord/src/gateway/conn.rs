@@ -46,7 +46,8 @@ pub(super) async fn connection(inner: Arc<Inner>, tcp: TcpStream) {
         g.conns.insert(id, Conn { tx: tx.clone(), session: None, process });
         id
     };
-    let mut here = Here { id, tx: tx.clone(), identified: false, rate: PayloadRate::default(), last_heartbeat: Instant::now() };
+    let mut here =
+        Here { id, tx: tx.clone(), identified: false, rate: PayloadRate::default(), last_heartbeat: Instant::now() };
     if version_of(req.uri().query().unwrap_or("")).is_some_and(|v| v != "10") {
         let _ = tx.send(Out::Close(limits::INVALID_API_VERSION));
     } else {

@@ -22,7 +22,9 @@ const MAX_TOTAL_CHARS: usize = 8_000;
 pub(super) fn route(inner: &Inner, w: &mut World, req: &Req<'_>) -> Option<Answer> {
     let (scope, rest) = match req.segs.as_slice() {
         ["applications", app, "commands", rest @ ..] => (Scope::Global, (app, rest)),
-        ["applications", app, "guilds", g, "commands", rest @ ..] => (Scope::Guild(g.parse().unwrap_or(0)), (app, rest)),
+        ["applications", app, "guilds", g, "commands", rest @ ..] => {
+            (Scope::Guild(g.parse().unwrap_or(0)), (app, rest))
+        }
         _ => return None,
     };
     let (app, rest) = rest;
@@ -205,7 +207,11 @@ fn validate(c: &Value) -> Result<(), Broken> {
     }
     let total = options(c.get("options"), "options", 0)?;
     if name.chars().count() + desc + total > MAX_TOTAL_CHARS {
-        return Err(("_".into(), "APPLICATION_COMMAND_TOO_LARGE", format!("Command exceeds {MAX_TOTAL_CHARS} characters")));
+        return Err((
+            "_".into(),
+            "APPLICATION_COMMAND_TOO_LARGE",
+            format!("Command exceeds {MAX_TOTAL_CHARS} characters"),
+        ));
     }
     Ok(())
 }
@@ -225,7 +231,11 @@ fn options(opts: Option<&Value>, at: &str, depth: usize) -> Result<usize, Broken
         }
         let desc = text_len(o, "description");
         if !(1..=100).contains(&desc) {
-            return Err((format!("{here}.description"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.".into()));
+            return Err((
+                format!("{here}.description"),
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.".into(),
+            ));
         }
         chars += name.chars().count() + desc;
         let kind = o.get("type").and_then(Value::as_u64).unwrap_or(0);
@@ -235,12 +245,23 @@ fn options(opts: Option<&Value>, at: &str, depth: usize) -> Result<usize, Broken
         chars += options(o.get("options"), &format!("{here}.options"), depth + 1)?;
         let choices = o.get("choices").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         if choices.len() > MAX_CHOICES {
-            return Err((format!("{here}.choices"), "BASE_TYPE_MAX_LENGTH", format!("Must be {MAX_CHOICES} or fewer in length.")));
+            return Err((
+                format!("{here}.choices"),
+                "BASE_TYPE_MAX_LENGTH",
+                format!("Must be {MAX_CHOICES} or fewer in length."),
+            ));
         }
         for ch in choices {
-            let (n, v) = (text_len(ch, "name"), ch.get("value").map_or(0, |v| v.as_str().map_or(v.to_string().len(), |s| s.chars().count())));
+            let (n, v) = (
+                text_len(ch, "name"),
+                ch.get("value").map_or(0, |v| v.as_str().map_or(v.to_string().len(), |s| s.chars().count())),
+            );
             if !(1..=100).contains(&n) || v > 100 {
-                return Err((format!("{here}.choices"), "BASE_TYPE_BAD_LENGTH", "Choices' names and values are 1 to 100 characters.".into()));
+                return Err((
+                    format!("{here}.choices"),
+                    "BASE_TYPE_BAD_LENGTH",
+                    "Choices' names and values are 1 to 100 characters.".into(),
+                ));
             }
             chars += n + v;
         }
@@ -264,14 +285,17 @@ mod tests {
         assert!(validate(&json!({"name": "moat", "description": ""})).is_err());
         assert!(validate(&json!({"name": "moat", "description": "d".repeat(101)})).is_err());
         assert!(validate(&json!({"name": "über", "description": "x"})).is_ok(), "letters of any script");
-        let many: Vec<Value> = (0..26).map(|i| json!({"type": 3, "name": format!("o{i}"), "description": "x"})).collect();
+        let many: Vec<Value> =
+            (0..26).map(|i| json!({"type": 3, "name": format!("o{i}"), "description": "x"})).collect();
         assert_eq!(validate(&json!({"name": "moat", "description": "x", "options": many})).unwrap_err().0, "options");
     }
 
     #[test]
     fn the_total_is_capped() {
-        let opt = |i: usize| json!({"type": 3, "name": format!("o{i}"), "description": "d".repeat(100),
-            "choices": (0..25).map(|j| json!({"name": "n".repeat(100), "value": format!("{j}")})).collect::<Vec<_>>()});
+        let opt = |i: usize| {
+            json!({"type": 3, "name": format!("o{i}"), "description": "d".repeat(100),
+            "choices": (0..25).map(|j| json!({"name": "n".repeat(100), "value": format!("{j}")})).collect::<Vec<_>>()})
+        };
         let c = json!({"name": "moat", "description": "x", "options": (0..4).map(opt).collect::<Vec<_>>()});
         assert_eq!(validate(&c).unwrap_err().1, "APPLICATION_COMMAND_TOO_LARGE");
     }

@@ -69,11 +69,14 @@ mod tests {
         assert_eq!(decode("a+b", false), "a+b");
         assert_eq!(decode("%", false), "%");
         assert_eq!(decode("%4", false), "%4");
-        assert_eq!(pairs("grant_type=authorization_code&code=a%2Bb&x"), vec![
-            ("grant_type".to_string(), "authorization_code".to_string()),
-            ("code".to_string(), "a+b".to_string()),
-            ("x".to_string(), String::new()),
-        ]);
+        assert_eq!(
+            pairs("grant_type=authorization_code&code=a%2Bb&x"),
+            vec![
+                ("grant_type".to_string(), "authorization_code".to_string()),
+                ("code".to_string(), "a+b".to_string()),
+                ("x".to_string(), String::new()),
+            ]
+        );
         assert_eq!(get("a=1&b=2&b=3", "b").as_deref(), Some("2"));
     }
 

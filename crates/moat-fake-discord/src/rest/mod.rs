@@ -221,7 +221,8 @@ fn violations(inner: &Inner, method: &str, path: &str, query: &str, heads: &Head
     if inner.opts.spec == SpecMode::Off {
         return Vec::new();
     }
-    let mut v = crate::spec::spec().check(method, path, query, heads.json || body.trim_start().starts_with(['{', '[']), body);
+    let mut v =
+        crate::spec::spec().check(method, path, query, heads.json || body.trim_start().starts_with(['{', '[']), body);
     if let Some(r) = &heads.reason {
         let n = r.chars().count();
         if n > REASON_MAX {
@@ -243,7 +244,15 @@ fn ban_answer(inner: &Inner, now: u64) -> Answer {
     }
 }
 
-fn api(inner: &Inner, method: &str, full: &str, query: &str, heads: &Heads, body: &str, now: u64) -> (Answer, Vec<String>) {
+fn api(
+    inner: &Inner,
+    method: &str,
+    full: &str,
+    query: &str,
+    heads: &Heads,
+    body: &str,
+    now: u64,
+) -> (Answer, Vec<String>) {
     let Some(path) = full.strip_prefix("/api/v10").filter(|p| p.starts_with('/')) else {
         return (Answer::error(404, 0, "404: Not Found"), Vec::new());
     };
@@ -254,7 +263,8 @@ fn api(inner: &Inner, method: &str, full: &str, query: &str, heads: &Heads, body
     }
     if inner.opts.spec == SpecMode::Reject && !violations.is_empty() {
         let errors: Vec<Value> = violations.iter().map(|v| json!({"code": "SPEC_VIOLATION", "message": v})).collect();
-        let a = Answer::json(400, json!({"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": errors}}));
+        let a =
+            Answer::json(400, json!({"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": errors}}));
         return (a, violations);
     }
     let token_route = token_route(&segs);

@@ -97,20 +97,27 @@ fn authorize(inner: &Inner, query: &str, cookie: &str, now: u64) -> Answer {
         return fail("unsupported_response_type");
     }
     let scopes: Vec<String> = q("scope").unwrap_or_default().split_whitespace().map(str::to_string).collect();
-    if scopes.is_empty() || scopes.iter().any(|s| !matches!(s.as_str(), "identify" | "guilds" | "email" | "guilds.members.read")) {
+    if scopes.is_empty()
+        || scopes.iter().any(|s| !matches!(s.as_str(), "identify" | "guilds" | "email" | "guilds.members.read"))
+    {
         return fail("invalid_scope");
     }
     let Some(user) = current_user(inner, cookie) else { return fail("access_denied") };
     let mut st = lock(&inner.oauth);
     let code = st.mint("code", now);
-    st.codes.insert(code.clone(), Grant { user, scopes, expires_ms: now + opts.code_ttl_ms, redirect_uri: redirect_uri.clone() });
+    st.codes.insert(
+        code.clone(),
+        Grant { user, scopes, expires_ms: now + opts.code_ttl_ms, redirect_uri: redirect_uri.clone() },
+    );
     redirect(&format!("{redirect_uri}{sep}code={code}{state}"))
 }
 
 /// The client id and secret, from HTTP Basic or the form.
 fn client(auth: &str, body: &str) -> (Option<String>, Option<String>) {
     if let Some(b64) = auth.strip_prefix("Basic ") {
-        if let Some((id, secret)) = base64_decode(b64.trim()).and_then(|s| s.split_once(':').map(|(a, b)| (a.to_string(), b.to_string()))) {
+        if let Some((id, secret)) =
+            base64_decode(b64.trim()).and_then(|s| s.split_once(':').map(|(a, b)| (a.to_string(), b.to_string())))
+        {
             return (Some(form::decode(&id, true)), Some(form::decode(&secret, true)));
         }
     }
@@ -138,7 +145,9 @@ fn token(inner: &Inner, body: &str, auth: &str, now: u64) -> Answer {
             let code = f("code").unwrap_or_default();
             match st.codes.remove(&code) {
                 Some(g) if g.expires_ms > now && f("redirect_uri").as_deref() == Some(g.redirect_uri.as_str()) => g,
-                Some(g) if g.expires_ms > now => return oauth_error(400, "invalid_grant", "Invalid \"redirect_uri\" in request."),
+                Some(g) if g.expires_ms > now => {
+                    return oauth_error(400, "invalid_grant", "Invalid \"redirect_uri\" in request.")
+                }
                 _ => return oauth_error(400, "invalid_grant", "Invalid \"code\" in request."),
             }
         }

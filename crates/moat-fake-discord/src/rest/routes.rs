@@ -2,8 +2,9 @@
 //!
 //! Only what a guard needs is here: moderation (timeouts, roles, kicks, bans, bulk bans),
 //! messages (post, edit, delete, bulk delete), guild settings (verification level,
-//! incident actions), AutoMod rules and application commands, and the reads around them.
-//! Anything else is a 404, so a call moat should not make shows up in the call log.
+//! incident actions), AutoMod rules, and the reads around them; application commands and
+//! interactions have their own modules. Anything else is a 404, so a call moat should not
+//! make shows up in the call log (and the spec check says whether Discord has it at all).
 
 use serde_json::{json, Value};
 

@@ -66,12 +66,8 @@ impl Spec {
     /// Reads an OpenAPI document; `None` if it is not one.
     pub fn parse(text: &str) -> Option<Spec> {
         let doc: Value = serde_json::from_str(text).ok()?;
-        let schemas: HashMap<String, Value> = doc
-            .pointer("/components/schemas")?
-            .as_object()?
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let schemas: HashMap<String, Value> =
+            doc.pointer("/components/schemas")?.as_object()?.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let mut ops = Vec::new();
         for (template, item) in doc.get("paths")?.as_object()? {
             let shared: Vec<Value> = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();

@@ -116,7 +116,12 @@ impl<'a> Validator<'a> {
         }
         match closest {
             Some(errs) if alts.len() > 1 => {
-                out.push(format!("{}: matches none of {} alternatives; closest: {}", ptr(at), alts.len(), errs.join("; ")));
+                out.push(format!(
+                    "{}: matches none of {} alternatives; closest: {}",
+                    ptr(at),
+                    alts.len(),
+                    errs.join("; ")
+                ));
             }
             Some(errs) => out.extend(errs),
             None => out.push(format!("{}: matches none of {} alternatives", ptr(at), alts.len())),

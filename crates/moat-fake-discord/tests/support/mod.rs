@@ -36,7 +36,8 @@ impl Reply {
 /// One HTTP/1.1 request to `addr` (`127.0.0.1:PORT`), connection closed after it.
 pub async fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
     let mut tcp = TcpStream::connect(addr).await.expect("the fake listens");
-    let mut req = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n", body.len());
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n", body.len());
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -111,9 +112,8 @@ pub async fn ready(shard: &mut Shard<InMemoryQueue>) {
 /// The close code the shard was closed with next (skipping other events).
 pub async fn close_code(shard: &mut Shard<InMemoryQueue>) -> Option<u16> {
     loop {
-        match next(shard).await? {
-            Event::GatewayClose(frame) => return frame.map(|f| f.code),
-            _ => {}
+        if let Event::GatewayClose(frame) = next(shard).await? {
+            return frame.map(|f| f.code);
         }
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! Each API request goes through the same gates as on Discord, in the same order: the
 //! invalid-request ban, the token (a bot's, a Bearer token, or none on the interaction and
-//! webhook-token routes), injected faults (500s), the rate limiter (429 with real headers),
-//! then the route, which validates like Discord does and changes [`crate::state::World`].
+//! webhook-token routes), the spec (in `SpecMode::Reject`), injected faults (500s), the
+//! rate limiter (429 with real headers), then the route, which validates like Discord does
+//! and changes [`crate::state::World`].
 //! Every call is checked against Discord's OpenAPI spec ([`crate::spec`]) and recorded with
 //! what was wrong with it, whatever it was answered; 401, 403 and 429 answers count towards
 //! the ban ([`crate::invalid`]).
@@ -261,12 +262,6 @@ fn api(
     if lock(&inner.invalid).refuse(now) {
         return (ban_answer(inner, now), violations);
     }
-    if inner.opts.spec == SpecMode::Reject && !violations.is_empty() {
-        let errors: Vec<Value> = violations.iter().map(|v| json!({"code": "SPEC_VIOLATION", "message": v})).collect();
-        let a =
-            Answer::json(400, json!({"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": errors}}));
-        return (a, violations);
-    }
     let token_route = token_route(&segs);
     if let Some(bearer) = heads.auth.strip_prefix("Bearer ") {
         if !token_route {
@@ -274,6 +269,12 @@ fn api(
         }
     } else if !token_route && (heads.auth != format!("Bot {}", inner.opts.token) || inner.token_reset()) {
         return (Answer::error(401, 0, "401: Unauthorized"), violations);
+    }
+    if inner.opts.spec == SpecMode::Reject && !violations.is_empty() {
+        let errors: Vec<Value> = violations.iter().map(|v| json!({"code": "SPEC_VIOLATION", "message": v})).collect();
+        let a =
+            Answer::json(400, json!({"message": "Invalid Form Body", "code": 50035, "errors": {"_errors": errors}}));
+        return (a, violations);
     }
     if lock(&inner.faults).should_fail(path) {
         return (Answer::error(500, 0, "500: Internal Server Error"), violations);

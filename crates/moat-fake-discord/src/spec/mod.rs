@@ -232,6 +232,27 @@ impl Operation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a client sends, the check answers with findings, never a panic.
+        #[test]
+        fn any_request_is_judged_without_panicking(
+            method in "(GET|POST|PUT|PATCH|DELETE|BREW)",
+            segs in proptest::collection::vec("(guilds|channels|users|@me|members|messages|commands|applications|[0-9]{1,20}|[a-z%]{0,6})", 0..7),
+            query in "[a-z_=&%0-9]{0,20}",
+            body in "[\\[\\]{}:,\"a-z0-9 .-]{0,60}",
+        ) {
+            let path = format!("/{}", segs.join("/"));
+            let _ = spec().check(&method, &path, &query, true, &body);
+        }
+
+        #[test]
+        fn any_json_body_is_validated_without_panicking(n in any::<i64>(), s in ".{0,20}", b in any::<bool>()) {
+            let body = serde_json::json!([{"name": s, "description": n, "type": b, "options": [{"type": n, "name": s}]}]);
+            let _ = spec().check("PUT", "/applications/1/commands", "", true, &body.to_string());
+        }
+    }
 
     #[test]
     fn the_vendored_spec_parses() {

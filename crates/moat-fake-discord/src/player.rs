@@ -8,6 +8,10 @@
 //! played capture decide the same as `moat replay` while still crossing the real network
 //! path. The player moves the fake's virtual clock to each event's `ts`, so Discord's own
 //! checks (bulk delete's 14 days, timeouts' 28 days) hold in capture time.
+//!
+//! [`Play`] adds re-basing ([`crate::rebase`]): the capture's times moved to a start time
+//! (now, for a bot on the wall clock) and its guild played as any number of copies with
+//! their own ids, spread over the shards by their new guild ids.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -17,6 +21,7 @@ use serde::Deserialize as _;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::rebase::{IdMap, Rebased};
 use crate::{gateway, lock, Inner};
 
 /// How fast to play.
@@ -31,6 +36,24 @@ pub enum Pace {
     Lockstep { handled: Arc<AtomicU64>, timeout: Duration },
 }
 
+/// How to play a capture: the pace, and whether to re-base it.
+#[derive(Debug, Clone)]
+pub struct Play {
+    pub pace: Pace,
+    /// Move the capture's time so its first event is at this unix ms (and rewrite its ids);
+    /// `None` plays it as it is.
+    pub rebase_to: Option<u64>,
+    /// Play the capture's guild as this many guilds (copies with new ids); more than 1
+    /// implies re-basing (to the capture's own start when `rebase_to` is `None`).
+    pub guilds: u32,
+}
+
+impl Play {
+    pub fn new(pace: Pace) -> Play {
+        Play { pace, rebase_to: None, guilds: 1 }
+    }
+}
+
 /// What a play went through.
 #[derive(Debug, Clone, Default)]
 pub struct PlayReport {
@@ -41,6 +64,8 @@ pub struct PlayReport {
     /// Lockstep waits that timed out (the bot fell behind or stopped).
     pub stalls: u64,
     pub elapsed: Duration,
+    /// The old → new ids, when the capture was re-based.
+    pub id_map: Option<IdMap>,
 }
 
 #[derive(serde::Deserialize)]
@@ -74,7 +99,65 @@ async fn wait_for(handled: &AtomicU64, target: u64, timeout: Duration) -> bool {
     true
 }
 
-pub(crate) async fn play(inner: &Arc<Inner>, capture: &str, pace: Pace) -> PlayReport {
+/// Waits before the event at `ts`, as the pace says; counts a stalled lockstep wait.
+async fn pace_until(pace: &Pace, started: Instant, first: u64, ts: u64, target: u64, r: &mut PlayReport) {
+    match pace {
+        Pace::Fast => {}
+        Pace::Speed(f) => {
+            let due = started + Duration::from_secs_f64(ts.saturating_sub(first) as f64 / 1000.0 / f.max(1e-6));
+            tokio::time::sleep_until(due.into()).await;
+        }
+        Pace::Lockstep { handled, timeout } => {
+            if !wait_for(handled, target, *timeout).await {
+                r.stalls += 1;
+            }
+        }
+    }
+}
+
+/// Sends one event: the clock moves to its time, the state follows, the shard gets it.
+fn send(inner: &Inner, ts: u64, t: &str, raw: &str, d: &Value) {
+    if inner.virtual_clock.load(Ordering::Acquire) {
+        inner.clock.store(ts, Ordering::Release);
+    }
+    lock(&inner.world).apply(t, d);
+    gateway::dispatch(inner, t, raw, guild_of(t, d));
+}
+
+pub(crate) async fn play_with(inner: &Arc<Inner>, capture: &str, play: Play) -> PlayReport {
+    if play.rebase_to.is_none() && play.guilds <= 1 {
+        return play_plain(inner, capture, play.pace).await;
+    }
+    let first = capture.lines().find_map(|l| serde_json::from_str::<Value>(l).ok()?.get("ts")?.as_u64()).unwrap_or(0);
+    let keep = [inner.opts.bot_user_id, inner.opts.application_id];
+    let rb = Rebased::new(capture, play.rebase_to.unwrap_or(first), play.guilds, &keep);
+    let started = Instant::now();
+    let mut r = PlayReport { bad_lines: rb.bad_lines, ..PlayReport::default() };
+    let base = match &play.pace {
+        Pace::Lockstep { handled, .. } => handled.load(Ordering::Acquire),
+        _ => 0,
+    };
+    for i in 0..rb.len() {
+        for k in 0..rb.map.copies {
+            let Some((ts, t, d)) = rb.line(i, k) else { continue };
+            let first = *r.first_ts.get_or_insert(ts);
+            pace_until(&play.pace, started, first, ts, base + r.events, &mut r).await;
+            send(inner, ts, t, &d.to_string(), &d);
+            r.events += 1;
+            r.last_ts = Some(ts);
+        }
+    }
+    if let Pace::Lockstep { handled, timeout } = &play.pace {
+        if !wait_for(handled, base + r.events, *timeout).await {
+            r.stalls += 1;
+        }
+    }
+    r.elapsed = started.elapsed();
+    r.id_map = Some(rb.map);
+    r
+}
+
+async fn play_plain(inner: &Arc<Inner>, capture: &str, pace: Pace) -> PlayReport {
     let started = Instant::now();
     let mut r = PlayReport::default();
     let base = match &pace {
@@ -92,23 +175,8 @@ pub(crate) async fn play(inner: &Arc<Inner>, capture: &str, pace: Pace) -> PlayR
             continue;
         };
         let first = *r.first_ts.get_or_insert(l.ts);
-        match &pace {
-            Pace::Fast => {}
-            Pace::Speed(f) => {
-                let due = started + Duration::from_secs_f64(l.ts.saturating_sub(first) as f64 / 1000.0 / f.max(1e-6));
-                tokio::time::sleep_until(due.into()).await;
-            }
-            Pace::Lockstep { handled, timeout } => {
-                if !wait_for(handled, base + r.events, *timeout).await {
-                    r.stalls += 1;
-                }
-            }
-        }
-        if inner.virtual_clock.load(Ordering::Acquire) {
-            inner.clock.store(l.ts, Ordering::Release);
-        }
-        lock(&inner.world).apply(l.t, &d);
-        gateway::dispatch(inner, l.t, l.d.get(), guild_of(l.t, &d));
+        pace_until(&pace, started, first, l.ts, base + r.events, &mut r).await;
+        send(inner, l.ts, l.t, l.d.get(), &d);
         r.events += 1;
         r.last_ts = Some(l.ts);
     }

@@ -52,6 +52,7 @@ pub struct Limiter {
     global_count: u32,
     storm: u32,
     storm_retry: Duration,
+    storm_scope: &'static str,
     /// 429s answered.
     pub served_429: u64,
     /// Requests sent where the client had been told to wait.
@@ -75,6 +76,7 @@ impl Limiter {
             global_count: 0,
             storm: 0,
             storm_retry: Duration::ZERO,
+            storm_scope: "user",
             served_429: 0,
             violations: 0,
             global_429: 0,
@@ -86,6 +88,14 @@ impl Limiter {
     pub fn storm(&mut self, n: u32, retry_after: Duration) {
         self.storm = n;
         self.storm_retry = retry_after;
+        self.storm_scope = "user";
+    }
+
+    /// Like [`Limiter::storm`], but the 429s say `X-RateLimit-Scope: shared` (a resource's own
+    /// limit, which Discord does not count against the client).
+    pub fn storm_shared(&mut self, n: u32, retry_after: Duration) {
+        self.storm(n, retry_after);
+        self.storm_scope = "shared";
     }
 
     fn headers(&self, hash: &str, remaining: u32, reset_after: Duration) -> Vec<(&'static str, String)> {
@@ -113,8 +123,10 @@ impl Limiter {
         Verdict::Limited { retry_after: wait, global, headers }
     }
 
-    /// Judges one request to bucket `key` (route and major id), whose shared hash is `hash`.
-    pub fn check(&mut self, key: &str, hash: &str, now: Instant) -> Verdict {
+    /// Judges one request to bucket `key` (route and major id), whose shared hash is `hash`;
+    /// `global` says whether it counts towards the global limit (interaction and
+    /// webhook-token routes do not).
+    pub fn check(&mut self, key: &str, hash: &str, now: Instant, global: bool) -> Verdict {
         let window = Duration::from_millis(self.cfg.bucket_window_ms.max(1));
         let limit = self.cfg.bucket_limit.max(1);
         let b = self.buckets.entry(key.to_string()).or_insert(Bucket {
@@ -140,8 +152,8 @@ impl Limiter {
             let until = now + self.storm_retry;
             b.blocked_until = Some(until);
             b.reset_at = b.reset_at.max(until);
-            let wait = self.storm_retry;
-            return self.limited(hash, wait, false, "user");
+            let (wait, scope) = (self.storm_retry, self.storm_scope);
+            return self.limited(hash, wait, false, scope);
         }
         if b.count >= limit {
             self.violations += 1;
@@ -151,6 +163,12 @@ impl Limiter {
             return self.limited(hash, wait, false, "user");
         }
         // The global limit: fixed one-second windows, as twilight counts them.
+        if !global {
+            let b = self.buckets.get_mut(key).expect("inserted above");
+            b.count += 1;
+            let (remaining, reset_after) = (limit - b.count, b.reset_at - now);
+            return Verdict::Pass(self.headers(hash, remaining, reset_after));
+        }
         let gstart = match self.global_start {
             Some(s) if now < s + Duration::from_secs(1) => s,
             _ => {
@@ -180,12 +198,12 @@ mod tests {
     fn a_bucket_runs_out_and_a_second_try_is_a_violation() {
         let mut l = Limiter::new(RateLimits { global_per_sec: 50, bucket_limit: 2, bucket_window_ms: 1000 });
         let t = Instant::now();
-        assert!(matches!(l.check("a", "h", t), Verdict::Pass(_)));
-        assert!(matches!(l.check("a", "h", t), Verdict::Pass(_)));
-        assert!(matches!(l.check("b", "h", t), Verdict::Pass(_)), "buckets are per key");
-        assert!(matches!(l.check("a", "h", t), Verdict::Limited { global: false, .. }));
+        assert!(matches!(l.check("a", "h", t, true), Verdict::Pass(_)));
+        assert!(matches!(l.check("a", "h", t, true), Verdict::Pass(_)));
+        assert!(matches!(l.check("b", "h", t, true), Verdict::Pass(_)), "buckets are per key");
+        assert!(matches!(l.check("a", "h", t, true), Verdict::Limited { global: false, .. }));
         assert_eq!((l.served_429, l.violations), (1, 1));
-        assert!(matches!(l.check("a", "h", t + Duration::from_millis(1001)), Verdict::Pass(_)));
+        assert!(matches!(l.check("a", "h", t + Duration::from_millis(1001), true), Verdict::Pass(_)));
     }
 
     #[test]
@@ -193,13 +211,13 @@ mod tests {
         let mut l = Limiter::new(RateLimits { global_per_sec: 3, bucket_limit: 100, bucket_window_ms: 1000 });
         let t = Instant::now();
         l.storm(1, Duration::from_millis(200));
-        assert!(matches!(l.check("a", "h", t), Verdict::Limited { .. }));
+        assert!(matches!(l.check("a", "h", t, true), Verdict::Limited { .. }));
         assert_eq!(l.violations, 0, "a storm 429 is not the client's fault");
-        assert!(matches!(l.check("a", "h", t + Duration::from_millis(100)), Verdict::Limited { .. }));
+        assert!(matches!(l.check("a", "h", t + Duration::from_millis(100), true), Verdict::Limited { .. }));
         assert_eq!(l.violations, 1, "retrying before retry_after is");
         for k in ["x", "y", "z"] {
-            assert!(matches!(l.check(k, "h", t), Verdict::Pass(_)));
+            assert!(matches!(l.check(k, "h", t, true), Verdict::Pass(_)));
         }
-        assert!(matches!(l.check("w", "h", t), Verdict::Limited { global: true, .. }));
+        assert!(matches!(l.check("w", "h", t, true), Verdict::Limited { global: true, .. }));
     }
 }

@@ -76,8 +76,12 @@ pub struct World {
     pub deleted: Vec<u64>,
     /// Messages the bot posted (ids, in order).
     pub bot_messages: Vec<u64>,
-    /// Answers to interactions (`/moat`), as `(interaction id, callback body)`.
+    /// Accepted interaction callbacks (`/moat`), as `(interaction id, callback body)`; the
+    /// whole story of each interaction (deferrals, edits, refusals) is in
+    /// [`crate::FakeDiscord::interaction`].
     pub interaction_replies: Vec<(u64, Value)>,
+    /// When each scope (0 = global, else a guild id) created commands (fake's clock, ms).
+    pub command_creates: BTreeMap<u64, Vec<u64>>,
     next_id: u64,
 }
 

@@ -50,10 +50,11 @@ pub mod extract;
 pub mod feeds;
 pub mod fuzzy;
 pub mod heuristics;
+pub mod idn;
 pub mod lists;
 pub mod message;
 pub mod normalize;
-pub mod punycode;
+
 pub mod url;
 pub mod words;
 

@@ -18,7 +18,9 @@ pub struct Brand {
     pub name: &'static str,
     /// Tokens as they appear in the brand's domains (raw, lower case). A leading `=` means
     /// "exact skeleton only": the token is one letter away from ordinary words
-    /// (`dmarket`/`emarket`, `binance`/`finance`).
+    /// (`dmarket`/`emarket`, `binance`/`finance`). A leading `!` marks a name that is itself a
+    /// lure (Discord's `hypesquad` programme, Roblox's `robux` currency): naming it is already
+    /// the bait.
     pub tokens: &'static [&'static str],
     /// Registrable domains the brand really owns.
     pub official: &'static [&'static str],
@@ -45,7 +47,7 @@ pub const BRANDS: &[Brand] = &[
     },
     Brand {
         name: "Discord",
-        tokens: &["discordapp", "discord", "hypesquad"],
+        tokens: &["discordapp", "discord", "!hypesquad"],
         official: &[
             "discord.com",
             "discord.gg",
@@ -98,13 +100,52 @@ pub const BRANDS: &[Brand] = &[
     },
     Brand {
         name: "Roblox",
-        tokens: &["roblox", "robux", "bloxlink"],
-        official: &["roblox.com", "rbxcdn.com", "roblox.qq.com", "blox.link", "bloxlink.com"],
+        tokens: &["roblox", "!robux", "rblx", "=bloxlink"],
+        official: &[
+            "roblox.com",
+            "rbxcdn.com",
+            "roblox.qq.com",
+            "robloxlabs.com",
+            "blox.link",
+            "bloxlink.com",
+            "rover.link",
+        ],
     },
     Brand {
         name: "Epic Games",
         tokens: &["epicgames", "fortnite", "unrealengine"],
-        official: &["epicgames.com", "epicgames.dev", "fortnite.com", "unrealengine.com", "unrealtournament.com"],
+        official: &[
+            "epicgames.com",
+            "epicgames.dev",
+            "fortnite.com",
+            "unrealengine.com",
+            "unrealtournament.com",
+            "easy.ac",
+            "easyanticheat.net",
+            "rocketleague.com",
+            "fallguys.com",
+            "twinmotion.com",
+            "artstation.com",
+            "sketchfab.com",
+        ],
+    },
+    Brand {
+        name: "Riot Games",
+        tokens: &["riotgames", "valorant", "leagueoflegends"],
+        official: &[
+            "riotgames.com",
+            "leagueoflegends.com",
+            "playvalorant.com",
+            "lolesports.com",
+            "valorantesports.com",
+            "playruneterra.com",
+            "riotcdn.net",
+        ],
+    },
+    Brand {
+        name: "HoYoverse",
+        tokens: &["hoyoverse", "hoyolab", "mihoyo", "genshin", "honkai", "starrail"],
+        official: &["hoyoverse.com", "hoyolab.com", "mihoyo.com"],
     },
     Brand {
         name: "Twitch",
@@ -113,43 +154,137 @@ pub const BRANDS: &[Brand] = &[
     },
     Brand {
         name: "Minecraft / Hypixel",
-        tokens: &["=minecraft", "=hypixel"],
-        official: &["minecraft.net", "hypixel.net", "minecraft.com"],
+        tokens: &["=minecraft", "=hypixel", "mojang"],
+        official: &["minecraft.net", "hypixel.net", "minecraft.com", "mojang.com", "minecraftservices.com"],
     },
-    Brand { name: "MEE6", tokens: &["mee6"], official: &["mee6.xyz", "mee6.gg"] },
     Brand {
-        name: "crypto wallets",
-        tokens: &["metamask", "=opensea", "pancakeswap", "uniswap", "coinbase", "=binance", "trustwallet"],
+        name: "Discord bots and verification",
+        tokens: &[
+            "collabland",
+            "carlbot",
+            "restorecord",
+            "doublecounter",
+            "captchabot",
+            "wickbot",
+            "vulcanbot",
+            "mee6",
+        ],
+        official: &[
+            "collab.land",
+            "carl.gg",
+            "wick.bot",
+            "restorecord.com",
+            "guild.xyz",
+            "captcha.bot",
+            "doublecounter.gg",
+            "mee6.xyz",
+            "mee6.gg",
+        ],
+    },
+    Brand {
+        name: "crypto wallets and exchanges",
+        tokens: &[
+            "metamask",
+            "=opensea",
+            "pancakeswap",
+            "uniswap",
+            "coinbase",
+            "=binance",
+            "trustwallet",
+            "walletconnect",
+            "kucoin",
+            "bybit",
+            "trezor",
+            "magiceden",
+        ],
         official: &[
             "metamask.io",
+            "consensys.io",
             "opensea.io",
             "pancakeswap.finance",
             "uniswap.org",
             "coinbase.com",
+            "base.org",
             "binance.com",
+            "binance.us",
+            "binance.tr",
+            "binance.vision",
+            "bnbchain.org",
             "phantom.app",
             "phantom.com",
             "trustwallet.com",
             "blockchain.com",
+            "walletconnect.com",
+            "walletconnect.network",
+            "reown.com",
+            "kucoin.com",
+            "bybit.com",
+            "trezor.io",
+            "ledger.com",
+            "magiceden.io",
         ],
     },
     Brand {
         name: "crypto projects",
-        tokens: &["collabland", "arbitrum", "apecoin", "layerzero", "zksync", "starknet", "magiceden", "walletconnect"],
+        tokens: &["arbitrum", "apecoin", "layerzero", "zksync", "starknet", "eigenlayer", "pudgypenguins"],
         official: &[
-            "collab.land",
             "arbitrum.io",
             "arbitrum.foundation",
             "apecoin.com",
             "layerzero.network",
             "zksync.io",
             "starknet.io",
-            "magiceden.io",
-            "walletconnect.com",
-            "walletconnect.network",
+            "eigenlayer.xyz",
+            "pudgypenguins.com",
         ],
     },
-    Brand { name: "SteelSeries / Razer", tokens: &["steelseries"], official: &["steelseries.com"] },
+    Brand {
+        name: "parcel services",
+        tokens: &["usps", "fedex", "dhl", "royalmail", "evri", "postnl", "auspost", "canadapost"],
+        official: &[
+            "usps.com",
+            "fedex.com",
+            "dhl.com",
+            "dhl.de",
+            "royalmail.com",
+            "evri.com",
+            "postnl.nl",
+            "auspost.com.au",
+            "canadapost.ca",
+            "canadapost-postescanada.ca",
+            "parcelforce.com",
+            "inpost.pl",
+            "inpost.co.uk",
+        ],
+    },
+    Brand {
+        name: "banks and payments",
+        tokens: &["paypal", "venmo", "cashapp", "=revolut", "wellsfargo", "bankofamerica", "barclays", "santander"],
+        official: &[
+            "paypal.com",
+            "paypal.me",
+            "venmo.com",
+            "cash.app",
+            "revolut.com",
+            "wellsfargo.com",
+            "bankofamerica.com",
+            "barclays.co.uk",
+            "barclays.com",
+            "santander.com",
+            "santander.co.uk",
+        ],
+    },
+    Brand { name: "SteelSeries", tokens: &["steelseries"], official: &["steelseries.com"] },
+    Brand {
+        name: "PUBG / Krafton",
+        tokens: &["pubg", "krafton"],
+        official: &["pubg.com", "pubgmobile.com", "krafton.com", "battlegrounds.pubg.com"],
+    },
+    Brand {
+        name: "esports teams",
+        tokens: &["natusvincere", "fnatic", "faceclan"],
+        official: &["navi.gg", "fnatic.com"],
+    },
 ];
 
 /// A compiled brand token: its skeleton as a bit-parallel search pattern and its budget.
@@ -160,6 +295,12 @@ pub struct BrandToken {
     pub pattern: Pattern,
     /// Largest edit distance still called a lookalike.
     pub budget: usize,
+    /// `2 × budget + 1` disjoint pieces of the skeleton: an edit (or a swap of neighbours)
+    /// breaks at most two pieces, so a name within the budget contains at least one of them
+    /// exactly, and a name containing none is skipped cheaply.
+    pub pieces: Vec<String>,
+    /// The name is itself a lure (`!` in [`Brand::tokens`]).
+    pub lure: bool,
 }
 
 /// How much a token of this skeleton length may be mistyped and still count.
@@ -179,22 +320,52 @@ pub fn tokens() -> &'static [BrandToken] {
         let mut v = Vec::new();
         for brand in BRANDS {
             for &spec in brand.tokens {
-                let (token, exact) = match spec.strip_prefix('=') {
-                    Some(t) => (t, true),
-                    None => (spec, false),
+                let (token, exact, lure) = match (spec.strip_prefix('='), spec.strip_prefix('!')) {
+                    (Some(t), _) => (t, true, false),
+                    (_, Some(t)) => (t, false, true),
+                    _ => (spec, false, false),
                 };
                 let skel = skeleton(token);
+                let budget = if exact { 0 } else { budget_for(skel.len()) };
                 v.push(BrandToken {
                     brand,
                     token,
                     pattern: Pattern::new(skel.as_bytes()),
-                    budget: if exact { 0 } else { budget_for(skel.len()) },
+                    budget,
+                    pieces: pieces(&skel, 2 * budget + 1),
+                    lure,
                     skeleton: skel,
                 });
             }
         }
         v
     })
+}
+
+/// `s` cut into `n` nearly equal, disjoint pieces.
+fn pieces(s: &str, n: usize) -> Vec<String> {
+    let b = s.as_bytes();
+    let n = n.clamp(1, b.len().max(1));
+    (0..n).map(|i| String::from_utf8_lossy(&b[i * b.len() / n..(i + 1) * b.len() / n]).into_owned()).collect()
+}
+
+/// The brand tokens that appear as they are in a plain (hyphen-free) name.
+pub fn embedded_tokens(plain: &str) -> impl Iterator<Item = &'static BrandToken> + '_ {
+    tokens().iter().filter(move |t| plain.contains(t.token))
+}
+
+/// The official domain written without its dot inside a plain name (`discordgg`, `discordgift`),
+/// if any. Only dotless forms of at least eight letters that are not themselves a brand token
+/// count (`s.team` is just `steam`).
+pub fn dotless_official(plain: &str) -> Option<&'static str> {
+    static DOTLESS: std::sync::OnceLock<Vec<(&'static str, String)>> = std::sync::OnceLock::new();
+    let forms = DOTLESS.get_or_init(|| {
+        official_domains()
+            .map(|d| (d, d.replace(['.', '-'], "")))
+            .filter(|(_, f)| f.len() >= 8 && tokens().iter().all(|t| t.token != f))
+            .collect()
+    });
+    forms.iter().find(|(_, f)| plain.contains(f.as_str())).map(|(d, _)| *d)
 }
 
 /// Every official domain of every brand (they go into the allowlist).
@@ -223,13 +394,17 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
     let plain: String = raw.chars().filter(|&c| c != '-').collect();
     let mut best: Option<(u8, BrandMatch)> = None;
     for t in tokens() {
-        // A pattern longer than the text by more than the budget cannot match.
-        if skel.len() + t.budget < t.skeleton.len() {
+        // A pattern longer than the text by more than the budget cannot match, and a name
+        // within the budget contains one of the pattern's pieces exactly.
+        if skel.len() + t.budget < t.skeleton.len() || !t.pieces.iter().any(|p| skel.contains(p.as_str())) {
             continue;
         }
         let Some(distance) = t.pattern.best_distance(skel.as_bytes(), t.budget) else { continue };
-        let m = if plain.contains(t.token) {
+        let m = if plain.contains(t.token) && (plain == t.token || skel != t.skeleton) {
             (1, BrandMatch::Embedded { token: t.token })
+        } else if plain.contains(t.token) {
+            // `discordd`: the brand with a letter doubled reads as the brand itself.
+            (3, BrandMatch::Homoglyph { token: t.token })
         } else if distance == 0 {
             // Four-letter skeletons (`mee6` → `me6`) occur inside ordinary names too often.
             if t.skeleton.len() < 5 {
@@ -243,7 +418,7 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
                 .iter()
                 .find(|o| o.token.len() < t.token.len() && t.token.contains(o.token) && plain.contains(o.token));
             if let Some(o) = shorter {
-                if distance * 3 > t.token.len() - o.token.len() {
+                if distance * 3 >= t.token.len() - o.token.len() {
                     continue;
                 }
             }
@@ -258,7 +433,12 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
 
 /// The brand a token belongs to.
 pub fn brand_of(token: &str) -> Option<&'static Brand> {
-    tokens().iter().find(|t| t.token == token).map(|t| t.brand)
+    token_of(token).map(|t| t.brand)
+}
+
+/// The compiled token of this name.
+pub fn token_of(token: &str) -> Option<&'static BrandToken> {
+    tokens().iter().find(|t| t.token == token)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use crate::heuristics::{self, Context, SCAM, SUSPICIOUS};
 use crate::lists::DomainSet;
 use crate::normalize::{may_contain_link, normalize};
 use crate::url::{parse, Link};
-use crate::words::SHORTENERS;
+use crate::words::{IP_LOGGERS, SHORTENERS};
 
 /// The bundled data files.
 pub mod data {
@@ -77,6 +77,7 @@ pub struct LinkChecker {
     guilds: HashMap<u64, GuildLists>,
     scam_paths: Vec<String>,
     phrases: Vec<String>,
+    model: Option<crate::model::Model>,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -113,6 +114,7 @@ impl LinkChecker {
             guilds: HashMap::new(),
             scam_paths: lines(data::SCAM_PATHS).into_iter().map(|p| p.trim_start_matches('/').to_string()).collect(),
             phrases: lines(data::SCAM_PHRASES),
+            model: crate::model::Model::bundled(),
         }
     }
 
@@ -213,12 +215,17 @@ impl LinkChecker {
             if let Some(e) = self.path_blocked(link) {
                 f.verdict = LinkVerdict::Scam;
                 f.reasons.push(format!("this exact link is on a scam list ({e})"));
+                f.reasons.extend(self.heuristics(link).reasons);
                 return (f, 10, false);
             }
         }
         if self.shorteners.contains(link.owner.as_str()) || self.shorteners.contains(link.host.as_str()) {
-            f.reasons.push("URL shortener: the real target is hidden".into());
-            return (f, 1, false);
+            let mut s = heuristics::Score::default();
+            s.add(1, "URL shortener: the real target is hidden".into());
+            self.with_context(|ctx| heuristics::path::path_signals(link, ctx, &mut s));
+            f.verdict = verdict_for(s.points);
+            f.reasons = s.reasons;
+            return (f, s.points, false);
         }
         if self.allow.contains(&link.owner) || self.allow.contains(&link.host) {
             return (f, 0, true);
@@ -227,21 +234,42 @@ impl LinkChecker {
             if let Some(e) = self.blocked(link) {
                 f.verdict = LinkVerdict::Scam;
                 f.reasons.push(format!("on the scam blocklist ({e})"));
+                // The other reasons too, so moderators learn the pattern.
+                f.reasons.extend(self.heuristics(link).reasons);
                 return (f, 10, false);
             }
         }
-        let allowed = |d: &str| self.allow.contains(d);
-        let ctx = Context { allowed: &allowed, scam_paths: &self.scam_paths };
-        let mut s = heuristics::score(link, &ctx);
+        if IP_LOGGERS.contains(&link.owner.as_str()) {
+            let mut s = self.heuristics(link);
+            s.points += 4;
+            s.reasons.insert(0, "IP logger: opening it tells whoever made the link your IP address".into());
+            f.verdict = verdict_for(s.points);
+            f.reasons = s.reasons;
+            return (f, s.points, false);
+        }
+        let mut s = self.heuristics(link);
         if lists {
             if let Some(e) = self.suspicious.match_host(&link.host, &link.owner) {
                 s.points = s.points.max(SUSPICIOUS);
                 s.reasons.insert(0, format!("reported as suspicious ({e})"));
             }
         }
+        if heuristics::path::looks_shortened(link) {
+            s.add(1, "looks like a URL shortener (short domain, short random path): the real target is hidden".into());
+        }
         f.verdict = verdict_for(s.points);
         f.reasons = s.reasons;
         (f, s.points, false)
+    }
+
+    fn with_context<R>(&self, f: impl FnOnce(&Context<'_>) -> R) -> R {
+        let allowed = |d: &str| self.allow.contains(d);
+        f(&Context { allowed: &allowed, scam_paths: &self.scam_paths, model: self.model.as_ref() })
+    }
+
+    /// The heuristic score of a link, whatever the lists say.
+    fn heuristics(&self, link: &Link) -> heuristics::Score {
+        self.with_context(|ctx| heuristics::score(link, ctx))
     }
 
     /// Judges a message; the same as [`LinkJudge::judge`].

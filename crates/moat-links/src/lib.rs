@@ -53,6 +53,7 @@ pub mod heuristics;
 pub mod idn;
 pub mod lists;
 pub mod message;
+pub mod model;
 pub mod normalize;
 
 pub mod url;

@@ -189,7 +189,8 @@ fn set_owner(link: &mut Link, ascii: String) {
     if hosting.is_some() {
         link.known_suffix = true;
     }
-    link.hosting = is_private && !suffix.is_empty();
+    // Paid pseudo-TLDs in the private section (`com.de`, `ru.com`) are registrations, not hosting.
+    link.hosting = is_private && !suffix.is_empty() && !crate::words::RISKY_TLDS.contains(&suffix.as_str());
     let label_ascii = owner.strip_suffix(&suffix).map(|l| l.trim_end_matches('.')).unwrap_or(&owner);
     link.label = host_to_unicode(label_ascii);
     let sub_ascii = ascii.strip_suffix(&owner).map(|s| s.trim_end_matches('.')).unwrap_or("");

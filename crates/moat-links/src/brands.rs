@@ -298,7 +298,7 @@ pub struct BrandToken {
     /// `2 × budget + 1` disjoint pieces of the skeleton: an edit (or a swap of neighbours)
     /// breaks at most two pieces, so a name within the budget contains at least one of them
     /// exactly, and a name containing none is skipped cheaply.
-    pub pieces: Vec<String>,
+    pub pieces: Vec<Piece>,
     /// The name is itself a lure (`!` in [`Brand::tokens`]).
     pub lure: bool,
 }
@@ -332,7 +332,7 @@ pub fn tokens() -> &'static [BrandToken] {
                     token,
                     pattern: Pattern::new(skel.as_bytes()),
                     budget,
-                    pieces: pieces(&skel, 2 * budget + 1),
+                    pieces: pieces(&skel, 2 * budget + 1).iter().map(|p| Piece::of(p.as_bytes())).collect(),
                     lure,
                     skeleton: skel,
                 });
@@ -340,6 +340,54 @@ pub fn tokens() -> &'static [BrandToken] {
         }
         v
     })
+}
+
+/// The letters and letter pairs of a short text, as one bit set: a text can only contain a
+/// piece whose letters and pairs it has, so a few bit tests skip most tokens without a search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grams([u64; 68]);
+
+/// The bits a piece needs: its pairs, or its letter when it is one letter long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece(Vec<u16>);
+
+fn pair(a: u8, b: u8) -> u16 {
+    ((a as u16 & 63) << 6) | (b as u16 & 63)
+}
+
+impl Grams {
+    pub fn of(b: &[u8]) -> Grams {
+        let mut g = Grams([0; 68]);
+        for &c in b {
+            g.set(4096 + (c as u16 & 255));
+        }
+        for w in b.windows(2) {
+            g.set(pair(w[0], w[1]));
+        }
+        g
+    }
+
+    fn set(&mut self, i: u16) {
+        self.0[i as usize / 64 % 68] |= 1 << (i % 64);
+    }
+
+    fn has(&self, i: u16) -> bool {
+        self.0[i as usize / 64 % 68] & (1 << (i % 64)) != 0
+    }
+
+    /// Whether the text may contain `piece` (always true when it does).
+    pub fn covers(&self, piece: &Piece) -> bool {
+        piece.0.iter().all(|&i| self.has(i))
+    }
+}
+
+impl Piece {
+    pub fn of(b: &[u8]) -> Piece {
+        match b {
+            [c] => Piece(vec![4096 + *c as u16]),
+            _ => Piece(b.windows(2).map(|w| pair(w[0], w[1])).collect()),
+        }
+    }
 }
 
 /// `s` cut into `n` nearly equal, disjoint pieces.
@@ -392,11 +440,12 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
         return None;
     }
     let plain: String = raw.chars().filter(|&c| c != '-').collect();
+    let grams = Grams::of(skel.as_bytes());
     let mut best: Option<(u8, BrandMatch)> = None;
     for t in tokens() {
         // A pattern longer than the text by more than the budget cannot match, and a name
         // within the budget contains one of the pattern's pieces exactly.
-        if skel.len() + t.budget < t.skeleton.len() || !t.pieces.iter().any(|p| skel.contains(p.as_str())) {
+        if skel.len() + t.budget < t.skeleton.len() || !t.pieces.iter().any(|p| grams.covers(p)) {
             continue;
         }
         let Some(distance) = t.pattern.best_distance(skel.as_bytes(), t.budget) else { continue };
@@ -410,7 +459,16 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
             if t.skeleton.len() < 5 {
                 continue;
             }
-            (3, BrandMatch::Homoglyph { token: t.token })
+            // `discord-api-types` folds to `discordap…` but only embeds `discord`: a longer token
+            // matched through folding, in a longer name, is the shorter brand name as it is.
+            let shorter = tokens()
+                .iter()
+                .find(|o| o.token.len() < t.token.len() && t.token.contains(o.token) && plain.contains(o.token));
+            if let (Some(o), true) = (shorter, skel != t.skeleton) {
+                (1, BrandMatch::Embedded { token: o.token })
+            } else {
+                (3, BrandMatch::Homoglyph { token: t.token })
+            }
         } else {
             // `discordnitro` is two edits from `discordapp` but really just embeds `discord`:
             // a typo of a longer token only counts when the rest of that token is mostly there.

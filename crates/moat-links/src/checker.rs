@@ -23,7 +23,7 @@ use crate::heuristics::{self, Context, SCAM, SUSPICIOUS};
 use crate::lists::DomainSet;
 use crate::normalize::{may_contain_link, normalize};
 use crate::url::{parse, Link};
-use crate::words::{IP_LOGGERS, SHORTENERS};
+use crate::words::{IP_LOGGER_SET, SHORTENERS};
 
 /// The bundled data files.
 pub mod data {
@@ -239,7 +239,7 @@ impl LinkChecker {
                 return (f, 10, false);
             }
         }
-        if IP_LOGGERS.contains(&link.owner.as_str()) {
+        if IP_LOGGER_SET.contains(&link.owner) {
             let mut s = self.heuristics(link);
             s.points += 4;
             s.reasons.insert(0, "IP logger: opening it tells whoever made the link your IP address".into());

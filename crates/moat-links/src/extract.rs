@@ -15,7 +15,7 @@
 //! Everything here is a single left-to-right pass with bounded look-around, so time is linear
 //! in the message, and the number of links per message is capped ([`MAX_LINKS`]).
 
-use crate::words::BARE_TLDS;
+use crate::words::BARE_TLD_SET;
 
 /// Links judged per message; a flood of links is already suspicious without judging each.
 pub const MAX_LINKS: usize = 32;
@@ -245,7 +245,7 @@ fn classify_bare(token: &str) -> Option<Candidate> {
     } else if has_path {
         known_tld(tld)
     } else {
-        BARE_TLDS.contains(&tld)
+        BARE_TLD_SET.contains(tld)
     };
     ok.then(|| Candidate { text: token.to_string(), shown: None, has_scheme: false })
 }

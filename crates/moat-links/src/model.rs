@@ -9,8 +9,9 @@
 //! endings, hyphenated word salads, typo n-grams) into names no list has seen.
 //!
 //! The file format is small and checked: `MOATLR1\n`, then the bucket count as a little-endian
-//! `u32`, the scale and bias as little-endian `f32`, then one `i8` weight per bucket (weight =
-//! `i8 × scale`). A file that does not parse gives no model, never a panic.
+//! `u32`, then four little-endian `f32`: the scale, the bias and the logits from which the model
+//! gives one and two points, then one `i8` weight per bucket (weight = `i8 × scale`). A file
+//! that does not parse gives no model, never a panic.
 
 use crate::heuristics::Score;
 use crate::url::Link;
@@ -24,6 +25,9 @@ const MAGIC: &[u8] = b"MOATLR1\n";
 pub struct Model {
     pub weights: Vec<f32>,
     pub bias: f32,
+    /// Logits from which the model gives one and two points (chosen by the trainer so that
+    /// few popular sites reach them).
+    pub thresholds: [f32; 2],
 }
 
 impl Model {
@@ -36,13 +40,13 @@ impl Model {
     pub fn from_bytes(b: &[u8]) -> Option<Model> {
         let rest = b.strip_prefix(MAGIC)?;
         let n = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-        let scale = f32::from_le_bytes(rest.get(4..8)?.try_into().ok()?);
-        let bias = f32::from_le_bytes(rest.get(8..12)?.try_into().ok()?);
-        let w = rest.get(12..12 + n)?;
-        if !n.is_power_of_two() || rest.len() != 12 + n || !scale.is_finite() || !bias.is_finite() {
+        let f = |i: usize| -> Option<f32> { Some(f32::from_le_bytes(rest.get(i..i + 4)?.try_into().ok()?)) };
+        let (scale, bias, t1, t2) = (f(4)?, f(8)?, f(12)?, f(16)?);
+        let w = rest.get(20..20 + n)?;
+        if !n.is_power_of_two() || rest.len() != 20 + n || ![scale, bias, t1, t2].iter().all(|x| x.is_finite()) {
             return None;
         }
-        Some(Model { weights: w.iter().map(|&q| q as i8 as f32 * scale).collect(), bias })
+        Some(Model { weights: w.iter().map(|&q| q as i8 as f32 * scale).collect(), bias, thresholds: [t1, t2] })
     }
 
     /// Writes the file format (the trainer uses it).
@@ -51,57 +55,73 @@ impl Model {
         let scale = max / 127.0;
         let mut out = MAGIC.to_vec();
         out.extend((self.weights.len() as u32).to_le_bytes());
-        out.extend(scale.to_le_bytes());
-        out.extend(self.bias.to_le_bytes());
+        for x in [scale, self.bias, self.thresholds[0], self.thresholds[1]] {
+            out.extend(x.to_le_bytes());
+        }
         out.extend(self.weights.iter().map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8 as u8));
         out
     }
 
-    /// The model's logit for a name (`label`, `suffix`, on free hosting or not).
-    pub fn logit(&self, label: &str, suffix: &str, hosting: bool) -> f32 {
+    /// The model's logit for a name as [`masked`] leaves it.
+    pub fn logit(&self, masked: &str) -> f32 {
         let mask = self.weights.len() - 1;
         let mut z = self.bias;
-        features(label, suffix, hosting, |h| z += self.weights[h as usize & mask]);
+        features(masked, |h| z += self.weights[h as usize & mask]);
         z
     }
 
     /// Adds the model's points and reason to a link's score.
     pub fn signals(&self, link: &Link, s: &mut Score) {
-        let z = self.logit(&link.label, &link.suffix, link.hosting);
-        let points = points_for(z);
+        let m = masked(link);
+        // Below four letters left there is nothing of the model's own to judge.
+        if m.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
+            return;
+        }
+        let z = self.logit(&m);
+        let points = self.thresholds.iter().filter(|&&t| z >= t).count() as u32;
         if points > 0 {
             s.add(points, format!("its name reads like the scam domains moat learned from (score {z:.1})"));
         }
     }
 }
 
-/// Logit thresholds for one and two points, chosen by the trainer so that popular sites rarely
-/// reach them (see the crate README).
-pub const THRESHOLDS: [f32; 2] = [2.0, 4.0];
-
-fn points_for(z: f32) -> u32 {
-    THRESHOLDS.iter().filter(|&&t| z >= t).count() as u32
+/// A link's name with what the heuristics already score replaced by `*`: protected brands'
+/// names and lure words. The model judges what is left, so that it adds knowledge (the shape
+/// and letters of scam names) instead of counting a brand or a lure twice.
+pub fn masked(link: &Link) -> String {
+    let label = link.label.as_str();
+    let plain: String = label.chars().filter(|&c| c != '-').collect();
+    let mut masked = label.to_string();
+    for t in crate::brands::embedded_tokens(&plain) {
+        masked = masked.replace(t.token, "*");
+    }
+    for w in crate::heuristics::name::lure_words(label) {
+        masked = masked.replace(w, "*");
+    }
+    masked
 }
 
-/// Calls `f` with the hash of every feature of a name: character 3- to 5-grams of `^label$`,
-/// the suffix, free hosting, and buckets of length, hyphens and digits.
-pub fn features(label: &str, suffix: &str, hosting: bool, mut f: impl FnMut(u32)) {
+/// The features of a link's name (what the trainer fits on).
+pub fn link_features(link: &Link, f: impl FnMut(u32)) {
+    features(&masked(link), f);
+}
+
+/// Calls `f` with the hash of every feature of a name: character 3- to 5-grams of `^label$`
+/// (none across a `*`, which stands for a masked word), and buckets of length and digits. The
+/// TLD, hosting and hyphens are left to the heuristics.
+pub fn features(label: &str, mut f: impl FnMut(u32)) {
     let mut text = Vec::with_capacity(label.len() + 2);
     text.push(b'^');
     text.extend(label.bytes().take(64));
     text.push(b'$');
     for n in 3..=5 {
-        for w in text.windows(n) {
+        for w in text.windows(n).filter(|w| !w.contains(&b'*')) {
             f(hash(n as u8, w));
         }
     }
-    f(hash(b't', suffix.as_bytes()));
-    f(hash(b'h', &[hosting as u8]));
-    let hyphens = label.bytes().filter(|&b| b == b'-').count().min(4) as u8;
     let digits = label.bytes().filter(u8::is_ascii_digit).count().min(4) as u8;
     let len = (label.len() / 4).min(8) as u8;
     f(hash(b'l', &[len]));
-    f(hash(b'-', &[hyphens]));
     f(hash(b'd', &[digits]));
 }
 
@@ -121,11 +141,12 @@ mod tests {
 
     #[test]
     fn the_file_format_round_trips_and_rejects_garbage() {
-        let m = Model { weights: vec![0.5, -1.0, 0.0, 2.0], bias: -0.25 };
+        let m = Model { weights: vec![0.5, -1.0, 0.0, 2.0], bias: -0.25, thresholds: [1.0, 2.0] };
         let back = Model::from_bytes(&m.to_bytes()).expect("parses");
         assert_eq!(back.bias, -0.25);
         assert!(back.weights.iter().zip(&m.weights).all(|(a, b)| (a - b).abs() < 0.02));
-        for bad in [&b""[..], b"MOATLR1\n", b"MOATLR1\n\x03\0\0\0\0\0\0\0\0\0\0\0abc", b"nope"] {
+        assert_eq!(back.thresholds, [1.0, 2.0]);
+        for bad in [&b""[..], b"MOATLR1\n", b"MOATLR1\n\x03\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0abc", b"nope"] {
             assert_eq!(Model::from_bytes(bad), None);
         }
         let mut cut = m.to_bytes();
@@ -136,12 +157,12 @@ mod tests {
     #[test]
     fn features_are_stable_and_bounded() {
         let mut a = Vec::new();
-        features("steam-gift", "ru", false, |h| a.push(h));
+        features("steam-gift", |h| a.push(h));
         let mut b = Vec::new();
-        features("steam-gift", "ru", false, |h| b.push(h));
+        features("steam-gift", |h| b.push(h));
         assert_eq!(a, b);
         let mut n = 0;
-        features(&"x".repeat(10_000), "com", true, |_| n += 1);
+        features(&"x".repeat(10_000), |_| n += 1);
         assert!(n < 250, "{n}");
     }
 }

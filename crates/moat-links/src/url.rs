@@ -190,7 +190,7 @@ fn set_owner(link: &mut Link, ascii: String) {
         link.known_suffix = true;
     }
     // Paid pseudo-TLDs in the private section (`com.de`, `ru.com`) are registrations, not hosting.
-    link.hosting = is_private && !suffix.is_empty() && !crate::words::RISKY_TLDS.contains(&suffix.as_str());
+    link.hosting = is_private && !suffix.is_empty() && !crate::words::RISKY_TLD_SET.contains(&suffix);
     let label_ascii = owner.strip_suffix(&suffix).map(|l| l.trim_end_matches('.')).unwrap_or(&owner);
     link.label = host_to_unicode(label_ascii);
     let sub_ascii = ascii.strip_suffix(&owner).map(|s| s.trim_end_matches('.')).unwrap_or("");

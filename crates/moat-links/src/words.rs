@@ -350,7 +350,6 @@ pub const LURE_WORDS: &[&str] = &[
     "antiraid",
     "antispam",
     "giveway",
-    "steamgift",
     "eligible",
     "eligibility",
     "allocation",
@@ -481,3 +480,31 @@ pub const LURE_PARTS: &[&str] = &[
     "refund",
     "post",
 ];
+
+/// Fast membership in one of the word lists above: a hash set built on first use.
+pub struct WordSet {
+    words: &'static [&'static str],
+    set: std::sync::OnceLock<std::collections::HashSet<&'static str>>,
+}
+
+impl WordSet {
+    pub const fn new(words: &'static [&'static str]) -> Self {
+        WordSet { words, set: std::sync::OnceLock::new() }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.set.get_or_init(|| self.words.iter().copied().collect()).contains(word)
+    }
+
+    /// The list's own copy of `word`, if it is in the list.
+    pub fn get(&self, word: &str) -> Option<&'static str> {
+        self.set.get_or_init(|| self.words.iter().copied().collect()).get(word).copied()
+    }
+}
+
+pub static LURE_WORD_SET: WordSet = WordSet::new(LURE_WORDS);
+pub static LURE_PART_SET: WordSet = WordSet::new(LURE_PARTS);
+pub static RISKY_TLD_SET: WordSet = WordSet::new(RISKY_TLDS);
+pub static SOMEWHAT_RISKY_TLD_SET: WordSet = WordSet::new(SOMEWHAT_RISKY_TLDS);
+pub static IP_LOGGER_SET: WordSet = WordSet::new(IP_LOGGERS);
+pub static BARE_TLD_SET: WordSet = WordSet::new(BARE_TLDS);

@@ -67,8 +67,9 @@ fn embedded(link: &Link, token: &'static str, s: &mut Score) {
     if label.contains(&format!("{token}-")) || label.contains(&format!("-{token}")) {
         s.add(1, format!("joins `{token}` to other words with hyphens"));
     }
-    if brands::token_of(token).is_some_and(|t| t.lure) {
-        s.add(2, format!("`{token}` is itself a favourite lure of {brand} scams"));
+    let lure_token: Option<&brands::BrandToken> = brands::embedded_tokens(&plain).find(|t| t.lure);
+    if let Some(t) = lure_token {
+        s.add(2, format!("`{}` is itself a favourite lure of {} scams", t.token, t.brand.name));
         s.facts.lure = true;
     }
     if let Some(d) = brands::dotless_official(&plain) {
@@ -102,7 +103,11 @@ fn uncommon_gtld(suffix: &str) -> bool {
 fn pretence(link: &Link, ctx: &Context<'_>) -> Option<(u32, String)> {
     let host = link.host.strip_prefix("www.").unwrap_or(&link.host);
     let labels: Vec<&str> = host.split('.').collect();
-    if labels.len() >= 3 {
+    // Nothing left of the owner (`word.co.uk`): nothing can pretend.
+    if labels.len() <= link.owner.split('.').count() {
+        return None;
+    }
+    {
         // An official domain followed by more name: `steamcommunity.com.evil.ru`, `…com-login.ru`.
         let found = brands::official_domains().find(|d| {
             host.match_indices(*d).any(|(pos, _)| matches!(host.as_bytes().get(pos + d.len()), Some(b'.' | b'-')))

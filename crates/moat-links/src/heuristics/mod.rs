@@ -58,12 +58,19 @@ pub struct Score {
     pub points: u32,
     pub reasons: Vec<String>,
     pub facts: Facts,
+    max: u32,
 }
 
 impl Score {
     pub(crate) fn add(&mut self, points: u32, reason: String) {
         self.points += points;
+        self.max = self.max.max(points);
         self.reasons.push(reason);
+    }
+
+    /// The largest single signal so far.
+    pub fn max_signal(&self) -> u32 {
+        self.max
     }
 }
 
@@ -92,6 +99,12 @@ pub fn score(link: &Link, ctx: &Context<'_>) -> Score {
         if let Some(m) = ctx.model {
             m.signals(link, &mut s);
         }
+    }
+    // A brand's name plus one more weak signal (`fortnite.gg`, `dota2.ru`, `discord.js.org`)
+    // is how fan sites look; it takes a signal of weight three or more to flag them.
+    let named_only = s.facts.brand && !s.facts.lookalike;
+    if named_only && s.points <= SUSPICIOUS && s.max_signal() <= 2 {
+        s.points = s.points.min(SUSPICIOUS - 1);
     }
     let f = s.facts;
     if link.hosting && f.brand && !f.lookalike && !f.lure && !f.deception {

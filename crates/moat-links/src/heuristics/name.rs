@@ -3,7 +3,7 @@
 
 use super::Score;
 use crate::url::Link;
-use crate::words::{LURE_PARTS, LURE_WORDS, RISKY_TLDS, SOMEWHAT_RISKY_TLDS};
+use crate::words::{LURE_PART_SET, LURE_WORDS, LURE_WORD_SET, RISKY_TLD_SET, SOMEWHAT_RISKY_TLD_SET};
 
 /// Lure words in the owner label, TLD risk, generated-looking names, free hosting.
 pub fn signals(link: &Link, s: &mut Score) {
@@ -23,15 +23,15 @@ pub fn signals(link: &Link, s: &mut Score) {
     // lure it does. Two words at most: a third adds no information.
     let suffix = link.suffix.as_str();
     let tld = suffix.rsplit('.').next().unwrap_or(suffix);
-    let risky = RISKY_TLDS.contains(&suffix) || RISKY_TLDS.contains(&tld);
-    let alone = lures.len() == 1 && !s.facts.brand && !s.facts.lookalike && !LURE_WORDS.contains(&lures[0]) && !risky;
+    let risky = RISKY_TLD_SET.contains(suffix) || RISKY_TLD_SET.contains(tld);
+    let alone = lures.len() == 1 && !s.facts.brand && !s.facts.lookalike && !LURE_WORD_SET.contains(lures[0]) && !risky;
     if !alone {
         for w in lures.iter().take(2) {
-            let strong = LURE_WORDS.contains(w);
+            let strong = LURE_WORD_SET.contains(w);
             s.facts.lure |= strong;
             s.add(if strong { 2 } else { 1 }, format!("prize or call-to-action word `{w}` in the domain"));
         }
-        if let Some(w) = lures.iter().find(|w| LURE_WORDS.contains(w)).filter(|_| s.facts.brand) {
+        if let Some(w) = lures.iter().find(|w| LURE_WORD_SET.contains(w)).filter(|_| s.facts.brand) {
             s.add(2, format!("pairs a brand's name with the lure `{w}`"));
         }
     }
@@ -42,7 +42,7 @@ pub fn signals(link: &Link, s: &mut Score) {
     }
     if risky {
         s.add(2, format!("cheap TLD favoured by scams (.{suffix})"));
-    } else if SOMEWHAT_RISKY_TLDS.contains(&tld) {
+    } else if SOMEWHAT_RISKY_TLD_SET.contains(tld) {
         s.add(1, format!("TLD over-represented in scams (.{tld})"));
     } else if !link.known_suffix && !link.suffix.is_empty() {
         s.add(2, format!("unknown TLD (.{tld})"));
@@ -130,8 +130,8 @@ pub fn lure_words(label: &str) -> Vec<&'static str> {
     }
     // Whole parts of a name split at hyphens and digits, for words too common as substrings.
     for part in rest.split(|c: char| c == '-' || c == '|' || c.is_ascii_digit()) {
-        if let Some(w) = LURE_PARTS.iter().find(|w| **w == part) {
-            if !found.contains(w) {
+        if let Some(w) = LURE_PART_SET.get(part) {
+            if !found.contains(&w) {
                 found.push(w);
             }
         }

@@ -51,7 +51,7 @@ pub fn path_signals(link: &Link, ctx: &Context<'_>, s: &mut Score) {
         s.facts.lure |= specific;
     } else if let Some(w) = ["nitro", "gift", "airdrop", "claim", "giveaway", "free-", "promo", "robux", "vbucks"]
         .iter()
-        .find(|w| path.contains(**w))
+        .find(|w| path.as_bytes().windows(w.len()).any(|x| x == w.as_bytes()))
     {
         s.add(2, format!("lure word `{}` in the path", w.trim_end_matches('-')));
     }

@@ -48,7 +48,7 @@ fn a_real_site_with_a_foreign_suffix_is_not_clean() {
 #[test]
 fn a_hobby_page_on_a_free_host_is_at_most_suspicious() {
     let s = judge("https://my-discord-bot.herokuapp.com/");
-    assert!((SUSPICIOUS..SCAM).contains(&s.points), "{s:?}");
+    assert!(s.points < SCAM, "{s:?}");
     assert!(judge("https://discord-nitro.herokuapp.com/").points >= SCAM);
 }
 

@@ -301,6 +301,8 @@ pub struct BrandToken {
     pub pieces: Vec<Piece>,
     /// The name is itself a lure (`!` in [`Brand::tokens`]).
     pub lure: bool,
+    /// The letter pairs of the token as written, to skip names that cannot contain it.
+    pub raw: Piece,
 }
 
 /// How much a token of this skeleton length may be mistyped and still count.
@@ -334,6 +336,7 @@ pub fn tokens() -> &'static [BrandToken] {
                     budget,
                     pieces: pieces(&skel, 2 * budget + 1).iter().map(|p| Piece::of(p.as_bytes())).collect(),
                     lure,
+                    raw: Piece::of(token.as_bytes()),
                     skeleton: skel,
                 });
             }
@@ -399,7 +402,8 @@ fn pieces(s: &str, n: usize) -> Vec<String> {
 
 /// The brand tokens that appear as they are in a plain (hyphen-free) name.
 pub fn embedded_tokens(plain: &str) -> impl Iterator<Item = &'static BrandToken> + '_ {
-    tokens().iter().filter(move |t| plain.contains(t.token))
+    let grams = Grams::of(plain.as_bytes());
+    tokens().iter().filter(move |t| grams.covers(&t.raw) && plain.contains(t.token))
 }
 
 /// The official domain written without its dot inside a plain name (`discordgg`, `discordgift`),

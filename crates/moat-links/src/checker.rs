@@ -227,7 +227,7 @@ impl LinkChecker {
             f.reasons = s.reasons;
             return (f, s.points, false);
         }
-        if self.allow.contains(&link.owner) || self.allow.contains(&link.host) {
+        if self.allow.contains(&link.owner) || (link.host != link.owner && self.allow.contains(&link.host)) {
             return (f, 0, true);
         }
         if lists {

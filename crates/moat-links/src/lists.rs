@@ -99,7 +99,8 @@ impl DomainSet {
 
     /// Whether this exact domain is an entry.
     pub fn contains(&self, domain: &str) -> bool {
-        self.fixed.binary_search(&domain).is_ok() || self.added.contains(domain)
+        (!self.fixed.is_empty() && self.fixed.binary_search(&domain).is_ok())
+            || (!self.added.is_empty() && self.added.contains(domain))
     }
 
     /// The entry that matches `host` or one of its parents, no higher than `owner`.

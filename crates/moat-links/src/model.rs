@@ -72,7 +72,7 @@ impl Model {
 
     /// Adds the model's points and reason to a link's score.
     pub fn signals(&self, link: &Link, s: &mut Score) {
-        let m = masked(link);
+        let m = masked_with(link, &s.lure_words);
         // Below four letters left there is nothing of the model's own to judge.
         if m.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
             return;
@@ -89,14 +89,21 @@ impl Model {
 /// names and lure words. The model judges what is left, so that it adds knowledge (the shape
 /// and letters of scam names) instead of counting a brand or a lure twice.
 pub fn masked(link: &Link) -> String {
+    masked_with(link, &crate::heuristics::name::lure_words(&link.label))
+}
+
+/// [`masked`], with the lure words already found.
+pub fn masked_with(link: &Link, lures: &[&str]) -> String {
     let label = link.label.as_str();
     let plain: String = label.chars().filter(|&c| c != '-').collect();
     let mut masked = label.to_string();
     for t in crate::brands::embedded_tokens(&plain) {
         masked = masked.replace(t.token, "*");
     }
-    for w in crate::heuristics::name::lure_words(label) {
-        masked = masked.replace(w, "*");
+    for w in lures {
+        if masked.contains(w) {
+            masked = masked.replace(w, "*");
+        }
     }
     masked
 }

@@ -58,6 +58,8 @@ pub struct Score {
     pub points: u32,
     pub reasons: Vec<String>,
     pub facts: Facts,
+    /// The lure words found in the name (kept for the learned score, which masks them).
+    pub lure_words: Vec<&'static str>,
     max: u32,
 }
 

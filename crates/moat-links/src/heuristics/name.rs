@@ -17,6 +17,7 @@ pub fn signals(link: &Link, s: &mut Score) {
             }
         }
     }
+    s.lure_words = lures.clone();
     // A brand's own name is not also a lure (`csgo` in `csgoskins`).
     lures.retain(|w| crate::brands::brand_of(w).is_none());
     // A lone part-only word (`sign`, `market`, `bridge`) says nothing; with a brand or another

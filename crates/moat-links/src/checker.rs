@@ -19,6 +19,7 @@ use std::sync::RwLock;
 use moat_core::links::{LinkFinding, LinkJudge, LinkReport, LinkVerdict};
 
 use crate::extract::{candidates, Candidate};
+use crate::facts::{ChannelSettings, MessageFacts};
 use crate::heuristics::{self, Context, SCAM, SUSPICIOUS};
 use crate::lists::DomainSet;
 use crate::normalize::{may_contain_link, normalize};
@@ -75,6 +76,7 @@ pub struct LinkChecker {
     allow: DomainSet,
     shorteners: HashSet<&'static str>,
     guilds: HashMap<u64, GuildLists>,
+    channels: HashMap<u64, ChannelSettings>,
     scam_paths: Vec<String>,
     phrases: Vec<String>,
     model: Option<crate::model::Model>,
@@ -112,6 +114,7 @@ impl LinkChecker {
             allow,
             shorteners: SHORTENERS.iter().copied().collect(),
             guilds: HashMap::new(),
+            channels: HashMap::new(),
             scam_paths: lines(data::SCAM_PATHS).into_iter().map(|p| p.trim_start_matches('/').to_string()).collect(),
             phrases: lines(data::SCAM_PHRASES),
             model: crate::model::Model::bundled(),
@@ -158,6 +161,11 @@ impl LinkChecker {
         self.guilds = guilds;
     }
 
+    /// Sets (replaces) one channel's overrides. Channel ids are unique across servers.
+    pub fn set_channel(&mut self, channel_id: u64, settings: ChannelSettings) {
+        self.channels.insert(channel_id, settings);
+    }
+
     /// Installs (or replaces) a feed's list; callable while the checker is shared.
     pub fn set_feed(&self, name: &str, list: DomainSet) {
         let mut feeds = self.feeds.write().unwrap_or_else(|e| e.into_inner());
@@ -185,9 +193,26 @@ impl LinkChecker {
         self.scam.match_path(&link.host, &link.path).or_else(|| self.extra.match_path(&link.host, &link.path))
     }
 
-    /// Judges one parsed link; returns the finding, its score, and whether an allowlist vouched
-    /// for it (such links never lift the message's score).
-    pub fn judge_link(&self, guild_id: u64, link: &Link) -> (LinkFinding, u32, bool) {
+    /// Judges one parsed link, and its target when an expansion says where it leads; returns the
+    /// finding, its score, and whether an allowlist vouched for it (such links never lift the
+    /// message's score).
+    pub fn judge_link(&self, guild_id: u64, facts: &MessageFacts<'_>, link: &Link) -> (LinkFinding, u32, bool) {
+        let (mut f, mut points, mut trusted) = self.judge_one(guild_id, facts.channel_id, link);
+        let Some(target) = expansion_of(facts, link) else { return (f, points, trusted) };
+        if target.host == link.host && target.path == link.path {
+            return (f, points, trusted);
+        }
+        let (t, t_points, t_trusted) = self.judge_one(guild_id, facts.channel_id, &target);
+        f.reasons.push(format!("leads to {}", t.url));
+        f.reasons.extend(t.reasons.into_iter().map(|r| format!("{}: {r}", t.domain)));
+        f.verdict = f.verdict.max(t.verdict);
+        points = points.max(t_points);
+        trusted &= t_trusted;
+        (f, points, trusted)
+    }
+
+    /// Judges one link on its own.
+    fn judge_one(&self, guild_id: u64, channel_id: Option<u64>, link: &Link) -> (LinkFinding, u32, bool) {
         let mut f = LinkFinding {
             url: link.url.clone(),
             domain: link.owner.clone(),
@@ -195,6 +220,17 @@ impl LinkChecker {
             reasons: Vec::new(),
         };
         let lists = !self.options.no_blocklist;
+        if let Some(c) = channel_id.and_then(|id| self.channels.get(&id)) {
+            if c.allow.match_host(&link.host, &link.owner).is_some() {
+                f.reasons.push("allowed in this channel".into());
+                return (f, 0, true);
+            }
+            if let Some(e) = c.block.match_host(&link.host, &link.owner) {
+                f.verdict = LinkVerdict::Scam;
+                f.reasons.push(format!("blocked in this channel ({e})"));
+                return (f, 10, false);
+            }
+        }
         if let Some(g) = self.guilds.get(&guild_id) {
             if g.allow.match_host(&link.host, &link.owner).is_some() {
                 f.reasons.push("allowed by this server".into());
@@ -274,6 +310,12 @@ impl LinkChecker {
 
     /// Judges a message; the same as [`LinkJudge::judge`].
     pub fn check(&self, guild_id: u64, content: &str) -> LinkReport {
+        self.check_with(guild_id, content, &MessageFacts::default())
+    }
+
+    /// Judges a message with what is known about it besides its text: its channel (per-channel
+    /// settings) and where its links lead (expansions recorded by the live bot).
+    pub fn check_with(&self, guild_id: u64, content: &str, facts: &MessageFacts<'_>) -> LinkReport {
         if !may_contain_link(content) {
             return LinkReport::clean();
         }
@@ -291,7 +333,7 @@ impl LinkChecker {
             if report.links.iter().any(|f| f.url == link.url) {
                 continue;
             }
-            let (finding, points, trusted) = self.judge_link(guild_id, &link);
+            let (finding, points, trusted) = self.judge_link(guild_id, facts, &link);
             if !trusted {
                 worst_unknown = Some(worst_unknown.unwrap_or(0).max(points));
             }
@@ -306,8 +348,26 @@ impl LinkChecker {
         report.reasons = m.reasons;
         report.score = total as f32;
         report.verdict = worst.max(verdict_for(total));
+        if report.verdict == LinkVerdict::Suspicious
+            && facts.channel_id.and_then(|id| self.channels.get(&id)).is_some_and(|c| c.relaxed)
+        {
+            report.verdict = LinkVerdict::Clean;
+            report.reasons.push("suspicious links are allowed in this channel".into());
+            report
+                .links
+                .iter_mut()
+                .filter(|l| l.verdict == LinkVerdict::Suspicious)
+                .for_each(|l| l.verdict = LinkVerdict::Clean);
+        }
         report
     }
+}
+
+/// The target of a link, if the facts hold an expansion for it.
+fn expansion_of(facts: &MessageFacts<'_>, link: &Link) -> Option<Link> {
+    let parse_any = |u: &str| crate::extract::classify(u.trim()).and_then(|c| parse(&c));
+    let e = facts.expansions.iter().find(|e| parse_any(&e.url).is_some_and(|l| l.url == link.url))?;
+    parse_any(&e.final_url)
 }
 
 /// The verdict of a score.

@@ -45,7 +45,10 @@ pub mod builder;
 pub mod checker;
 pub mod confusable;
 pub mod eval;
+#[cfg(feature = "expand")]
+pub mod expand;
 pub mod extract;
+pub mod facts;
 #[cfg(feature = "feeds")]
 pub mod feeds;
 pub mod fuzzy;
@@ -61,4 +64,5 @@ pub mod words;
 
 pub use builder::LinkCheckerBuilder;
 pub use checker::{GuildLists, LinkChecker, Options};
+pub use facts::{ChannelSettings, Expansion, MessageFacts};
 pub use lists::DomainSet;

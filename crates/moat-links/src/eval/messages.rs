@@ -37,6 +37,13 @@ pub const EVASIONS: &[(&str, LinkVerdict)] = &[
     ("free nitro https://nitro-claims.net/#@discord.com", LinkVerdict::Scam),
     ("**https://d1scord.gift/XyZ**", LinkVerdict::Scam),
     ("||https://steancommunity.com/gift||", LinkVerdict::Scam),
+    ("free skins http://[2001:db8::1]/steam-gift", LinkVerdict::Suspicious),
+    ("claim here //steam-gift-nitro.ru/claim", LinkVerdict::Scam),
+    ("https://tinyurl.com/freenitro", LinkVerdict::Suspicious),
+    ("trade me https://s.team-xx.com/tradeoffer/new", LinkVerdict::Scam),
+    ("https://www-roblox.com/free-robux", LinkVerdict::Scam),
+    ("https://itch.io.ru/games", LinkVerdict::Suspicious),
+    ("https://grabify.link/ABC123", LinkVerdict::Suspicious),
 ];
 
 /// Ordinary messages that must stay clean (with the real links of the brands).
@@ -58,4 +65,8 @@ pub const ORDINARY: &[&str] = &[
     "https://mygame.vercel.app/",
     "version 1.2.3.4 released",
     "score was 3.5 to 2.1",
+    "call `list.sort()` then run `foo.py`",
+    "```\nimport os.path\nprint(steam.gift)\n```",
+    "https://itch.io/games and https://my-bot.herokuapp.com",
+    "https://www.YouTube.com/watch?v=dQw4w9WgXcQ",
 ];

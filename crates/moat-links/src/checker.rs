@@ -102,7 +102,7 @@ impl LinkChecker {
         let mut allow = DomainSet::new();
         if !options.no_top_sites {
             allow = DomainSet::from_static(data::TOP_SITES);
-            crate::allow::EXTRA_ALLOWED.iter().for_each(|d| allow.insert(d));
+            crate::allow::extra_allowed().for_each(|d| allow.insert(d));
         }
         crate::brands::official_domains().for_each(|d| allow.insert(d));
         LinkChecker {

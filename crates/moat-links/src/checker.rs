@@ -2,16 +2,21 @@
 //!
 //! The order of authority is fixed and documented because moderators need to predict it:
 //!
-//! 1. the guild's own allowlist (a server knows its partners best);
-//! 2. the guild's own blocklist;
+//! 1. the channel's own allowlist, then its blocklist ([`ChannelSettings`]);
+//! 2. the guild's own allowlist (a server knows its partners best), then its blocklist;
 //! 3. blocklist entries that name one exact shortened link (`bit.ly/3abc`);
-//! 4. the global allowlist (top sites, real brand domains, hand-checked services): wins over
+//! 4. shorteners: a reason and a point, plus their path's lure words (never allowlisted, never
+//!    condemned whole by a list);
+//! 5. the global allowlist (top sites, real brand domains, hand-checked services): wins over
 //!    every global list and every heuristic;
-//! 5. the global blocklists (bundled, extra files, feeds): `scam`;
-//! 6. the heuristics (with the "reported suspicious" list as a floor).
+//! 6. the global blocklists (bundled, extra files, feeds): `scam`, with every heuristic reason;
+//! 7. IP loggers: at least `suspicious`;
+//! 8. the heuristics (with the "reported suspicious" list as a floor).
 //!
-//! `no_blocklist` switches off 3 and 5 (and the suspicious list) so the heuristics can be
-//! measured alone; allowlists stay on.
+//! When the message's [`MessageFacts`] say where a link leads (an expansion), the target is
+//! judged the same way and the worse of the two verdicts counts. In a `relaxed` channel a
+//! `suspicious` message is `clean`. `no_blocklist` switches off 3 and 6 (and the suspicious
+//! list) so the heuristics can be measured alone; allowlists stay on.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;

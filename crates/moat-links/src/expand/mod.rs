@@ -123,6 +123,9 @@ impl Expander {
             .max_response_header_size(config.max_header_bytes)
             .timeout_global(Some(config.timeout))
             .user_agent("moat-link-expander")
+            // Every hop opens its own connection: no stale pooled socket, no reuse across hosts.
+            .max_idle_connections(0)
+            .max_idle_connections_per_host(0)
             .build();
         let agent = ureq::Agent::with_parts(
             agent_config,

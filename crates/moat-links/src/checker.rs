@@ -28,8 +28,8 @@ use crate::facts::{ChannelSettings, MessageFacts};
 use crate::heuristics::{self, Context, SCAM, SUSPICIOUS};
 use crate::lists::DomainSet;
 use crate::normalize::{may_contain_link, normalize};
+use crate::services::{IP_LOGGER_SET, SHORTENERS};
 use crate::url::{parse, Link};
-use crate::words::{IP_LOGGER_SET, SHORTENERS};
 
 /// The bundled data files.
 pub mod data {

@@ -62,6 +62,7 @@ pub mod lists;
 pub mod message;
 pub mod model;
 pub mod normalize;
+pub mod services;
 
 pub mod url;
 pub mod words;

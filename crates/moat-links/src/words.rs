@@ -1,121 +1,10 @@
-//! Small vocabularies the heuristics are made of: shorteners, free-hosting suffixes, risky
-//! TLDs, lure words.
+//! Small vocabularies the heuristics are made of: free-hosting suffixes, risky TLDs, lure words
+//! (link services such as shorteners and IP loggers are in [`crate::services`]).
 //!
 //! They are plain sorted-by-hand tables rather than data files because each entry is a
 //! judgement call that deserves a line of review, and because they are tiny. Every entry is
 //! general knowledge about how Discord scams work (cheap TLDs, "nitro", "gift", "hypesquad
 //! academy" forms), not a copy of any list entry.
-
-/// Link shorteners: the real target is hidden, which is worth a reason (and a little score),
-/// but a shortener alone is never a scam. They are also shielded from blocklist entries that
-/// name the whole shortener (`clck.ru` is on a public list).
-pub const SHORTENERS: &[&str] = &[
-    "bit.ly",
-    "bitly.com",
-    "buff.ly",
-    "clck.ru",
-    "cutt.ly",
-    "goo.gl",
-    "is.gd",
-    "ow.ly",
-    "rb.gy",
-    "rebrand.ly",
-    "s.id",
-    "shorturl.at",
-    "t.co",
-    "t.ly",
-    "tiny.cc",
-    "tinyurl.com",
-    "v.gd",
-    "qrco.de",
-    "u.to",
-    "lnkd.in",
-    "shorte.st",
-    "adf.ly",
-    "bl.ink",
-    "short.io",
-    "x.gd",
-    "surl.li",
-    "cli.re",
-    "gg.gg",
-    "urlz.fr",
-    "bit.do",
-    "tiny.one",
-    "l.ead.me",
-    "qr.ae",
-    "vk.cc",
-    "shorturl.asia",
-    "tinyurl.is",
-    "t2m.io",
-    "rebrand.ly",
-    "lnk.to",
-    "bitly.ws",
-    "dub.sh",
-    "dub.co",
-    "short.gy",
-    "shorturl.gg",
-    "2u.pw",
-    "cutt.us",
-    "ouo.io",
-    "linkvertise.com",
-    "link-to.net",
-    "direct-link.net",
-    "exe.io",
-];
-
-/// IP loggers: opening the link tells its maker the clicker's IP address (and so their rough
-/// location and network), which is how harassment and DDoS threats on Discord start. Never
-/// clean; `suspicious` alone, `scam` with a lure.
-pub const IP_LOGGERS: &[&str] = &[
-    "grabify.link",
-    "grabify.org",
-    "iplogger.org",
-    "iplogger.com",
-    "iplogger.ru",
-    "iplogger.co",
-    "iplogger.info",
-    "2no.co",
-    "yip.su",
-    "iplis.ru",
-    "ipgrabber.ru",
-    "ipgraber.ru",
-    "blasze.com",
-    "blasze.tk",
-    "ps3cfw.com",
-    "bmwforum.co",
-    "leancoding.co",
-    "spottyfly.com",
-    "stopify.co",
-    "quickmessage.us",
-    "fortnitechat.site",
-    "fortnight.space",
-    "freegiftcards.co",
-    "joinmy.site",
-    "curiouscat.club",
-    "catsnthings.fun",
-    "catsnthing.com",
-    "screenshare.host",
-    "imageshare.best",
-    "screenshot.best",
-    "gamingfun.me",
-    "headshot.monster",
-    "progaming.monster",
-    "yourmy.monster",
-    "shhh.lol",
-    "datasig.io",
-    "datauth.io",
-    "lovebird.guru",
-    "trulove.guru",
-    "dateing.club",
-    "otherhalf.life",
-    "shrekis.life",
-    "crabrave.pw",
-    "youshouldclick.us",
-    "xn--yotu-1ra.be",
-    "xn--discrd-zxa.com",
-    "xn--minecrft-5za.com",
-    "canarytokens.com",
-];
 
 /// Suffixes under which anyone can get a subdomain for free: the subdomain, not the suffix,
 /// owns the site. The public suffix list has most of them in its private section; this list is
@@ -506,5 +395,4 @@ pub static LURE_WORD_SET: WordSet = WordSet::new(LURE_WORDS);
 pub static LURE_PART_SET: WordSet = WordSet::new(LURE_PARTS);
 pub static RISKY_TLD_SET: WordSet = WordSet::new(RISKY_TLDS);
 pub static SOMEWHAT_RISKY_TLD_SET: WordSet = WordSet::new(SOMEWHAT_RISKY_TLDS);
-pub static IP_LOGGER_SET: WordSet = WordSet::new(IP_LOGGERS);
 pub static BARE_TLD_SET: WordSet = WordSet::new(BARE_TLDS);

@@ -4,7 +4,8 @@
 //! (`evil.ru` for `steamcommunity.com.evil.ru`), or, under a free-hosting suffix, the
 //! subdomain the scammer registered (`steam-gift.vercel.app`). Everything a link does to
 //! mislead is undone on the way: `user@` prefixes that show a real domain before the real host,
-//! percent-encoded hosts, IP literals in decimal or hex (`http://3232235777/`), Unicode hosts
+//! percent-encoded hosts, IP literals in decimal or hex (`http://3232235777/`) and IPv6
+//! (`http://[2001:db8::1]/`), Unicode hosts
 //! (converted to punycode for lists, kept in Unicode for the skeleton) and `xn--` hosts
 //! (decoded for the skeleton).
 

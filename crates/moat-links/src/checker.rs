@@ -389,7 +389,7 @@ pub fn verdict_for(points: u32) -> LinkVerdict {
 /// An invite to another community (`discord.gg/abc`, `t.me/x`): the site is real, but what
 /// the link advertises is whatever its poster chose, which is what spam waves post.
 fn is_invite(link: &Link) -> bool {
-    let path = link.path.trim_start_matches('/');
+    let path = link.path.trim_start_matches('/').to_ascii_lowercase();
     matches!(link.owner.as_str(), "discord.gg" | "discord.me" | "discord.io" | "t.me" | "telegram.me" | "invite.gg")
         || (matches!(link.owner.as_str(), "discord.com" | "discordapp.com") && path.starts_with("invite"))
         || link.host == "chat.whatsapp.com"

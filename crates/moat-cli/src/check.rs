@@ -4,16 +4,21 @@
 //! `--lines --no-blocklist` to judge thousands of `https://DOMAIN/` lines with the heuristics
 //! alone. Output is either readable text or, with `--json`, one JSON object per message in
 //! input order: `{"verdict","score","links":[{"url","domain","verdict","reasons"}],"reasons"}`.
+//! Links are shown as posted (host normalised, path and query in their own case).
+//!
+//! Exit code: the worst verdict over every message judged, so scripts can act on it: 0 clean,
+//! 3 suspicious, 4 scam; 2 for a usage error, 1 when reading or writing failed.
 
 use std::io::{BufRead, BufWriter, Read, Write};
 
-use moat_core::links::{LinkJudge, LinkReport};
+use moat_core::links::{LinkJudge, LinkReport, LinkVerdict};
 use moat_links::{LinkChecker, Options};
 use serde_json::{Map, Value};
 
 const USAGE: &str = "\
 usage: moat check [--json] [--lines] [--no-blocklist] [--blocklist FILE] [--allowlist FILE] [TEXT]
   checks the links of TEXT (or of standard input) and prints a verdict: clean, suspicious, scam
+  exit code: 0 clean, 3 suspicious, 4 scam (the worst message), 2 usage error
   --json            one JSON object per message
   --lines           each input line is one message (output stays in input order)
   --no-blocklist    ignore every blocklist (the allowlist stays): heuristics alone
@@ -96,7 +101,17 @@ fn write_readable(out: &mut impl Write, r: &LinkReport) -> std::io::Result<()> {
     Ok(())
 }
 
-fn emit(out: &mut impl Write, json: bool, r: &LinkReport) -> std::io::Result<()> {
+/// The exit code of the worst verdict.
+pub fn exit_code(worst: LinkVerdict) -> i32 {
+    match worst {
+        LinkVerdict::Clean => 0,
+        LinkVerdict::Suspicious => 3,
+        LinkVerdict::Scam => 4,
+    }
+}
+
+fn emit(out: &mut impl Write, json: bool, r: &LinkReport, worst: &mut LinkVerdict) -> std::io::Result<()> {
+    *worst = (*worst).max(r.verdict);
     if json {
         serde_json::to_writer(&mut *out, &report_json(r)).map_err(std::io::Error::other)?;
         writeln!(out)
@@ -135,18 +150,20 @@ pub fn run(args: &[String]) -> i32 {
     }
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    let mut worst = LinkVerdict::Clean;
+    let w = &mut worst;
     let result = (|| -> std::io::Result<()> {
         match (&a.text, a.lines) {
-            (Some(text), false) => emit(&mut out, a.json, &checker.judge(0, text))?,
+            (Some(text), false) => emit(&mut out, a.json, &checker.judge(0, text), w)?,
             (Some(text), true) => {
                 for line in text.lines() {
-                    emit(&mut out, a.json, &checker.judge(0, line))?;
+                    emit(&mut out, a.json, &checker.judge(0, line), w)?;
                 }
             }
             (None, false) => {
                 let mut text = String::new();
                 std::io::stdin().read_to_string(&mut text)?;
-                emit(&mut out, a.json, &checker.judge(0, &text))?;
+                emit(&mut out, a.json, &checker.judge(0, &text), w)?;
             }
             (None, true) => {
                 let stdin = std::io::stdin();
@@ -159,15 +176,15 @@ pub fn run(args: &[String]) -> i32 {
                     }
                     let line = String::from_utf8_lossy(&buf);
                     let line = line.trim_end_matches(['\n', '\r']);
-                    emit(&mut out, a.json, &checker.judge(0, line))?;
+                    emit(&mut out, a.json, &checker.judge(0, line), w)?;
                 }
             }
         }
         out.flush()
     })();
     match result {
-        Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Ok(()) => exit_code(worst),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit_code(worst),
         Err(e) => {
             eprintln!("moat check: {e}");
             1
@@ -190,6 +207,24 @@ mod tests {
         let link = &v["links"][0];
         assert_eq!(link["domain"], "dlscord-gift.ru");
         assert!(link["reasons"].as_array().unwrap().len() >= 2);
+    }
+
+    #[test]
+    fn exit_codes_follow_the_worst_verdict() {
+        let run_on = |args: &[&str]| run(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(run_on(&["--no-blocklist", "see you at 8. ok?"]), 0);
+        assert_eq!(run_on(&["--no-blocklist", "https://csgo-cases.xyz/"]), 3);
+        assert_eq!(run_on(&["--no-blocklist", "free nitro https://dlscord-gift.ru/claim"]), 4);
+        assert_eq!(run_on(&["--lines", "--no-blocklist", "ok\nhttps://csgo-cases.xyz/\nhi"]), 3);
+        assert_eq!(run_on(&["--bogus"]), 2);
+        assert_eq!(run_on(&["--blocklist", "/nonexistent/moat-list.txt", "x"]), 2);
+    }
+
+    #[test]
+    fn paths_are_printed_as_posted() {
+        let checker = LinkChecker::with_options(Options::default());
+        let v = report_json(&checker.judge(0, "https://www.youtube.com/watch?v=dQw4w9WgXcQ"));
+        assert_eq!(v["links"][0]["url"], "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
     }
 
     #[test]

@@ -2,16 +2,21 @@
 //!
 //! The order of authority is fixed and documented because moderators need to predict it:
 //!
-//! 1. the guild's own allowlist (a server knows its partners best);
-//! 2. the guild's own blocklist;
+//! 1. the channel's own allowlist, then its blocklist ([`ChannelSettings`]);
+//! 2. the guild's own allowlist (a server knows its partners best), then its blocklist;
 //! 3. blocklist entries that name one exact shortened link (`bit.ly/3abc`);
-//! 4. the global allowlist (top sites, real brand domains, hand-checked services): wins over
+//! 4. shorteners: a reason and a point, plus their path's lure words (never allowlisted, never
+//!    condemned whole by a list);
+//! 5. the global allowlist (top sites, real brand domains, hand-checked services): wins over
 //!    every global list and every heuristic;
-//! 5. the global blocklists (bundled, extra files, feeds): `scam`;
-//! 6. the heuristics (with the "reported suspicious" list as a floor).
+//! 6. the global blocklists (bundled, extra files, feeds): `scam`, with every heuristic reason;
+//! 7. IP loggers: at least `suspicious`;
+//! 8. the heuristics (with the "reported suspicious" list as a floor).
 //!
-//! `no_blocklist` switches off 3 and 5 (and the suspicious list) so the heuristics can be
-//! measured alone; allowlists stay on.
+//! When the message's [`MessageFacts`] say where a link leads (an expansion), the target is
+//! judged the same way and the worse of the two verdicts counts. In a `relaxed` channel a
+//! `suspicious` message is `clean`. `no_blocklist` switches off 3 and 6 (and the suspicious
+//! list) so the heuristics can be measured alone; allowlists stay on.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
@@ -19,11 +24,12 @@ use std::sync::RwLock;
 use moat_core::links::{LinkFinding, LinkJudge, LinkReport, LinkVerdict};
 
 use crate::extract::{candidates, Candidate};
+use crate::facts::{ChannelSettings, MessageFacts};
 use crate::heuristics::{self, Context, SCAM, SUSPICIOUS};
 use crate::lists::DomainSet;
 use crate::normalize::{may_contain_link, normalize};
+use crate::services::{IP_LOGGER_SET, SHORTENERS};
 use crate::url::{parse, Link};
-use crate::words::SHORTENERS;
 
 /// The bundled data files.
 pub mod data {
@@ -75,8 +81,10 @@ pub struct LinkChecker {
     allow: DomainSet,
     shorteners: HashSet<&'static str>,
     guilds: HashMap<u64, GuildLists>,
+    channels: HashMap<u64, ChannelSettings>,
     scam_paths: Vec<String>,
     phrases: Vec<String>,
+    model: Option<crate::model::Model>,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -99,7 +107,7 @@ impl LinkChecker {
         let mut allow = DomainSet::new();
         if !options.no_top_sites {
             allow = DomainSet::from_static(data::TOP_SITES);
-            crate::allow::EXTRA_ALLOWED.iter().for_each(|d| allow.insert(d));
+            crate::allow::extra_allowed().for_each(|d| allow.insert(d));
         }
         crate::brands::official_domains().for_each(|d| allow.insert(d));
         LinkChecker {
@@ -111,8 +119,10 @@ impl LinkChecker {
             allow,
             shorteners: SHORTENERS.iter().copied().collect(),
             guilds: HashMap::new(),
+            channels: HashMap::new(),
             scam_paths: lines(data::SCAM_PATHS).into_iter().map(|p| p.trim_start_matches('/').to_string()).collect(),
             phrases: lines(data::SCAM_PHRASES),
+            model: crate::model::Model::bundled(),
         }
     }
 
@@ -156,6 +166,11 @@ impl LinkChecker {
         self.guilds = guilds;
     }
 
+    /// Sets (replaces) one channel's overrides. Channel ids are unique across servers.
+    pub fn set_channel(&mut self, channel_id: u64, settings: ChannelSettings) {
+        self.channels.insert(channel_id, settings);
+    }
+
     /// Installs (or replaces) a feed's list; callable while the checker is shared.
     pub fn set_feed(&self, name: &str, list: DomainSet) {
         let mut feeds = self.feeds.write().unwrap_or_else(|e| e.into_inner());
@@ -183,9 +198,26 @@ impl LinkChecker {
         self.scam.match_path(&link.host, &link.path).or_else(|| self.extra.match_path(&link.host, &link.path))
     }
 
-    /// Judges one parsed link; returns the finding, its score, and whether an allowlist vouched
-    /// for it (such links never lift the message's score).
-    pub fn judge_link(&self, guild_id: u64, link: &Link) -> (LinkFinding, u32, bool) {
+    /// Judges one parsed link, and its target when an expansion says where it leads; returns the
+    /// finding, its score, and whether an allowlist vouched for it (such links never lift the
+    /// message's score).
+    pub fn judge_link(&self, guild_id: u64, facts: &MessageFacts<'_>, link: &Link) -> (LinkFinding, u32, bool) {
+        let (mut f, mut points, mut trusted) = self.judge_one(guild_id, facts.channel_id, link);
+        let Some(target) = expansion_of(facts, link) else { return (f, points, trusted) };
+        if target.host == link.host && target.path == link.path {
+            return (f, points, trusted);
+        }
+        let (t, t_points, t_trusted) = self.judge_one(guild_id, facts.channel_id, &target);
+        f.reasons.push(format!("leads to {}", t.url));
+        f.reasons.extend(t.reasons.into_iter().map(|r| format!("{}: {r}", t.domain)));
+        f.verdict = f.verdict.max(t.verdict);
+        points = points.max(t_points);
+        trusted &= t_trusted;
+        (f, points, trusted)
+    }
+
+    /// Judges one link on its own.
+    fn judge_one(&self, guild_id: u64, channel_id: Option<u64>, link: &Link) -> (LinkFinding, u32, bool) {
         let mut f = LinkFinding {
             url: link.url.clone(),
             domain: link.owner.clone(),
@@ -193,6 +225,17 @@ impl LinkChecker {
             reasons: Vec::new(),
         };
         let lists = !self.options.no_blocklist;
+        if let Some(c) = channel_id.and_then(|id| self.channels.get(&id)) {
+            if c.allow.match_host(&link.host, &link.owner).is_some() {
+                f.reasons.push("allowed in this channel".into());
+                return (f, 0, true);
+            }
+            if let Some(e) = c.block.match_host(&link.host, &link.owner) {
+                f.verdict = LinkVerdict::Scam;
+                f.reasons.push(format!("blocked in this channel ({e})"));
+                return (f, 10, false);
+            }
+        }
         if let Some(g) = self.guilds.get(&guild_id) {
             if g.allow.match_host(&link.host, &link.owner).is_some() {
                 f.reasons.push("allowed by this server".into());
@@ -213,39 +256,71 @@ impl LinkChecker {
             if let Some(e) = self.path_blocked(link) {
                 f.verdict = LinkVerdict::Scam;
                 f.reasons.push(format!("this exact link is on a scam list ({e})"));
+                f.reasons.extend(self.heuristics(link).reasons);
                 return (f, 10, false);
             }
         }
         if self.shorteners.contains(link.owner.as_str()) || self.shorteners.contains(link.host.as_str()) {
-            f.reasons.push("URL shortener: the real target is hidden".into());
-            return (f, 1, false);
+            let mut s = heuristics::Score::default();
+            s.add(1, "URL shortener: the real target is hidden".into());
+            self.with_context(|ctx| heuristics::path::path_signals(link, ctx, &mut s));
+            f.verdict = verdict_for(s.points);
+            f.reasons = s.reasons;
+            return (f, s.points, false);
         }
-        if self.allow.contains(&link.owner) || self.allow.contains(&link.host) {
+        if self.allow.contains(&link.owner) || (link.host != link.owner && self.allow.contains(&link.host)) {
             return (f, 0, true);
         }
         if lists {
             if let Some(e) = self.blocked(link) {
                 f.verdict = LinkVerdict::Scam;
                 f.reasons.push(format!("on the scam blocklist ({e})"));
+                // The other reasons too, so moderators learn the pattern.
+                f.reasons.extend(self.heuristics(link).reasons);
                 return (f, 10, false);
             }
         }
-        let allowed = |d: &str| self.allow.contains(d);
-        let ctx = Context { allowed: &allowed, scam_paths: &self.scam_paths };
-        let mut s = heuristics::score(link, &ctx);
+        if IP_LOGGER_SET.contains(&link.owner) {
+            let mut s = self.heuristics(link);
+            s.points += 4;
+            s.reasons.insert(0, "IP logger: opening it tells whoever made the link your IP address".into());
+            f.verdict = verdict_for(s.points);
+            f.reasons = s.reasons;
+            return (f, s.points, false);
+        }
+        let mut s = self.heuristics(link);
         if lists {
             if let Some(e) = self.suspicious.match_host(&link.host, &link.owner) {
                 s.points = s.points.max(SUSPICIOUS);
                 s.reasons.insert(0, format!("reported as suspicious ({e})"));
             }
         }
+        if heuristics::path::looks_shortened(link) {
+            s.add(1, "looks like a URL shortener (short domain, short random path): the real target is hidden".into());
+        }
         f.verdict = verdict_for(s.points);
         f.reasons = s.reasons;
         (f, s.points, false)
     }
 
+    fn with_context<R>(&self, f: impl FnOnce(&Context<'_>) -> R) -> R {
+        let allowed = |d: &str| self.allow.contains(d);
+        f(&Context { allowed: &allowed, scam_paths: &self.scam_paths, model: self.model.as_ref() })
+    }
+
+    /// The heuristic score of a link, whatever the lists say.
+    fn heuristics(&self, link: &Link) -> heuristics::Score {
+        self.with_context(|ctx| heuristics::score(link, ctx))
+    }
+
     /// Judges a message; the same as [`LinkJudge::judge`].
     pub fn check(&self, guild_id: u64, content: &str) -> LinkReport {
+        self.check_with(guild_id, content, &MessageFacts::default())
+    }
+
+    /// Judges a message with what is known about it besides its text: its channel (per-channel
+    /// settings) and where its links lead (expansions recorded by the live bot).
+    pub fn check_with(&self, guild_id: u64, content: &str, facts: &MessageFacts<'_>) -> LinkReport {
         if !may_contain_link(content) {
             return LinkReport::clean();
         }
@@ -263,7 +338,7 @@ impl LinkChecker {
             if report.links.iter().any(|f| f.url == link.url) {
                 continue;
             }
-            let (finding, points, trusted) = self.judge_link(guild_id, &link);
+            let (finding, points, trusted) = self.judge_link(guild_id, facts, &link);
             if !trusted {
                 worst_unknown = Some(worst_unknown.unwrap_or(0).max(points));
             }
@@ -278,8 +353,26 @@ impl LinkChecker {
         report.reasons = m.reasons;
         report.score = total as f32;
         report.verdict = worst.max(verdict_for(total));
+        if report.verdict == LinkVerdict::Suspicious
+            && facts.channel_id.and_then(|id| self.channels.get(&id)).is_some_and(|c| c.relaxed)
+        {
+            report.verdict = LinkVerdict::Clean;
+            report.reasons.push("suspicious links are allowed in this channel".into());
+            report
+                .links
+                .iter_mut()
+                .filter(|l| l.verdict == LinkVerdict::Suspicious)
+                .for_each(|l| l.verdict = LinkVerdict::Clean);
+        }
         report
     }
+}
+
+/// The target of a link, if the facts hold an expansion for it.
+fn expansion_of(facts: &MessageFacts<'_>, link: &Link) -> Option<Link> {
+    let parse_any = |u: &str| crate::extract::classify(u.trim()).and_then(|c| parse(&c));
+    let e = facts.expansions.iter().find(|e| parse_any(&e.url).is_some_and(|l| l.url == link.url))?;
+    parse_any(&e.final_url)
 }
 
 /// The verdict of a score.
@@ -296,7 +389,7 @@ pub fn verdict_for(points: u32) -> LinkVerdict {
 /// An invite to another community (`discord.gg/abc`, `t.me/x`): the site is real, but what
 /// the link advertises is whatever its poster chose, which is what spam waves post.
 fn is_invite(link: &Link) -> bool {
-    let path = link.path.trim_start_matches('/');
+    let path = link.path.trim_start_matches('/').to_ascii_lowercase();
     matches!(link.owner.as_str(), "discord.gg" | "discord.me" | "discord.io" | "t.me" | "telegram.me" | "invite.gg")
         || (matches!(link.owner.as_str(), "discord.com" | "discordapp.com") && path.starts_with("invite"))
         || link.host == "chat.whatsapp.com"

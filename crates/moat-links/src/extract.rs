@@ -7,10 +7,15 @@
 //! strict about bare words: `name.tld` without a scheme or a path only counts for TLDs that are
 //! not also common file extensions.
 //!
+//! Text in inline code (`` `list.sort()` ``) and code blocks (```` ``` ````) is not clickable on
+//! Discord, so nothing there counts as a link, except masked links, which are judged wherever
+//! they are. IPv6 literals (`http://[2001:db8::1]/`) and scheme-relative links (`//host/path`)
+//! are links too.
+//!
 //! Everything here is a single left-to-right pass with bounded look-around, so time is linear
 //! in the message, and the number of links per message is capped ([`MAX_LINKS`]).
 
-use crate::words::BARE_TLDS;
+use crate::words::BARE_TLD_SET;
 
 /// Links judged per message; a flood of links is already suspicious without judging each.
 pub const MAX_LINKS: usize = 32;
@@ -65,8 +70,10 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
     if text.contains("](") {
         masked_links(text, &mut out, &mut taken);
     }
+    let code = if text.contains('`') { code_spans(b) } else { Vec::new() };
     let mut i = 0;
     let mut taken_idx = 0;
+    let mut code_idx = 0;
     while i < b.len() && out.len() < MAX_LINKS {
         if is_separator(b[i]) {
             i += 1;
@@ -76,10 +83,25 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
         while i < b.len() && !is_separator(b[i]) {
             i += 1;
         }
+        // `http://[2001:db8::1]/x`: the brackets of an IPv6 literal belong to the link.
+        if i < b.len() && b[i] == b'[' && text[start..i].ends_with("://") {
+            if let Some(close) = b[i..b.len().min(i + 48)].iter().position(|&c| c == b']') {
+                i += close + 1;
+                while i < b.len() && !is_separator(b[i]) {
+                    i += 1;
+                }
+            }
+        }
         while taken_idx < taken.len() && taken[taken_idx].1 <= start {
             taken_idx += 1;
         }
         if taken.get(taken_idx).is_some_and(|&(s, e)| start < e && i > s) {
+            continue;
+        }
+        while code_idx < code.len() && code[code_idx].1 <= start {
+            code_idx += 1;
+        }
+        if code.get(code_idx).is_some_and(|&(s, _)| s <= start) {
             continue;
         }
         if let Some(c) = classify(&text[start..i]) {
@@ -87,6 +109,47 @@ pub fn candidates(text: &str) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// Byte spans of Discord code: fenced blocks (```` ``` ````…```` ``` ````) and inline code (a run
+/// of one or two backticks closed by a run of the same length). An unclosed fence or tick is
+/// plain text, as Discord shows it. Sorted, not overlapping.
+pub fn code_spans(b: &[u8]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let run_at = |i: usize| b[i..].iter().take_while(|&&c| c == b'`').count();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let n = run_at(i);
+        let open_end = i + n;
+        let want = if n >= 3 { 3 } else { n };
+        // Find the closing run of the same length (for fences: three or more).
+        let mut j = open_end;
+        let mut close = None;
+        while j < b.len() {
+            if b[j] == b'`' {
+                let m = run_at(j);
+                if (want == 3 && m >= 3) || m == want {
+                    close = Some((j, j + m));
+                    break;
+                }
+                j += m;
+            } else {
+                j += 1;
+            }
+        }
+        match close {
+            Some((_, end)) => {
+                spans.push((i, end));
+                i = end;
+            }
+            None => i = open_end,
+        }
+    }
+    spans
 }
 
 fn masked_links(text: &str, out: &mut Vec<Candidate>, taken: &mut Vec<(usize, usize)>) {
@@ -129,6 +192,15 @@ pub fn classify(token: &str) -> Option<Candidate> {
     if token.len() < 4 {
         return None;
     }
+    if let Some(rest) = token.strip_prefix("//").filter(|r| r.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric))
+    {
+        // `//host/path`, scheme-relative: a link wherever a bare `host/path` would be one.
+        return classify_bare(rest).map(|mut c| {
+            c.text = format!("//{}", c.text);
+            c.has_scheme = true;
+            c
+        });
+    }
     if let Some(pos) = token.find("://") {
         let scheme_start = token[..pos]
             .char_indices()
@@ -142,6 +214,11 @@ pub fn classify(token: &str) -> Option<Candidate> {
         }
         return Some(Candidate { text: token[scheme_start..].to_string(), shown: None, has_scheme: true });
     }
+    classify_bare(token)
+}
+
+/// A token without a scheme: `host`, `host/path`, `user@host/path`.
+fn classify_bare(token: &str) -> Option<Candidate> {
     let host_end = token.find(['/', '?', '#']).unwrap_or(token.len());
     let has_path = host_end < token.len();
     let mut authority = &token[..host_end];
@@ -158,8 +235,9 @@ pub fn classify(token: &str) -> Option<Candidate> {
     if !plausible_host(host) {
         return None;
     }
-    let tld = host.rsplit('.').next().unwrap_or("");
-    let ok = if host.starts_with("www.") {
+    let tld = host.rsplit('.').next().unwrap_or("").to_lowercase();
+    let tld = tld.as_str();
+    let ok = if host.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("www.")) {
         true
     } else if is_dotted_ip(host) {
         // `1.2.3.4` alone is more often a version number than a link.
@@ -167,13 +245,14 @@ pub fn classify(token: &str) -> Option<Candidate> {
     } else if has_path {
         known_tld(tld)
     } else {
-        BARE_TLDS.contains(&tld)
+        BARE_TLD_SET.contains(tld)
     };
     ok.then(|| Candidate { text: token.to_string(), shown: None, has_scheme: false })
 }
 
 fn is_web_scheme(s: &str) -> bool {
-    matches!(s, "http" | "https" | "ftp" | "ws" | "wss") || s.ends_with("http") || s.ends_with("https")
+    let s = s.to_ascii_lowercase();
+    matches!(s.as_str(), "http" | "https" | "ftp" | "ws" | "wss") || s.ends_with("http") || s.ends_with("https")
 }
 
 fn truncate(s: &str, max: usize) -> &str {
@@ -219,7 +298,7 @@ pub fn known_tld(tld: &str) -> bool {
     if tld.is_empty() || tld.len() > 63 {
         return false;
     }
-    let ascii = crate::punycode::host_to_ascii(tld);
+    let ascii = crate::idn::host_to_ascii(tld);
     psl::suffix(ascii.as_bytes()).is_some_and(|s| s.is_known())
 }
 

@@ -34,7 +34,7 @@ pub fn clean_entry(line: &str) -> Option<String> {
     let line = line.split("://").last().unwrap_or(&line);
     let line = line.strip_prefix("www.").unwrap_or(line);
     let line = line.trim_end_matches('/').trim_end_matches('.');
-    (!line.is_empty() && !line.contains(char::is_whitespace)).then(|| crate::punycode::host_to_ascii_path(line))
+    (!line.is_empty() && !line.contains(char::is_whitespace)).then(|| crate::idn::host_to_ascii_path(line))
 }
 
 impl DomainSet {
@@ -99,7 +99,8 @@ impl DomainSet {
 
     /// Whether this exact domain is an entry.
     pub fn contains(&self, domain: &str) -> bool {
-        self.fixed.binary_search(&domain).is_ok() || self.added.contains(domain)
+        (!self.fixed.is_empty() && self.fixed.binary_search(&domain).is_ok())
+            || (!self.added.is_empty() && self.added.contains(domain))
     }
 
     /// The entry that matches `host` or one of its parents, no higher than `owner`.

@@ -5,7 +5,9 @@
 //! `example[.]com`, `example(.)com`, `example dot com`) and percent-encoding. A reader (or a
 //! browser) sees through all of these, so we undo them first and then extract links from the
 //! plain text. Homoglyphs (Cyrillic `е`) are *not* folded here: they change which domain a link
-//! really goes to, so they stay in the host and are judged later on its skeleton.
+//! really goes to, so they stay in the host and are judged later on its skeleton. Letter case is
+//! kept too: hosts are lower-cased when a link is parsed, but a path (`watch?v=dQw4w9WgXcQ`)
+//! is reported as it was posted.
 //!
 //! [`may_contain_link`] is the fast path: most chat messages have no `.`, no `://` and no
 //! "dot", and for those the whole judge costs one pass over the bytes.
@@ -46,8 +48,8 @@ pub struct Disguises {
     pub defanged: bool,
 }
 
-/// Lower-cases the text, drops invisible characters, folds fullwidth forms and alternative dots
-/// to ASCII, and turns defanged links back into links. Linear in the input.
+/// Drops invisible characters, folds fullwidth forms and alternative dots to ASCII, and turns
+/// defanged links back into links. Letter case is kept. Linear in the input.
 pub fn normalize(text: &str) -> (String, Disguises) {
     let mut d = Disguises::default();
     let mut out = String::with_capacity(text.len());
@@ -63,10 +65,8 @@ pub fn normalize(text: &str) -> (String, Disguises) {
         if w == '\\' {
             // Browsers read `https:\\evil.ru\\x` as `https://evil.ru/x`.
             out.push('/');
-        } else if w.is_ascii() {
-            out.push(w.to_ascii_lowercase());
         } else {
-            out.extend(w.to_lowercase());
+            out.push(w);
         }
     }
     if needs_refang(&out) {
@@ -80,9 +80,10 @@ pub fn normalize(text: &str) -> (String, Disguises) {
 }
 
 fn needs_refang(s: &str) -> bool {
+    let has = |w: &[u8]| s.as_bytes().windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
     s.contains(" .")
-        || s.contains("hxxp")
-        || s.contains("dot")
+        || has(b"hxxp")
+        || has(b"dot")
         || s.contains("[.]")
         || s.contains("(.)")
         || s.contains("{.}")
@@ -90,14 +91,17 @@ fn needs_refang(s: &str) -> bool {
 }
 
 /// `hxxp`→`http`, `[.]` `(.)` `{.}` `[dot]` `(dot)` `{dot}` → `.`, and ` dot ` between two
-/// name-like words → `.`, with the spaces around bracketed dots dropped too.
+/// name-like words → `.`, with the spaces around bracketed dots dropped too. Matching ignores
+/// ASCII case (`HXXPS`, ` DOT `); the text keeps its own.
 fn refang(s: &str) -> String {
     const DOTS: [&str; 6] = ["[.]", "(.)", "{.}", "[dot]", "(dot)", "{dot}"];
     let bytes = s.as_bytes();
+    // Same byte offsets as `s`: ASCII lower-casing never changes a length.
+    let lower = s.to_ascii_lowercase();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < bytes.len() {
-        let rest = &s[i..];
+        let rest = &lower[i..];
         if rest.starts_with("hxxp") {
             out.push_str("http");
             i += 4;
@@ -120,7 +124,7 @@ fn refang(s: &str) -> String {
             continue;
         }
         // `steamcommunity .com/gift`: a space slipped in before the dot of a common TLD.
-        if rest.starts_with(" .") && word_before(&out) && spaced_tld(&s[i + 2..]) {
+        if rest.starts_with(" .") && word_before(&out) && spaced_tld(&lower[i + 2..]) {
             out.push('.');
             i += 2;
             continue;
@@ -130,7 +134,7 @@ fn refang(s: &str) -> String {
             i += 5;
             continue;
         }
-        let c = rest.chars().next().unwrap_or(' ');
+        let c = s[i..].chars().next().unwrap_or(' ');
         out.push(c);
         i += c.len_utf8();
     }
@@ -210,7 +214,8 @@ mod tests {
         assert_eq!(normalize("evil(.)ru").0, "evil.ru");
         assert_eq!(normalize("evil [dot] ru").0, "evil.ru");
         assert_eq!(normalize("steam-gift dot ru/claim").0, "steam-gift.ru/claim");
-        assert_eq!(normalize("I like the dot com era").0, "i like the.com era");
+        assert_eq!(normalize("I like the dot com era").0, "I like the.com era");
+        assert_eq!(normalize("HXXPS://Evil[.]RU/GiFt DOT").0, "httpS://Evil.RU/GiFt DOT");
         assert_eq!(normalize("connect the dot 3").0, "connect the dot 3");
         assert_eq!(normalize("steamcommunity .com/gift").0, "steamcommunity.com/gift");
         assert_eq!(normalize("see .net docs and the .common case").0, "see .net docs and the .common case");

@@ -4,15 +4,16 @@
 //! (`evil.ru` for `steamcommunity.com.evil.ru`), or, under a free-hosting suffix, the
 //! subdomain the scammer registered (`steam-gift.vercel.app`). Everything a link does to
 //! mislead is undone on the way: `user@` prefixes that show a real domain before the real host,
-//! percent-encoded hosts, IP literals in decimal or hex (`http://3232235777/`), Unicode hosts
+//! percent-encoded hosts, IP literals in decimal or hex (`http://3232235777/`) and IPv6
+//! (`http://[2001:db8::1]/`), Unicode hosts
 //! (converted to punycode for lists, kept in Unicode for the skeleton) and `xn--` hosts
 //! (decoded for the skeleton).
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::extract::Candidate;
+use crate::idn::{host_to_ascii, host_to_unicode};
 use crate::normalize::percent_decode;
-use crate::punycode::{host_to_ascii, host_to_unicode};
 use crate::words::HOSTING_SUFFIXES;
 
 /// A parsed link.
@@ -36,11 +37,12 @@ pub struct Link {
     pub hosting: bool,
     /// What came before `@` in the authority, if anything.
     pub userinfo: Option<String>,
-    pub ip: Option<Ipv4Addr>,
+    /// An IP literal host (`1.2.3.4`, `3232235777`, `[2001:db8::1]`).
+    pub ip: Option<IpAddr>,
     /// The IP literal was not written as a plain dotted quad (`3232235777`, `0xc0a80101`).
     pub ip_disguised: bool,
     pub port: Option<u16>,
-    /// Path, query and fragment, percent-decoded.
+    /// Path, query and fragment, percent-decoded, in the case it was posted.
     pub path: String,
     /// The text shown for a masked link.
     pub shown: Option<String>,
@@ -56,17 +58,23 @@ pub fn parse(c: &Candidate) -> Option<Link> {
     let text = c.text.as_str();
     let (scheme, rest) = match text.find("://") {
         Some(p) => (&text[..p], &text[p + 3..]),
-        None => ("", text),
+        None => ("", text.strip_prefix("//").unwrap_or(text)),
     };
+    let scheme = scheme.to_ascii_lowercase();
     let auth_end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
     let raw_authority = &rest[..auth_end];
-    let path = percent_decode(&rest[auth_end..]);
-    let authority = percent_decode(raw_authority);
-    let encoded_host = authority != raw_authority;
+    let raw_path = &rest[auth_end..];
+    let path = percent_decode(raw_path);
+    let decoded = percent_decode(raw_authority);
+    let encoded_host = decoded != raw_authority;
+    let authority = decoded.to_lowercase();
     let (userinfo, hostport) = match authority.rfind('@') {
         Some(at) => (Some(authority[..at].to_string()), &authority[at + 1..]),
         None => (None, authority.as_str()),
     };
+    if let Some(v6) = hostport.strip_prefix('[') {
+        return parse_v6(c, v6, &scheme, raw_path, path, userinfo);
+    }
     let (host, port) = match hostport.rsplit_once(':') {
         Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => (h, p.parse::<u16>().ok()),
         Some((h, "")) => (h, None),
@@ -86,7 +94,7 @@ pub fn parse(c: &Candidate) -> Option<Link> {
         ..Link::default()
     };
     if let Some(ip) = parse_ipv4(host) {
-        link.ip = Some(ip);
+        link.ip = Some(IpAddr::V4(ip));
         link.host = ip.to_string();
         link.ip_disguised = link.host != host;
         link.host_unicode = link.host.clone();
@@ -97,6 +105,12 @@ pub fn parse(c: &Candidate) -> Option<Link> {
         link.host_unicode = host_to_unicode(&ascii);
         set_owner(&mut link, ascii);
     }
+    link.url = url_of(&scheme, &link.host, link.port, raw_path);
+    Some(link)
+}
+
+/// The reported URL: scheme and host normalised, path and query as posted.
+fn url_of(scheme: &str, host: &str, port: Option<u16>, raw_path: &str) -> String {
     let scheme = if scheme.is_empty() || scheme.ends_with("https") {
         "https"
     } else if scheme.ends_with("http") {
@@ -104,12 +118,46 @@ pub fn parse(c: &Candidate) -> Option<Link> {
     } else {
         scheme
     };
-    let shown_path = if link.path.is_empty() { "/" } else { link.path.as_str() };
-    link.url = match link.port {
-        Some(p) => format!("{scheme}://{}:{p}{shown_path}", link.host),
-        None => format!("{scheme}://{}{shown_path}", link.host),
+    let shown_path = if raw_path.is_empty() { "/" } else { raw_path };
+    match port {
+        Some(p) => format!("{scheme}://{host}:{p}{shown_path}"),
+        None => format!("{scheme}://{host}{shown_path}"),
+    }
+}
+
+/// `[2001:db8::1]:8080` (the text after `[`): an IPv6 literal host.
+fn parse_v6(
+    c: &Candidate,
+    v6: &str,
+    scheme: &str,
+    raw_path: &str,
+    path: String,
+    userinfo: Option<String>,
+) -> Option<Link> {
+    let (addr, after) = v6.split_once(']')?;
+    let ip: Ipv6Addr = addr.split('%').next().unwrap_or(addr).parse().ok()?;
+    let port = after.strip_prefix(':').and_then(|p| p.parse::<u16>().ok());
+    // `[::ffff:192.168.1.1]` is an IPv4 address in disguise.
+    let ip = ip.to_ipv4_mapped().map_or(IpAddr::V6(ip), IpAddr::V4);
+    let host = match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => format!("[{v6}]"),
     };
-    Some(link)
+    Some(Link {
+        url: url_of(scheme, &host, port, raw_path),
+        host_unicode: host.clone(),
+        owner: host.clone(),
+        label: host.clone(),
+        ip_disguised: matches!(ip, IpAddr::V4(_)),
+        host,
+        ip: Some(ip),
+        port,
+        path,
+        userinfo: userinfo.filter(|u| !u.is_empty()),
+        shown: c.shown.clone(),
+        has_scheme: c.has_scheme,
+        ..Link::default()
+    })
 }
 
 fn set_owner(link: &mut Link, ascii: String) {
@@ -142,7 +190,8 @@ fn set_owner(link: &mut Link, ascii: String) {
     if hosting.is_some() {
         link.known_suffix = true;
     }
-    link.hosting = is_private && !suffix.is_empty();
+    // Paid pseudo-TLDs in the private section (`com.de`, `ru.com`) are registrations, not hosting.
+    link.hosting = is_private && !suffix.is_empty() && !crate::words::RISKY_TLD_SET.contains(&suffix);
     let label_ascii = owner.strip_suffix(&suffix).map(|l| l.trim_end_matches('.')).unwrap_or(&owner);
     link.label = host_to_unicode(label_ascii);
     let sub_ascii = ascii.strip_suffix(&owner).map(|s| s.trim_end_matches('.')).unwrap_or("");
@@ -245,7 +294,7 @@ mod tests {
         assert_eq!(parse_ipv4("192.168.257"), want);
         assert_eq!(parse_ipv4("example.com"), None);
         assert_eq!(parse_ipv4("99999999999"), None);
-        assert_eq!(link("http://3232235777/x").ip, want);
+        assert_eq!(link("http://3232235777/x").ip, want.map(IpAddr::V4));
     }
 
     #[test]

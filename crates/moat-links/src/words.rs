@@ -1,50 +1,10 @@
-//! Small vocabularies the heuristics are made of: shorteners, free-hosting suffixes, risky
-//! TLDs, lure words.
+//! Small vocabularies the heuristics are made of: free-hosting suffixes, risky TLDs, lure words
+//! (link services such as shorteners and IP loggers are in [`crate::services`]).
 //!
 //! They are plain sorted-by-hand tables rather than data files because each entry is a
 //! judgement call that deserves a line of review, and because they are tiny. Every entry is
 //! general knowledge about how Discord scams work (cheap TLDs, "nitro", "gift", "hypesquad
 //! academy" forms), not a copy of any list entry.
-
-/// Link shorteners: the real target is hidden, which is worth a reason (and a little score),
-/// but a shortener alone is never a scam. They are also shielded from blocklist entries that
-/// name the whole shortener (`clck.ru` is on a public list).
-pub const SHORTENERS: &[&str] = &[
-    "bit.ly",
-    "bitly.com",
-    "buff.ly",
-    "clck.ru",
-    "cutt.ly",
-    "goo.gl",
-    "is.gd",
-    "ow.ly",
-    "rb.gy",
-    "rebrand.ly",
-    "s.id",
-    "shorturl.at",
-    "t.co",
-    "t.ly",
-    "tiny.cc",
-    "tinyurl.com",
-    "v.gd",
-    "qrco.de",
-    "u.to",
-    "lnkd.in",
-    "shorte.st",
-    "adf.ly",
-    "bl.ink",
-    "short.io",
-    "x.gd",
-    "surl.li",
-    "cli.re",
-    "gg.gg",
-    "urlz.fr",
-    "bit.do",
-    "tiny.one",
-    "l.ead.me",
-    "qr.ae",
-    "vk.cc",
-];
 
 /// Suffixes under which anyone can get a subdomain for free: the subdomain, not the suffix,
 /// owns the site. The public suffix list has most of them in its private section; this list is
@@ -152,7 +112,6 @@ pub const RISKY_TLDS: &[&str] = &[
     "gifts",
     "click",
     "website",
-    "link",
     "pw",
     "monster",
     "rest",
@@ -179,12 +138,17 @@ pub const RISKY_TLDS: &[&str] = &[
     "motorcycles",
     "homes",
     "ink",
-    "wiki",
     "ws",
-    "su",
     "cfd",
     "pics",
     "tokyo",
+    "academy",
+    "digital",
+    "codes",
+    "best",
+    "help",
+    "asia",
+    "team",
     "ru.com",
     "net.ru",
     "org.ru",
@@ -203,8 +167,11 @@ pub const RISKY_TLDS: &[&str] = &[
 ];
 
 /// Slightly risky: large legitimate web, but far more than its share of Discord scams.
-pub const SOMEWHAT_RISKY_TLDS: &[&str] =
-    &["ru", "pro", "info", "cc", "me", "app", "tech", "one", "shop", "store", "live", "life", "digital", "asia"];
+pub const SOMEWHAT_RISKY_TLDS: &[&str] = &[
+    "ru", "pro", "info", "cc", "me", "app", "tech", "one", "shop", "store", "live", "life", "gg", "co", "link", "su",
+    "cloud", "trade", "work", "events", "company", "money", "finance", "cards", "claims", "support", "download",
+    "guide", "group", "land", "wtf", "vu", "cool", "rocks",
+];
 
 /// TLDs under which a bare `name.tld` (no scheme, no path) is taken as a link. Restricted to
 /// TLDs that are not common file extensions (`.rs`, `.py`, `.md`, `.sh`, `.zip` are left out),
@@ -253,14 +220,12 @@ pub const LURE_WORDS: &[&str] = &[
     "gift",
     "glft",
     "drop",
-    "free",
     "apply",
     "verify",
     "login",
     "signin",
     "badge",
     "boost",
-    "trade",
     "reward",
     "official",
     "invite",
@@ -274,7 +239,17 @@ pub const LURE_WORDS: &[&str] = &[
     "antiraid",
     "antispam",
     "giveway",
-    "steamgift",
+    "eligible",
+    "eligibility",
+    "allocation",
+    "presale",
+    "rectify",
+    "vbucks",
+    "topup",
+    "redeem",
+    "redelivery",
+    "reschedule",
+    "parcel",
 ];
 
 /// Words that only count as a whole part of a hyphenated or digit-separated name
@@ -323,6 +298,8 @@ pub const LURE_PARTS: &[&str] = &[
     "winner",
     "skin",
     "trading",
+    "trade",
+    "trades",
     "market",
     "help",
     "admin",
@@ -338,8 +315,6 @@ pub const LURE_PARTS: &[&str] = &[
     "billing",
     "payment",
     "pay",
-    "bot",
-    "bots",
     "security",
     "secure",
     "mint",
@@ -360,4 +335,64 @@ pub const LURE_PARTS: &[&str] = &[
     "cases",
     "staff",
     "event",
+    // Wallet drainers: what the fake dapp asks the visitor to do.
+    "stake",
+    "staking",
+    "swap",
+    "bridge",
+    "connect",
+    "revoke",
+    "dapp",
+    "defi",
+    "token",
+    "tokens",
+    "whitelist",
+    "migrate",
+    "migration",
+    "validate",
+    "validation",
+    "restore",
+    "unlock",
+    "checker",
+    "rewards",
+    // Fake verification and captcha bots.
+    "role",
+    "roles",
+    // Parcel and bank messages.
+    "track",
+    "tracking",
+    "delivery",
+    "package",
+    "shipment",
+    "customs",
+    "toll",
+    "refund",
+    "post",
 ];
+
+/// Fast membership in one of the word lists above: a hash set built on first use.
+pub struct WordSet {
+    words: &'static [&'static str],
+    set: std::sync::OnceLock<std::collections::HashSet<&'static str>>,
+}
+
+impl WordSet {
+    pub const fn new(words: &'static [&'static str]) -> Self {
+        WordSet { words, set: std::sync::OnceLock::new() }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.set.get_or_init(|| self.words.iter().copied().collect()).contains(word)
+    }
+
+    /// The list's own copy of `word`, if it is in the list.
+    pub fn get(&self, word: &str) -> Option<&'static str> {
+        self.set.get_or_init(|| self.words.iter().copied().collect()).get(word).copied()
+    }
+}
+
+pub static LURE_WORD_SET: WordSet = WordSet::new(LURE_WORDS);
+pub static LURE_PART_SET: WordSet = WordSet::new(LURE_PARTS);
+pub static RISKY_TLD_SET: WordSet = WordSet::new(RISKY_TLDS);
+pub static SOMEWHAT_RISKY_TLD_SET: WordSet = WordSet::new(SOMEWHAT_RISKY_TLDS);
+pub static BARE_TLD_SET: WordSet = WordSet::new(BARE_TLDS);

@@ -149,3 +149,93 @@ fn the_no_link_path_is_clean_and_empty() {
     let r = c.judge(1, "just chatting, nothing to see");
     assert_eq!(r, moat_core::links::LinkReport::clean());
 }
+
+#[test]
+fn ipv6_and_scheme_relative_links_are_extracted() {
+    let c = heuristics_only();
+    let r = c.judge(1, "free skins http://[2001:db8::1]/steam");
+    assert_eq!(r.links.len(), 1, "{r:?}");
+    assert_eq!(r.links[0].url, "http://[2001:db8::1]/steam");
+    assert!(r.verdict >= LinkVerdict::Suspicious, "{}", r.summary());
+    let r = c.judge(1, "claim here //steam-gift-nitro.ru/claim");
+    assert_eq!(r.links.len(), 1, "{r:?}");
+    assert_eq!(r.links[0].domain, "steam-gift-nitro.ru");
+    assert_eq!(r.verdict, LinkVerdict::Scam);
+    assert!(c.judge(1, "a // comment and a//b").links.is_empty());
+}
+
+#[test]
+fn code_is_not_a_link_but_a_masked_link_is() {
+    let c = LinkChecker::bundled();
+    for msg in [
+        "call `list.sort()` then `foo.py`",
+        "```\nimport os.path\nx = steam.gift\n```",
+        "``discord-nitro.ru`` is the example from the talk",
+    ] {
+        let r = c.judge(1, msg);
+        assert!(r.links.is_empty(), "{msg:?}: {r:?}");
+    }
+    let r = c.judge(1, "`[steamcommunity.com/gift](https://steamcomnunity.ru/gift)`");
+    assert_eq!(r.verdict, LinkVerdict::Scam, "a masked link counts in any context");
+    // An unclosed tick is plain text, as Discord shows it.
+    assert_eq!(c.judge(1, "`oops https://steamcomnunity.ru/gift").verdict, LinkVerdict::Scam);
+}
+
+#[test]
+fn the_edges_of_issue_10() {
+    let c = heuristics_only();
+    let r = c.judge(1, "https://my-discord-bot.herokuapp.com");
+    assert!(r.verdict < LinkVerdict::Scam, "a hobby page naming a brand: {}", r.summary());
+    assert_eq!(c.judge(1, "free nitro https://discord-nitro-gift.herokuapp.com").verdict, LinkVerdict::Scam);
+    let r = c.judge(1, "https://grabify.link/ABC123");
+    assert!(r.verdict >= LinkVerdict::Suspicious && r.links[0].reasons[0].contains("IP logger"), "{r:?}");
+    let r = c.judge(1, "https://itch.io.ru/games");
+    assert!(r.verdict >= LinkVerdict::Suspicious && r.summary().contains("itch.io"), "{}", r.summary());
+    // A blocklist hit shows the other reasons too.
+    let r = LinkChecker::bundled().judge(1, "https://1000-rewards.xyz/");
+    assert!(r.links[0].reasons[0].contains("blocklist"));
+    assert!(r.links[0].reasons.len() >= 2, "{:?}", r.links[0].reasons);
+}
+
+#[test]
+fn paths_are_reported_as_posted() {
+    let r = LinkChecker::bundled().judge(1, "https://www.YouTube.com/watch?v=dQw4w9WgXcQ");
+    assert_eq!(r.links[0].url, "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+    let r = heuristics_only().judge(1, "HTTPS://Steam-Gift-Nitro.RU/Claim?Code=AbC");
+    assert_eq!(r.links[0].url, "https://steam-gift-nitro.ru/Claim?Code=AbC");
+    assert_eq!(r.verdict, LinkVerdict::Scam);
+}
+
+#[test]
+fn shorteners_are_judged_on_their_path_and_shape() {
+    let c = LinkChecker::bundled();
+    assert!(c.judge(1, "https://tinyurl.com/freenitro").verdict >= LinkVerdict::Suspicious);
+    let r = c.judge(1, "https://tinyurl.com/2p8abcde");
+    assert_eq!(r.verdict, LinkVerdict::Clean);
+    let r = heuristics_only().judge(1, "https://qq.gg/Ab3dE9");
+    assert!(r.links[0].reasons.iter().any(|x| x.contains("looks like a URL shortener")), "{r:?}");
+    assert_eq!(r.verdict, LinkVerdict::Clean, "a shortener's shape alone is never a verdict");
+}
+
+#[test]
+fn channel_settings_override_the_server() {
+    use moat_links::{ChannelSettings, MessageFacts};
+    let mut c = LinkChecker::bundled();
+    c.set_channel(42, ChannelSettings::new(["steam-trade-hub.ru"], ["rival-shop.com"], true));
+    let in_42 = MessageFacts { channel_id: Some(42), ..MessageFacts::default() };
+    let elsewhere = MessageFacts { channel_id: Some(43), ..MessageFacts::default() };
+    let allowed = "https://steam-trade-hub.ru/offer";
+    assert_eq!(c.check_with(1, allowed, &in_42).verdict, LinkVerdict::Clean);
+    assert!(c.check_with(1, allowed, &elsewhere).verdict >= LinkVerdict::Suspicious);
+    assert_eq!(c.check_with(1, "https://rival-shop.com/", &in_42).verdict, LinkVerdict::Scam);
+    // Relaxed: the heuristics' `suspicious` is clean here, `scam` still scam.
+    let merely = "https://csgo-cases.xyz/";
+    assert_eq!(
+        c.check_with(1, merely, &elsewhere).verdict,
+        LinkVerdict::Suspicious,
+        "{}",
+        c.check(1, merely).summary()
+    );
+    assert_eq!(c.check_with(1, merely, &in_42).verdict, LinkVerdict::Clean);
+    assert_eq!(c.check_with(1, "https://steamcomnunity.ru/gift", &in_42).verdict, LinkVerdict::Scam);
+}

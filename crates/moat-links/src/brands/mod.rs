@@ -18,139 +18,17 @@ pub struct Brand {
     pub name: &'static str,
     /// Tokens as they appear in the brand's domains (raw, lower case). A leading `=` means
     /// "exact skeleton only": the token is one letter away from ordinary words
-    /// (`dmarket`/`emarket`, `binance`/`finance`).
+    /// (`dmarket`/`emarket`, `binance`/`finance`). A leading `!` marks a name that is itself a
+    /// lure (Discord's `hypesquad` programme, Roblox's `robux` currency): naming it is already
+    /// the bait.
     pub tokens: &'static [&'static str],
     /// Registrable domains the brand really owns.
     pub official: &'static [&'static str],
 }
 
-pub const BRANDS: &[Brand] = &[
-    Brand {
-        name: "Steam",
-        tokens: &["steamcommunity", "steampowered", "steam"],
-        official: &[
-            "steamcommunity.com",
-            "steampowered.com",
-            "steamgames.com",
-            "steamstatic.com",
-            "steamusercontent.com",
-            "steamcontent.com",
-            "steamchina.com",
-            "steamserver.net",
-            "steam-chat.com",
-            "steamdeck.com",
-            "valvesoftware.com",
-            "s.team",
-        ],
-    },
-    Brand {
-        name: "Discord",
-        tokens: &["discordapp", "discord", "hypesquad"],
-        official: &[
-            "discord.com",
-            "discord.gg",
-            "discord.gift",
-            "discordapp.com",
-            "discordapp.net",
-            "discord.media",
-            "discord.new",
-            "discord.co",
-            "discord.dev",
-            "discordmerch.com",
-            "discordpartygames.com",
-            "discord-activities.com",
-            "discordactivities.com",
-            "discordsays.com",
-            "discordstatus.com",
-            "dis.gd",
-        ],
-    },
-    Brand {
-        name: "Valve / Counter-Strike",
-        tokens: &["counterstrike", "csgo", "cs2", "valve", "dota2"],
-        official: &[
-            "counter-strike.net",
-            "csgo.com",
-            "valvesoftware.com",
-            "dota2.com",
-            "valve.net",
-            "teamfortress.com",
-            "half-life.com",
-            "steamdeck.com",
-        ],
-    },
-    Brand {
-        name: "skin-trading sites",
-        tokens: &["=csmoney", "csgoempire", "=hellcase", "=skinport", "csgoroll", "faceit", "buff163", "steamanalyst"],
-        official: &[
-            "cs.money",
-            "csgoempire.com",
-            "hellcase.com",
-            "skinport.com",
-            "dmarket.com",
-            "csgoroll.com",
-            "tradeit.gg",
-            "faceit.com",
-            "buff.163.com",
-            "163.com",
-            "steamanalyst.com",
-        ],
-    },
-    Brand {
-        name: "Roblox",
-        tokens: &["roblox", "robux", "bloxlink"],
-        official: &["roblox.com", "rbxcdn.com", "roblox.qq.com", "blox.link", "bloxlink.com"],
-    },
-    Brand {
-        name: "Epic Games",
-        tokens: &["epicgames", "fortnite", "unrealengine"],
-        official: &["epicgames.com", "epicgames.dev", "fortnite.com", "unrealengine.com", "unrealtournament.com"],
-    },
-    Brand {
-        name: "Twitch",
-        tokens: &["twitch"],
-        official: &["twitch.tv", "twitchcdn.net", "twitchsvc.net", "twitch.com"],
-    },
-    Brand {
-        name: "Minecraft / Hypixel",
-        tokens: &["=minecraft", "=hypixel"],
-        official: &["minecraft.net", "hypixel.net", "minecraft.com"],
-    },
-    Brand { name: "MEE6", tokens: &["mee6"], official: &["mee6.xyz", "mee6.gg"] },
-    Brand {
-        name: "crypto wallets",
-        tokens: &["metamask", "=opensea", "pancakeswap", "uniswap", "coinbase", "=binance", "trustwallet"],
-        official: &[
-            "metamask.io",
-            "opensea.io",
-            "pancakeswap.finance",
-            "uniswap.org",
-            "coinbase.com",
-            "binance.com",
-            "phantom.app",
-            "phantom.com",
-            "trustwallet.com",
-            "blockchain.com",
-        ],
-    },
-    Brand {
-        name: "crypto projects",
-        tokens: &["collabland", "arbitrum", "apecoin", "layerzero", "zksync", "starknet", "magiceden", "walletconnect"],
-        official: &[
-            "collab.land",
-            "arbitrum.io",
-            "arbitrum.foundation",
-            "apecoin.com",
-            "layerzero.network",
-            "zksync.io",
-            "starknet.io",
-            "magiceden.io",
-            "walletconnect.com",
-            "walletconnect.network",
-        ],
-    },
-    Brand { name: "SteelSeries / Razer", tokens: &["steelseries"], official: &["steelseries.com"] },
-];
+pub use table::BRANDS;
+
+mod table;
 
 /// A compiled brand token: its skeleton as a bit-parallel search pattern and its budget.
 pub struct BrandToken {
@@ -160,6 +38,14 @@ pub struct BrandToken {
     pub pattern: Pattern,
     /// Largest edit distance still called a lookalike.
     pub budget: usize,
+    /// `2 × budget + 1` disjoint pieces of the skeleton: an edit (or a swap of neighbours)
+    /// breaks at most two pieces, so a name within the budget contains at least one of them
+    /// exactly, and a name containing none is skipped cheaply.
+    pub pieces: Vec<Piece>,
+    /// The name is itself a lure (`!` in [`Brand::tokens`]).
+    pub lure: bool,
+    /// The letter pairs of the token as written, to skip names that cannot contain it.
+    pub raw: Piece,
 }
 
 /// How much a token of this skeleton length may be mistyped and still count.
@@ -179,22 +65,102 @@ pub fn tokens() -> &'static [BrandToken] {
         let mut v = Vec::new();
         for brand in BRANDS {
             for &spec in brand.tokens {
-                let (token, exact) = match spec.strip_prefix('=') {
-                    Some(t) => (t, true),
-                    None => (spec, false),
+                let (token, exact, lure) = match (spec.strip_prefix('='), spec.strip_prefix('!')) {
+                    (Some(t), _) => (t, true, false),
+                    (_, Some(t)) => (t, false, true),
+                    _ => (spec, false, false),
                 };
                 let skel = skeleton(token);
+                let budget = if exact { 0 } else { budget_for(skel.len()) };
                 v.push(BrandToken {
                     brand,
                     token,
                     pattern: Pattern::new(skel.as_bytes()),
-                    budget: if exact { 0 } else { budget_for(skel.len()) },
+                    budget,
+                    pieces: pieces(&skel, 2 * budget + 1).iter().map(|p| Piece::of(p.as_bytes())).collect(),
+                    lure,
+                    raw: Piece::of(token.as_bytes()),
                     skeleton: skel,
                 });
             }
         }
         v
     })
+}
+
+/// The letters and letter pairs of a short text, as one bit set: a text can only contain a
+/// piece whose letters and pairs it has, so a few bit tests skip most tokens without a search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grams([u64; 68]);
+
+/// The bits a piece needs: its pairs, or its letter when it is one letter long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece(Vec<u16>);
+
+fn pair(a: u8, b: u8) -> u16 {
+    ((a as u16 & 63) << 6) | (b as u16 & 63)
+}
+
+impl Grams {
+    pub fn of(b: &[u8]) -> Grams {
+        let mut g = Grams([0; 68]);
+        for &c in b {
+            g.set(4096 + (c as u16 & 255));
+        }
+        for w in b.windows(2) {
+            g.set(pair(w[0], w[1]));
+        }
+        g
+    }
+
+    fn set(&mut self, i: u16) {
+        self.0[i as usize / 64 % 68] |= 1 << (i % 64);
+    }
+
+    fn has(&self, i: u16) -> bool {
+        self.0[i as usize / 64 % 68] & (1 << (i % 64)) != 0
+    }
+
+    /// Whether the text may contain `piece` (always true when it does).
+    pub fn covers(&self, piece: &Piece) -> bool {
+        piece.0.iter().all(|&i| self.has(i))
+    }
+}
+
+impl Piece {
+    pub fn of(b: &[u8]) -> Piece {
+        match b {
+            [c] => Piece(vec![4096 + *c as u16]),
+            _ => Piece(b.windows(2).map(|w| pair(w[0], w[1])).collect()),
+        }
+    }
+}
+
+/// `s` cut into `n` nearly equal, disjoint pieces.
+fn pieces(s: &str, n: usize) -> Vec<String> {
+    let b = s.as_bytes();
+    let n = n.clamp(1, b.len().max(1));
+    (0..n).map(|i| String::from_utf8_lossy(&b[i * b.len() / n..(i + 1) * b.len() / n]).into_owned()).collect()
+}
+
+/// The brand tokens that appear as they are in a plain (hyphen-free) name.
+pub fn embedded_tokens(plain: &str) -> impl Iterator<Item = &'static BrandToken> + '_ {
+    let grams = Grams::of(plain.as_bytes());
+    tokens().iter().filter(move |t| grams.covers(&t.raw) && plain.contains(t.token))
+}
+
+/// The official domain written without its dot inside a plain name (`discordgg`, `discordgift`),
+/// if any. Only dotless forms of at least eight letters that are not themselves a brand token
+/// count (`s.team` is just `steam`).
+pub fn dotless_official(plain: &str) -> Option<&'static str> {
+    static DOTLESS: std::sync::OnceLock<Vec<(&'static str, String)>> = std::sync::OnceLock::new();
+    let forms = DOTLESS.get_or_init(|| {
+        official_domains()
+            .map(|d| (d, d.replace(['.', '-'], "")))
+            .filter(|(_, f)| f.len() >= 8 && tokens().iter().all(|t| t.token != f))
+            .collect()
+    });
+    forms.iter().find(|(_, f)| plain.contains(f.as_str())).map(|(d, _)| *d)
 }
 
 /// Every official domain of every brand (they go into the allowlist).
@@ -221,21 +187,35 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
         return None;
     }
     let plain: String = raw.chars().filter(|&c| c != '-').collect();
+    let grams = Grams::of(skel.as_bytes());
     let mut best: Option<(u8, BrandMatch)> = None;
     for t in tokens() {
-        // A pattern longer than the text by more than the budget cannot match.
-        if skel.len() + t.budget < t.skeleton.len() {
+        // A pattern longer than the text by more than the budget cannot match, and a name
+        // within the budget contains one of the pattern's pieces exactly.
+        if skel.len() + t.budget < t.skeleton.len() || !t.pieces.iter().any(|p| grams.covers(p)) {
             continue;
         }
         let Some(distance) = t.pattern.best_distance(skel.as_bytes(), t.budget) else { continue };
-        let m = if plain.contains(t.token) {
+        let m = if plain.contains(t.token) && (plain == t.token || skel != t.skeleton) {
             (1, BrandMatch::Embedded { token: t.token })
+        } else if plain.contains(t.token) {
+            // `discordd`: the brand with a letter doubled reads as the brand itself.
+            (3, BrandMatch::Homoglyph { token: t.token })
         } else if distance == 0 {
             // Four-letter skeletons (`mee6` → `me6`) occur inside ordinary names too often.
             if t.skeleton.len() < 5 {
                 continue;
             }
-            (3, BrandMatch::Homoglyph { token: t.token })
+            // `discord-api-types` folds to `discordap…` but only embeds `discord`: a longer token
+            // matched through folding, in a longer name, is the shorter brand name as it is.
+            let shorter = tokens()
+                .iter()
+                .find(|o| o.token.len() < t.token.len() && t.token.contains(o.token) && plain.contains(o.token));
+            if let (Some(o), true) = (shorter, skel != t.skeleton) {
+                (1, BrandMatch::Embedded { token: o.token })
+            } else {
+                (3, BrandMatch::Homoglyph { token: t.token })
+            }
         } else {
             // `discordnitro` is two edits from `discordapp` but really just embeds `discord`:
             // a typo of a longer token only counts when the rest of that token is mostly there.
@@ -243,7 +223,7 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
                 .iter()
                 .find(|o| o.token.len() < t.token.len() && t.token.contains(o.token) && plain.contains(o.token));
             if let Some(o) = shorter {
-                if distance * 3 > t.token.len() - o.token.len() {
+                if distance * 3 >= t.token.len() - o.token.len() {
                     continue;
                 }
             }
@@ -258,7 +238,12 @@ pub fn best_match(raw: &str) -> Option<BrandMatch> {
 
 /// The brand a token belongs to.
 pub fn brand_of(token: &str) -> Option<&'static Brand> {
-    tokens().iter().find(|t| t.token == token).map(|t| t.brand)
+    token_of(token).map(|t| t.brand)
+}
+
+/// The compiled token of this name.
+pub fn token_of(token: &str) -> Option<&'static BrandToken> {
+    tokens().iter().find(|t| t.token == token)
 }
 
 #[cfg(test)]

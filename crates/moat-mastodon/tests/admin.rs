@@ -47,7 +47,9 @@ async fn each_action_is_the_call_mastodon_expects() {
     let ids = signups(&rig, 2, "192.0.2.9").await;
     let send = |a: MastodonAction| rig.actions.send(a);
     send(silence(&ids[0], "mentions: 10 strangers in one post")).await.expect("queued");
-    send(MastodonAction::Suspend { account_id: AccountId::new(&ids[1]), reason: "wave member".into() }).await.expect("queued");
+    send(MastodonAction::Suspend { account_id: AccountId::new(&ids[1]), reason: "wave member".into() })
+        .await
+        .expect("queued");
     let block = MastodonAction::IpBlock {
         ip: "198.51.100.77/24".into(),
         severity: IpSeverity::SignUpRequiresApproval,
@@ -56,17 +58,29 @@ async fn each_action_is_the_call_mastodon_expects() {
     };
     send(block.clone()).await.expect("queued");
     send(block).await.expect("queued");
-    send(MastodonAction::EmailDomainBlock { domain: "Throwaway.Example".into(), reason: "wave".into() }).await.expect("queued");
-    send(MastodonAction::EmailDomainBlock { domain: "gmail.com".into(), reason: "wave".into() }).await.expect("queued");
-    send(MastodonAction::DirectMessage { text: "Wave: silenced @throwaway000000000 and 1 more. https://moat.example/incidents/1".into() })
+    send(MastodonAction::EmailDomainBlock { domain: "Throwaway.Example".into(), reason: "wave".into() })
         .await
         .expect("queued");
+    send(MastodonAction::EmailDomainBlock { domain: "gmail.com".into(), reason: "wave".into() }).await.expect("queued");
+    send(MastodonAction::DirectMessage {
+        text: "Wave: silenced @throwaway000000000 and 1 more. https://moat.example/incidents/1".into(),
+    })
+    .await
+    .expect("queued");
     let got = done(&mut rig, 7).await;
     let r = reports(&got);
     assert_eq!(r.len(), 7);
-    assert!(r.iter().filter(|r| r.request.action.name() != "email_domain_block" || r.result.is_ok()).all(|r| r.result.is_ok()), "{r:?}");
+    assert!(
+        r.iter()
+            .filter(|r| r.request.action.name() != "email_domain_block" || r.result.is_ok())
+            .all(|r| r.result.is_ok()),
+        "{r:?}"
+    );
     assert!(r.iter().any(|r| matches!(&r.result, Ok(a) if a.already)), "the second IP block existed already");
-    assert!(r.iter().any(|r| matches!(&r.result, Err(ActionError::NotSent(m)) if m.contains("gmail.com"))), "never a big provider");
+    assert!(
+        r.iter().any(|r| matches!(&r.result, Err(ActionError::NotSent(m)) if m.contains("gmail.com"))),
+        "never a big provider"
+    );
     {
         let w = rig.fake.world();
         assert!(w.account(&ids[0]).is_some_and(|a| a.silenced));
@@ -88,9 +102,15 @@ async fn each_action_is_the_call_mastodon_expects() {
     assert!(rig.fake.world().account(&held[0]).is_some_and(|a| !a.approved), "held for approval");
     let send = |a: MastodonAction| rig.actions.send(a);
     send(MastodonAction::Reject { account_id: AccountId::new(&held[0]), reason: "wave".into() }).await.expect("queued");
-    send(MastodonAction::Unsilence { account_id: AccountId::new(&ids[0]), reason: "a person after all".into() }).await.expect("queued");
-    send(MastodonAction::RemoveIpBlock { ip: "198.51.100.0/24".into(), reason: "wave over".into() }).await.expect("queued");
-    send(MastodonAction::RemoveEmailDomainBlock { domain: "throwaway.example".into(), reason: "wave over".into() }).await.expect("queued");
+    send(MastodonAction::Unsilence { account_id: AccountId::new(&ids[0]), reason: "a person after all".into() })
+        .await
+        .expect("queued");
+    send(MastodonAction::RemoveIpBlock { ip: "198.51.100.0/24".into(), reason: "wave over".into() })
+        .await
+        .expect("queued");
+    send(MastodonAction::RemoveEmailDomainBlock { domain: "throwaway.example".into(), reason: "wave over".into() })
+        .await
+        .expect("queued");
     let got = done(&mut rig, 4).await;
     assert!(reports(&got).iter().all(|r| r.result.is_ok()), "{got:?}");
     let summary = rig.fake.summary();

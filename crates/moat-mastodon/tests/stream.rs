@@ -48,7 +48,7 @@ impl Posts {
         for _ in 0..n {
             let i = self.n;
             self.n += 1;
-            let author = if i % 2 == 0 { self.remote.clone() } else { self.local.clone() };
+            let author = if i.is_multiple_of(2) { self.remote.clone() } else { self.local.clone() };
             let text = format!("post number {i}");
             let at = T0 + 10_000 + i as u64 * 1000;
             ids.extend(self.b.post(at, &author, &Post { text: &text, ..Post::default() }));

@@ -99,13 +99,14 @@ async fn a_slow_consumer_makes_deliveries_wait_not_vanish() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_bodies_and_other_methods_are_refused() {
-    let rig = Setup::new(1000.0).settings(|s| {
-        if let Some(w) = s.webhook.as_mut() {
-            w.max_body = 2_000;
-        }
-    })
-    .start()
-    .await;
+    let rig = Setup::new(1000.0)
+        .settings(|s| {
+            if let Some(w) = s.webhook.as_mut() {
+                w.max_body = 2_000;
+            }
+        })
+        .start()
+        .await;
     let mut b = CaptureBuilder::new("fake.example");
     let id = b.signup(T0, "carol", "c@mail.example", "192.0.2.5");
     let long = "x".repeat(5_000);

@@ -26,8 +26,8 @@ pub enum WebhookKind {
     AccountCreated(AdminAccount),
     AccountApproved(AdminAccount),
     AccountUpdated(AdminAccount),
-    ReportCreated(Report),
-    ReportUpdated(Report),
+    ReportCreated(Box<Report>),
+    ReportUpdated(Box<Report>),
     StatusCreated(Status),
     StatusUpdated(Status),
     /// An event this version does not know; its object as given.
@@ -114,8 +114,9 @@ pub enum EventKind {
     /// A local account changed: its profile, or its state after an admin action (moat's own
     /// actions come back this way).
     AccountUpdated(AdminAccount),
-    ReportCreated(Report),
-    ReportUpdated(Report),
+    /// A report (boxed: it holds two admin accounts).
+    ReportCreated(Box<Report>),
+    ReportUpdated(Box<Report>),
     /// A new status, local (webhook or stream) or remote (stream or catch-up).
     StatusCreated(Status),
     /// An edited status.

@@ -57,7 +57,7 @@ impl Default for StreamSettings {
             stream: "public".into(),
             backoff_min_ms: 1_000,
             backoff_max_ms: 60_000,
-            lookback_ms: 60_000,
+            lookback_ms: 300_000,
             page_limit: 40,
             max_pages: 100,
             idle_timeout: Duration::from_secs(120),
@@ -86,7 +86,8 @@ async fn connect(url: &str, token: &Secret, timeout: Duration) -> Result<Ws, Str
     }
 }
 
-/// What one read gave.
+/// What one read gave (short-lived: the size of an event is no concern).
+#[allow(clippy::large_enum_variant)]
 enum Read {
     Item(Result<Event, ParseError>),
     Skip,

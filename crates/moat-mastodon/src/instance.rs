@@ -80,6 +80,23 @@ impl Instance {
     }
 }
 
+/// Reads the instance, recording its character limit in `max_chars`; `None` (logged) if it
+/// cannot be read now.
+pub async fn learn(api: &Api, max_chars: &std::sync::atomic::AtomicUsize) -> Option<Instance> {
+    match Instance::fetch(api).await {
+        Ok(i) => {
+            if let Some(n) = i.max_characters.filter(|&n| n > 0) {
+                max_chars.store(n, std::sync::atomic::Ordering::Relaxed);
+            }
+            Some(i)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, url = api.base(), "mastodon: cannot read the instance yet");
+            None
+        }
+    }
+}
+
 /// `https://x` → `wss://x`, `http://x` → `ws://x`.
 pub fn ws_of(base: &str) -> String {
     if let Some(r) = base.strip_prefix("https://") {

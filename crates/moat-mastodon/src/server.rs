@@ -30,7 +30,6 @@ use crate::actions::exec::ExecState;
 use crate::actions::queue::{self, ActionSender};
 use crate::http::{Api, ApiError, RetryPolicy};
 use crate::inbound::{Inbound, Sink};
-use crate::instance::Instance;
 use crate::secret::Secret;
 use crate::stats::{Stats, StatsSnapshot};
 use crate::stream::StreamSettings;
@@ -162,21 +161,17 @@ impl Server {
             webhook_addr = l.local_addr().ok();
             tasks.push(tokio::spawn(webhook::serve(l, webhook::Listener::new(w, sink.clone(), stats.clone()))));
         }
+        // The instance (streaming host, character limit) is read in the background: a server
+        // that is down at start must not hold the listener back.
         let max_chars = Arc::new(AtomicUsize::new(500));
-        let instance = match Instance::fetch(&api).await {
-            Ok(i) => Some(i),
-            Err(e) => {
-                tracing::warn!(error = %e, url = settings.base_url, "mastodon: instance not read yet");
-                None
-            }
-        };
-        if let Some(n) = instance.as_ref().and_then(|i| i.max_characters) {
-            max_chars.store(n, std::sync::atomic::Ordering::Relaxed);
-        }
         if settings.streaming {
-            let base = instance.as_ref().map(|i| i.streaming_base(api.base()));
             let (api, token, s, sink) = (api.clone(), settings.token.clone(), settings.stream.clone(), sink.clone());
-            tasks.push(tokio::spawn(crate::stream::run(api, token, s, base, sink)));
+            tasks.push(tokio::spawn(crate::stream::run(api, token, s, sink, max_chars.clone())));
+        } else {
+            let (api, max_chars) = (api.clone(), max_chars.clone());
+            tasks.push(tokio::spawn(async move {
+                crate::instance::learn(&api, &max_chars).await;
+            }));
         }
         let (atx, arx) = mpsc::channel(settings.actions_capacity.max(1));
         let state = ExecState::new(settings.admin_accounts.clone(), max_chars);

@@ -209,3 +209,36 @@ async fn the_token_shows_up_nowhere() {
     drop(handle);
     let _ = DEFAULT_TOKEN;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actions_wait_on_the_clock_and_the_sender_never_stalls() {
+    // A clock that moves only when told: a rate-limit wait lasts until the test moves it.
+    let mut setup = Setup::new(1.0).settings(|s| {
+        s.streaming = false;
+        s.actions_capacity = 1;
+    });
+    setup.opts.clock = moat_clock::Clock::manual(T0);
+    setup.opts.rate_limits = RateLimits { per_token: 4, unauthenticated: 300, window_ms: 300_000 };
+    let mut rig = setup.start().await;
+    let ids = signups(&rig, 20, "192.0.2.9").await;
+    for id in &ids {
+        rig.actions.send(silence(id, "wave")).await.expect("queued, not stalled behind the limit");
+    }
+    // 4 requests a window, one spent on the instance: three actions in the first window.
+    let first = done(&mut rig, 3).await;
+    assert_eq!(reports(&first).len(), 3);
+    assert!(reports(&rig.drain(Duration::from_millis(200)).await).is_empty(), "the rest wait for the window");
+    let mut got = Vec::new();
+    while reports(&got).len() < 17 {
+        assert!(rig.clock.advance(300_000));
+        let want = 4.min(17 - reports(&got).len());
+        got.extend(rig.collect_until(Duration::from_secs(5), |g| reports(g).len() >= want).await);
+    }
+    assert_eq!(reports(&got).len(), 17);
+    let summary = rig.fake.summary();
+    assert_eq!(
+        (summary["rate_limited"].as_u64(), summary["rate_limit_violations"].as_u64()),
+        (Some(0), Some(0)),
+        "{summary}"
+    );
+}

@@ -1,12 +1,16 @@
-//! The action queue: actions arrive on a bounded channel (a full queue makes the sender
-//! wait), wait in a priority heap (most urgent first, first come first served within a
-//! priority), and go out one at a time, each taken from the heap only once the rate limit
-//! lets a request go, so an urgent action that arrives during a wait still goes first.
+//! The action queue: actions arrive on a channel, are moved at once into a priority heap
+//! (most urgent first, first come first served within a priority), and go out one at a
+//! time, each taken from the heap only once the rate limit lets a request go, so an urgent
+//! action that arrives during a wait still goes first. The heap is not bounded: during a
+//! wave the engine may decide faster than 300 requests per 5 minutes allow, and what it
+//! decided must wait, not vanish (an action is a few hundred bytes).
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::Mutex;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 use super::exec::{execute, ExecState};
 use super::{ActionReport, ActionRequest, MastodonAction, Priority};
@@ -94,54 +98,56 @@ impl Heap {
 }
 
 /// Runs actions until the senders are gone and the heap is empty; reports each to `report`.
+///
+/// Intake and execution run side by side: actions are moved from the channel into the heap
+/// as they come, even while one waits for the rate limit, so a sender (the engine) never
+/// stalls behind a rate-limit window, and cannot deadlock with a report waiting for it.
 pub async fn run<F, Fut>(api: &Api, mut state: ExecState, mut rx: mpsc::Receiver<ActionRequest>, mut report: F)
 where
     F: FnMut(ActionReport) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let mut heap = Heap::default();
-    let mut open = true;
-    loop {
-        while let Ok(r) = rx.try_recv() {
-            heap.push(r);
+    let heap = Mutex::new(Heap::default());
+    let arrived = Notify::new();
+    let closed = AtomicBool::new(false);
+    let intake = async {
+        while let Some(r) = rx.recv().await {
+            lock(&heap).push(r);
+            arrived.notify_one();
         }
-        let Some(priority) = heap.peek_priority() else {
-            if !open {
-                return;
-            }
-            match rx.recv().await {
-                Some(r) => heap.push(r),
-                None => open = false,
-            }
-            continue;
-        };
-        let urgency = if priority == Priority::Housekeeping { Urgency::Low } else { Urgency::Normal };
-        // Wait for the window before choosing, taking in what arrives meanwhile.
-        tokio::select! {
-            _ = api.ready(urgency) => {}
-            r = rx.recv(), if open => {
-                match r {
-                    Some(r) => heap.push(r),
-                    None => open = false,
+        closed.store(true, AtomicOrdering::Release);
+        arrived.notify_one();
+    };
+    let work = async {
+        loop {
+            let Some(priority) = lock(&heap).peek_priority() else {
+                if closed.load(AtomicOrdering::Acquire) {
+                    return;
                 }
+                arrived.notified().await;
                 continue;
+            };
+            let urgency = if priority == Priority::Housekeeping { Urgency::Low } else { Urgency::Normal };
+            // Wait for the window before choosing: what arrives meanwhile may go first.
+            api.ready(urgency).await;
+            let Some(request) = lock(&heap).pop() else { continue };
+            let result = execute(api, &mut state, &request.action, request.priority).await;
+            match &result {
+                Ok(_) => bump(&api.stats().actions_applied),
+                Err(e) => {
+                    bump(&api.stats().actions_failed);
+                    let account = request.action.account_id().map(|a| a.to_string()).unwrap_or_default();
+                    tracing::warn!(action = request.action.name(), account, error = %e, "mastodon: action failed");
+                }
             }
+            report(ActionReport { request, result, at_ms: api.clock().now_ms() }).await;
         }
-        while let Ok(r) = rx.try_recv() {
-            heap.push(r);
-        }
-        let Some(request) = heap.pop() else { continue };
-        let result = execute(api, &mut state, &request.action, request.priority).await;
-        match &result {
-            Ok(_) => bump(&api.stats().actions_applied),
-            Err(e) => {
-                bump(&api.stats().actions_failed);
-                let account = request.action.account_id().map(|a| a.to_string()).unwrap_or_default();
-                tracing::warn!(action = request.action.name(), account, error = %e, "mastodon: action failed");
-            }
-        }
-        report(ActionReport { request, result, at_ms: api.clock().now_ms() }).await;
-    }
+    };
+    tokio::join!(intake, work);
+}
+
+fn lock(m: &Mutex<Heap>) -> std::sync::MutexGuard<'_, Heap> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -153,3 +153,23 @@ fn describe(e: &hyper_util::client::legacy::Error) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn https_needs_the_tls_feature_and_the_token_is_hidden() {
+        let token = Secret::new("tok-hidden");
+        let t = Transport::new("https://small.example", &token, Duration::from_secs(1));
+        if cfg!(feature = "tls") {
+            let t = t.expect("https is available with the tls feature");
+            assert!(!format!("{t:?}").contains("tok-hidden"));
+        } else {
+            assert_eq!(t.err(), Some(TransportError::NoTls));
+        }
+        let plain = Transport::new("http://127.0.0.1:9", &token, Duration::from_secs(1)).expect("plain http");
+        assert!(!format!("{plain:?}").contains("tok-hidden"));
+        assert!(Transport::new("http://127.0.0.1:9", &Secret::new("bad\ntoken"), Duration::from_secs(1)).is_err());
+    }
+}

@@ -14,6 +14,7 @@
 
 pub mod catchup;
 
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,7 +25,7 @@ use tokio_websockets::{ClientBuilder, MaybeTlsStream, WebSocketStream};
 
 use crate::http::Api;
 use crate::inbound::{Closed, Inbound, Sink};
-use crate::instance::Instance;
+use crate::instance::learn;
 use crate::model::{Event, EventKind, Source, StatusId};
 use crate::parse::{parse_stream_message, ParseError};
 use crate::secret::Secret;
@@ -224,25 +225,23 @@ impl Watch {
     }
 }
 
-/// Watches the stream until the consumer is gone. `streaming_base` is the instance's
-/// streaming URL if known already (else it is looked up, and again after failures).
+/// Watches the stream until the consumer is gone. The streaming host is looked up in the
+/// instance first (and again after a failed connection); its character limit is recorded in
+/// `max_chars` for the messages to admins.
 pub(crate) async fn run(
     api: Arc<Api>,
     token: Secret,
     settings: StreamSettings,
-    streaming_base: Option<String>,
     sink: Sink,
+    max_chars: Arc<AtomicUsize>,
 ) {
-    let mut base = streaming_base;
+    let mut base: Option<String> = None;
     let mut backoff = settings.backoff_min_ms;
     let stream: String = form_urlencoded::byte_serialize(settings.stream.as_bytes()).collect();
     let mut w = Watch { cursor: settings.since.clone(), api, token, settings, sink };
     loop {
         if base.is_none() {
-            match Instance::fetch(&w.api).await {
-                Ok(i) => base = Some(i.streaming_base(w.api.base())),
-                Err(e) => tracing::warn!(error = %e, "mastodon stream: cannot find the streaming URL"),
-            }
+            base = learn(&w.api, &max_chars).await.map(|i| i.streaming_base(w.api.base()));
         }
         if let Some(b) = &base {
             let url = format!("{b}/api/v1/streaming?stream={stream}");

@@ -8,7 +8,9 @@
 //! 3. the body is parsed ([`crate::parse::parse_webhook`]); a signed body that cannot be read
 //!    is answered 400 (Mastodon does not retry those) and handed on as `Unreadable`;
 //! 4. a repeat of a delivery already handed on (Mastodon retries a delivery that failed or
-//!    timed out: same event, object id and `created_at`) is answered 200 and not handed on;
+//!    timed out with the very same body: same event, object id and `created_at`) is answered
+//!    200 and not handed on; the body itself is part of the key too, so two different events
+//!    about one object in the same millisecond are not mistaken for a repeat;
 //! 5. the event is handed on through the bounded channel, waiting while the consumer is
 //!    behind (Mastodon's delivery waits too, and retries if it times out; the repeat is then
 //!    recognised), and answered 200.
@@ -139,7 +141,7 @@ async fn handle(l: &Listener, peer: SocketAddr, req: Request<Incoming>) -> Respo
             return answer(400);
         }
     };
-    let key = delivery_key(&w);
+    let key = (delivery_key(&w), body);
     if !lock(&l.seen).insert(&key) {
         bump(&l.stats.webhooks_duplicate);
         return answer(200);

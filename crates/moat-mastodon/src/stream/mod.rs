@@ -9,8 +9,8 @@
 //! (1 s doubling to 60 s, on the adapter's clock). Each time it reopens with a post seen
 //! before, moat first catches up ([`catchup`]) while holding back what the new connection
 //! already brings, then hands those on: the connection is opened *before* the timeline is
-//! read, so nothing posted in between falls in a crack, and the shared door
-//! ([`crate::inbound::Sink`]) recognises what both bring, so nothing is handed on twice.
+//! read, so nothing posted in between falls in a crack, and the one door to the consumer,
+//! shared with the webhooks, recognises what both bring, so nothing is handed on twice.
 
 pub mod catchup;
 

@@ -2,7 +2,7 @@
 //! Webhooks, pointed at moat). Each `POST` is checked before anything else is done with it:
 //!
 //! 1. the body is read up to a size limit (413 past it);
-//! 2. `X-Hub-Signature` must be the HMAC of the raw body with the secret ([`verify`]); a
+//! 2. `X-Hub-Signature` must be the HMAC of the raw body with the secret ([`verify()`]); a
 //!    missing, malformed or wrong one is refused with 401, counted, and logged with the peer
 //!    and the reason only, never the body or the secret; it never reaches the consumer;
 //! 3. the body is parsed ([`crate::parse::parse_webhook`]); a signed body that cannot be read

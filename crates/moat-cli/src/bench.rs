@@ -11,10 +11,10 @@
 
 use std::time::Instant;
 
-use moat_core::capture::{parse_line, CaptureEvent};
-use moat_core::snowflake::{HOUR, MINUTE};
-use moat_core::synth::{scenarios, World};
-use moat_core::{Action, Config, Engine};
+use moat_core::time::{HOUR, MINUTE};
+use moat_core::{Action, Config, Engine, Event};
+use moat_discord_wire::capture::{parse_line, Line};
+use moat_testkit::{scenarios, World};
 
 use moat_store::cli::Args;
 
@@ -40,13 +40,14 @@ pub fn run(args: &[String]) -> i32 {
     let capture = day_of_traffic(events, users);
     let lines: Vec<&str> = capture.lines().collect();
     let bytes = capture.len();
-    let parsed: Vec<CaptureEvent> = match lines.iter().map(|l| parse_line(l)).collect::<Result<_, _>>() {
+    let parsed: Vec<Line> = match lines.iter().map(|l| parse_line(l)).collect::<Result<_, _>>() {
         Ok(p) => p,
         Err(e) => {
             eprintln!("moat bench: generated capture does not parse: {e}");
             return 1;
         }
     };
+    let parsed: Vec<(u64, Event)> = parsed.into_iter().filter_map(|l| Some((l.ts, l.event?))).collect();
     println!("capture: {} events, {:.1} MiB of JSON", parsed.len(), bytes as f64 / (1 << 20) as f64);
 
     // The engine alone.
@@ -56,8 +57,8 @@ pub fn run(args: &[String]) -> i32 {
         let mut engine = Engine::new(Config::default(), crate::judge::default_judge());
         let mut out: Vec<Action> = Vec::with_capacity(1024);
         let t = Instant::now();
-        for ev in &parsed {
-            engine.handle(ev.ts, &ev.event, &mut out);
+        for (ts, ev) in &parsed {
+            engine.handle(*ts, ev, &mut out);
             actions += out.len();
             out.clear();
         }
@@ -93,17 +94,17 @@ pub fn run(args: &[String]) -> i32 {
     let mut out = Vec::new();
     let (mut peak_users, mut peak_bytes, mut peak_state_bytes) = (0usize, 0usize, 0usize);
     let mut next_sample = 0;
-    for ev in &parsed {
-        engine.handle(ev.ts, &ev.event, &mut out);
+    for (ts, ev) in &parsed {
+        engine.handle(*ts, ev, &mut out);
         out.clear();
-        if ev.ts >= next_sample {
+        if *ts >= next_sample {
             let st = engine.stats();
             if st.users > peak_users {
                 peak_users = st.users;
                 peak_bytes = st.approx_bytes;
                 peak_state_bytes = st.user_bytes;
             }
-            next_sample = ev.ts + MINUTE;
+            next_sample = ts + MINUTE;
         }
     }
     let end = engine.stats();

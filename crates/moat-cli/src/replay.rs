@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::time::Instant;
 
-use moat_core::capture::{parse_line, CaptureError};
 use moat_core::{action::json, Action, Config, Engine};
+use moat_discord_wire::capture::parse_line;
+use moat_discord_wire::CaptureError;
 
 use moat_store::cli::Args;
 
@@ -161,9 +162,11 @@ pub fn replay(engine: &mut Engine, mut input: impl BufRead, out: &mut impl Write
             continue;
         }
         match parse_line(line) {
-            Ok(ev) => {
+            Ok(l) => {
                 report.events += 1;
-                engine.handle(ev.ts, &ev.event, &mut actions);
+                if let Some(event) = &l.event {
+                    engine.handle(l.ts, event, &mut actions);
+                }
             }
             Err(CaptureError::Unsupported(event)) => {
                 *report.unsupported.entry(event).or_default() += 1;

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use moat_core::synth::{scenarios, Expect};
+use moat_testkit::{scenarios, Expect};
 
 fn moat() -> Command {
     Command::new(env!("CARGO_BIN_EXE_moat"))

@@ -1,27 +1,34 @@
-//! The last few seconds of a guild's messages: what the engine may still delete, and the
-//! evidence of why.
+//! A guild's recent messages: what the engine may still delete, and the evidence of why.
 //!
 //! When a flooder crosses the pressure limit, the messages that got them there must go too,
-//! and a moderator (or Discord's Trust & Safety team) should be able to read them. The ring
-//! keeps each message's ids and its text (cut to [`KEEP_CHARS`]) for `keep` milliseconds and
-//! no longer: enough for moderation, never a chat log.
+//! and a moderator (or the platform's Trust & Safety team) should be able to read them. So
+//! the engine keeps each message's ids and its text (cut to [`CONTENT_MAX`]):
+//!
+//! - every message for `keep` milliseconds (30 s): what floods and raids delete;
+//! - the messages a campaign tracks (a link, a ping, long text) for as long as the campaign
+//!   watch may still delete them (its window, 15 minutes by default), so every deletion it
+//!   decides carries the deleted message.
+//!
+//! Nothing else, and never longer: enough for moderation, never a chat log.
 
 use std::collections::VecDeque;
 
-use crate::action::{EvidenceMessage, Millis};
-use crate::input::MessageIn;
+use crate::action::Millis;
+use crate::event::Message;
+use crate::evidence::{cut, EvidenceMessage, CONTENT_MAX};
+use crate::id::{ChannelId, MessageId, UserId};
 
-/// Characters of text kept per message.
-pub const KEEP_CHARS: usize = 512;
-/// Messages kept per guild at most, whatever the rate.
+/// Messages kept per guild at most in each of the two windows, whatever the rate.
 pub const MAX_MESSAGES: usize = 8192;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecentMessage {
     pub ts: Millis,
-    pub id: u64,
-    pub channel_id: u64,
-    pub author_id: u64,
+    /// Arrival order across both windows.
+    seq: u64,
+    pub id: MessageId,
+    pub channel_id: ChannelId,
+    pub author_id: UserId,
     pub content: Box<str>,
     pub attachment_urls: Box<[Box<str>]>,
 }
@@ -39,77 +46,106 @@ impl RecentMessage {
     }
 }
 
-/// Cuts text to at most `max` characters, on a character boundary.
-pub fn cut(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    match text.char_indices().nth(max) {
-        Some((i, _)) => &text[..i],
-        None => text,
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Recent {
-    ring: VecDeque<RecentMessage>,
+    /// Every message not held longer, oldest first.
+    short: VecDeque<RecentMessage>,
+    /// Messages held for a detector's longer window, oldest first.
+    long: VecDeque<RecentMessage>,
     keep: Millis,
+    /// The time of the last expiry: the short window ends `keep` before it.
+    horizon: Millis,
+    seq: u64,
 }
 
 impl Recent {
     pub fn new(keep: Millis) -> Self {
-        Self { ring: VecDeque::new(), keep }
+        Self { short: VecDeque::new(), long: VecDeque::new(), keep, horizon: 0, seq: 0 }
     }
 
-    /// Records a message, or the new text of an edited one.
-    pub fn record(&mut self, now: Millis, m: &MessageIn) {
-        self.expire(now);
-        let content: Box<str> = cut(m.content, KEEP_CHARS).into();
+    /// Records a message, or the new text of an edited one; `long_keep` is how long held
+    /// messages are kept (see [`Recent::hold`]).
+    pub fn record(&mut self, now: Millis, m: &Message, long_keep: Millis) {
+        self.expire(now, long_keep);
+        let content: Box<str> = cut(&m.content, CONTENT_MAX).into();
         if m.edit {
-            if let Some(old) = self.ring.iter_mut().rev().find(|r| r.id == m.id) {
+            if let Some(old) = self.short.iter_mut().chain(self.long.iter_mut()).rev().find(|r| r.id == m.id) {
                 old.content = content;
                 return;
             }
         }
-        if self.ring.len() >= MAX_MESSAGES {
-            self.ring.pop_front();
+        if self.short.len() >= MAX_MESSAGES {
+            self.short.pop_front();
         }
-        self.ring.push_back(RecentMessage {
+        self.seq += 1;
+        self.short.push_back(RecentMessage {
             ts: now,
+            seq: self.seq,
             id: m.id,
-            channel_id: m.channel_id,
-            author_id: m.author_id,
+            channel_id: m.channel,
+            author_id: m.author,
             content,
-            attachment_urls: m.attachment_urls.iter().map(|&u| Box::from(u)).collect(),
+            attachment_urls: m.attachment_urls.iter().map(|u| Box::from(u.as_ref())).collect(),
         });
     }
 
-    pub fn expire(&mut self, now: Millis) {
-        while self.ring.front().is_some_and(|r| now.saturating_sub(r.ts) > self.keep) {
-            self.ring.pop_front();
+    /// Keeps the message just recorded for the longer window: a detector may delete it later.
+    pub fn hold(&mut self, message_id: MessageId) {
+        if self.short.back().is_some_and(|r| r.id == message_id) {
+            let r = self.short.pop_back().expect("back exists");
+            if self.long.len() >= MAX_MESSAGES {
+                self.long.pop_front();
+            }
+            self.long.push_back(r);
         }
     }
 
-    /// The author's messages since `since`, oldest first.
-    pub fn by_author(&self, author_id: u64, since: Millis) -> impl Iterator<Item = &RecentMessage> {
-        self.ring.iter().filter(move |r| r.author_id == author_id && r.ts >= since)
+    pub fn expire(&mut self, now: Millis, long_keep: Millis) {
+        let keep = self.keep;
+        while self.short.front().is_some_and(|r| now.saturating_sub(r.ts) > keep) {
+            self.short.pop_front();
+        }
+        let long_keep = long_keep.max(keep);
+        while self.long.front().is_some_and(|r| now.saturating_sub(r.ts) > long_keep) {
+            self.long.pop_front();
+        }
+        self.horizon = self.horizon.max(now);
     }
 
-    pub fn get(&self, message_id: u64) -> Option<&RecentMessage> {
-        self.ring.iter().rev().find(|r| r.id == message_id)
+    /// The author's messages of the short window posted since `since`, in the order they
+    /// arrived.
+    pub fn by_author(&self, author_id: UserId, since: Millis) -> Vec<&RecentMessage> {
+        let in_short = |r: &&RecentMessage| self.horizon.saturating_sub(r.ts) <= self.keep;
+        let mut out: Vec<&RecentMessage> = self
+            .short
+            .iter()
+            .chain(self.long.iter().filter(in_short))
+            .filter(|r| r.author_id == author_id && r.ts >= since)
+            .collect();
+        out.sort_by_key(|r| r.seq);
+        out
+    }
+
+    /// A message of either window.
+    pub fn get(&self, message_id: MessageId) -> Option<&RecentMessage> {
+        self.short
+            .iter()
+            .rev()
+            .find(|r| r.id == message_id)
+            .or_else(|| self.long.iter().rev().find(|r| r.id == message_id))
     }
 
     pub fn len(&self) -> usize {
-        self.ring.len()
+        self.short.len() + self.long.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ring.is_empty()
+        self.short.is_empty() && self.long.is_empty()
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.ring.capacity() * std::mem::size_of::<RecentMessage>()
-            + self.ring.iter().map(|r| r.content.len() + r.attachment_urls.len() * 16).sum::<usize>()
+        (self.short.capacity() + self.long.capacity()) * std::mem::size_of::<RecentMessage>()
+            + self.short.iter().chain(&self.long).map(|r| r.content.len() + r.attachment_urls.len() * 16).sum::<usize>()
     }
 }
 
@@ -117,31 +153,54 @@ impl Recent {
 mod tests {
     use super::*;
 
-    fn m(id: u64, author: u64, content: &str) -> MessageIn<'_> {
-        MessageIn { id, channel_id: 5, author_id: author, content, ..Default::default() }
+    fn m(id: u64, author: u64, content: &str) -> Message<'_> {
+        Message {
+            id: MessageId(id),
+            channel: ChannelId(5),
+            author: UserId(author),
+            content: content.into(),
+            ..Default::default()
+        }
+    }
+
+    fn ids(v: Vec<&RecentMessage>) -> Vec<u64> {
+        v.into_iter().map(|r| r.id.get()).collect()
     }
 
     #[test]
     fn keeps_a_short_window_and_edits_in_place() {
         let mut r = Recent::new(10_000);
-        r.record(0, &m(1, 7, "first"));
-        r.record(5_000, &m(2, 8, "other"));
-        r.record(6_000, &MessageIn { edit: true, ..m(1, 7, "first, edited") });
+        r.record(0, &m(1, 7, "first"), 0);
+        r.record(5_000, &m(2, 8, "other"), 0);
+        r.record(6_000, &Message { edit: true, ..m(1, 7, "first, edited") }, 0);
         assert_eq!(r.len(), 2);
-        assert_eq!(&*r.get(1).unwrap().content, "first, edited");
-        assert_eq!(r.by_author(7, 0).count(), 1);
-        r.record(10_500, &m(3, 7, "third"));
-        assert!(r.get(1).is_none(), "older than the window");
-        assert_eq!(r.by_author(7, 0).map(|x| x.id).collect::<Vec<_>>(), vec![3]);
+        assert_eq!(&*r.get(MessageId(1)).unwrap().content, "first, edited");
+        assert_eq!(r.by_author(UserId(7), 0).len(), 1);
+        r.record(10_500, &m(3, 7, "third"), 0);
+        assert!(r.get(MessageId(1)).is_none(), "older than the window");
+        assert_eq!(ids(r.by_author(UserId(7), 0)), vec![3]);
     }
 
     #[test]
-    fn cuts_long_text_on_a_char_boundary() {
-        assert_eq!(cut("héllo", 2), "hé");
-        assert_eq!(cut("hi", 5), "hi");
+    fn held_messages_outlive_the_short_window_but_only_as_evidence() {
+        let mut r = Recent::new(10_000);
+        r.record(0, &m(1, 7, "https://x.ru/a"), 60_000);
+        r.hold(MessageId(1));
+        r.record(1_000, &m(2, 7, "plain"), 60_000);
+        assert_eq!(ids(r.by_author(UserId(7), 0)), vec![1, 2], "arrival order across both windows");
+        r.record(30_000, &m(3, 8, "later"), 60_000);
+        assert!(r.get(MessageId(2)).is_none());
+        assert_eq!(&*r.get(MessageId(1)).expect("held").content, "https://x.ru/a");
+        assert!(r.by_author(UserId(7), 0).is_empty(), "out of the short window: not deleted as recent");
+        r.expire(70_001, 60_000);
+        assert!(r.get(MessageId(1)).is_none(), "gone after the long window");
+    }
+
+    #[test]
+    fn text_is_cut_to_the_evidence_limit() {
         let mut r = Recent::new(1000);
-        let long = "é".repeat(KEEP_CHARS + 10);
-        r.record(0, &m(1, 1, &long));
-        assert_eq!(r.get(1).unwrap().content.chars().count(), KEEP_CHARS);
+        let long = "é".repeat(CONTENT_MAX + 10);
+        r.record(0, &m(1, 1, &long), 0);
+        assert_eq!(r.get(MessageId(1)).unwrap().content.chars().count(), CONTENT_MAX);
     }
 }

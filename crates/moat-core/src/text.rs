@@ -6,6 +6,8 @@
 //! reduces a message to a hash that survives the small changes spammers make to dodge
 //! duplicate checks (case, spacing, punctuation, digits, mentions, invisible characters).
 
+use crate::hash::Fnv1a;
+
 /// One pass over a message's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TextStats {
@@ -126,15 +128,12 @@ pub struct Fingerprint {
     pub len: u32,
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
 /// Hashes the text with case folded, links, mentions (`<@…>`, `<#…>`, `@everyone`), digits,
 /// punctuation, spaces and invisible characters removed. "Buy followers CHEAP!! 1" and
 /// "buy followers cheap 2" share a fingerprint.
 pub fn fingerprint(text: &str) -> Fingerprint {
     let bytes = text.as_bytes();
-    let mut hash = FNV_OFFSET;
+    let mut hash = Fnv1a::new();
     let mut len = 0u32;
     let mut i = 0;
     while i < bytes.len() {
@@ -162,8 +161,7 @@ pub fn fingerprint(text: &str) -> Fingerprint {
                     continue;
                 }
                 _ if b.is_ascii_alphabetic() => {
-                    hash ^= u64::from(b.to_ascii_lowercase());
-                    hash = hash.wrapping_mul(FNV_PRIME);
+                    hash.mix(u64::from(b.to_ascii_lowercase()));
                     len += 1;
                 }
                 _ => {}
@@ -178,14 +176,11 @@ pub fn fingerprint(text: &str) -> Fingerprint {
         }
         for lower in c.to_lowercase() {
             let mut buf = [0u8; 4];
-            for &b in lower.encode_utf8(&mut buf).as_bytes() {
-                hash ^= u64::from(b);
-                hash = hash.wrapping_mul(FNV_PRIME);
-            }
+            hash.bytes(lower.encode_utf8(&mut buf).as_bytes());
             len += 1;
         }
     }
-    Fingerprint { hash, len }
+    Fingerprint { hash: hash.finish(), len }
 }
 
 /// The length of a Discord mention token at the start of `s` (`<@123>`, `<@!123>`,

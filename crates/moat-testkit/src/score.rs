@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{Expect, Scenario};
-use crate::action::{Action, ActionKind, Millis};
+use moat_core::{Action, ActionKind, Millis};
+
+use crate::{Expect, Scenario};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Score {
@@ -30,7 +31,7 @@ pub fn score(sc: &Scenario, actions: &[Action]) -> Score {
     let mut first_any: BTreeMap<u64, Millis> = BTreeMap::new();
     let mut deleted: BTreeMap<u64, u32> = BTreeMap::new();
     for a in actions {
-        for &u in &a.user_ids {
+        for u in a.user_ids.iter().map(|u| u.get()) {
             first_any.entry(u).or_insert(a.ts);
             if a.kind.is_punitive() {
                 first_punish.entry(u).or_insert(a.ts);

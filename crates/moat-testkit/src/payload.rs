@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::action::Millis;
+use moat_core::Millis;
 
 /// Permission bits of the roles generated guilds use.
 pub mod perms {
@@ -167,7 +167,7 @@ pub fn line(ts: Millis, t: &str, d: Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::parse_line;
+    use moat_discord_wire::capture::parse_line;
 
     #[test]
     fn iso_dates() {

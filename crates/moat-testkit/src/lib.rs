@@ -1,0 +1,19 @@
+//! moat's test kit: what tests, benchmarks and `moat demo` need and the product does not.
+//!
+//! - [`world`] and [`scenarios`]: a simulated guild that writes captures in Discord's own
+//!   payload shapes ([`payload`]), and scripted scenarios (raids, floods, scams, a stream
+//!   influx, a hype moment, ...) with the expected outcome of each;
+//! - [`score`]: scoring a run against a scenario, as `../shared/tools/score.py` does.
+//!
+//! Everything is deterministic: a seed gives one capture. Product crates use this crate
+//! only as a dev-dependency (`moat-cli`'s `synth`, `bench` and `demo` excepted).
+
+#![recursion_limit = "256"]
+
+pub mod payload;
+pub mod scenarios;
+pub mod score;
+pub mod world;
+
+pub use scenarios::{Scenario, ALL};
+pub use world::{Expect, Rng, World};

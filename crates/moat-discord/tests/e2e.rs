@@ -5,7 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use moat_fake_discord::{scenario, Options};
+use moat_fake_discord::Options;
+use moat_testkit::fixture as scenario;
+use moat_testkit::payload::perms;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_300_account_raid_is_banned_in_a_handful_of_calls_and_unlocked_after() {
@@ -178,7 +180,7 @@ async fn server_errors_are_retried_not_looped_on() {
 async fn missing_permissions_produce_a_plain_alert() {
     let h = common::start(Options::default(), common::config("")).await;
     // moat's role has only Manage Messages and sits below Members.
-    let mut c = scenario::Capture::new(scenario::T0, scenario::MEMBER_PERMS | (1 << 13), 1);
+    let mut c = scenario::Capture::new(scenario::T0, perms::MEMBER | perms::MANAGE_MESSAGES, 1);
     c.chatter(scenario::T0, 10, 3);
     let ids = c.ids;
     h.play(&c.finish()).await;

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use moat_core::{ActionKind, Engine};
 use moat_discord::{Bot, Feed};
-use moat_fake_discord::scenario::{self, moat_command, Capture, T0};
 use moat_fake_discord::{FakeDiscord, Options, Pace};
 use moat_store::Store;
+use moat_testkit::fixture::{self as scenario, moat_command, Capture, T0};
 use serde_json::json;
 use sqlx::Connection;
 

@@ -197,8 +197,8 @@ fn generated_scenarios_read_the_same_through_both() {
 }
 
 #[test]
-fn the_fake_discords_scenarios_read_the_same_through_both() {
-    use moat_fake_discord::scenario;
+fn the_fixtures_read_the_same_through_both() {
+    use moat_testkit::fixture as scenario;
     for (name, capture) in [
         ("raid", scenario::raid(40).1),
         ("flood", scenario::flood().1),

@@ -28,7 +28,6 @@ pub mod player;
 pub mod ratelimit;
 pub mod record;
 pub mod rest;
-pub mod scenario;
 pub mod state;
 pub mod summary;
 

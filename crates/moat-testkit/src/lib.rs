@@ -2,14 +2,21 @@
 //!
 //! - [`world`] and [`scenarios`]: a simulated guild that writes captures in Discord's own
 //!   payload shapes ([`payload`]), and scripted scenarios (raids, floods, scams, a stream
-//!   influx, a hype moment, ...) with the expected outcome of each;
-//! - [`score`]: scoring a run against a scenario, as `../shared/tools/score.py` does.
+//!   influx, a hype moment, ...) with the expected outcome of each (`moat synth`);
+//! - [`fixture`]: small captures of a known guild (ids the test knows, a `#mod-log`, moat's
+//!   own role) for `moat demo` and the end-to-end tests against the fake Discord;
+//! - [`score`]: scoring a run against expectations, exactly as `../shared/tools/score.py`
+//!   does.
+//!
+//! Discord's ids, epoch and permission bits come from `moat-discord-wire`, the same ones
+//! the product reads with; [`payload::perms`] names the role presets built from them.
 //!
 //! Everything is deterministic: a seed gives one capture. Product crates use this crate
 //! only as a dev-dependency (`moat-cli`'s `synth`, `bench` and `demo` excepted).
 
 #![recursion_limit = "256"]
 
+pub mod fixture;
 pub mod payload;
 pub mod scenarios;
 pub mod score;

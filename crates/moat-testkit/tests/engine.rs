@@ -4,7 +4,7 @@
 use moat_core::links::BlocklistJudge;
 use moat_core::{Action, ActionKind, Config, Detector, Engine};
 use moat_discord_wire::capture::parse_line;
-use moat_testkit::{scenarios, score::score, Scenario, World};
+use moat_testkit::{scenarios, score::score_actions, Scenario, World};
 
 /// Plays a capture's lines through the engine.
 fn feed(engine: &mut Engine, capture: &str, out: &mut Vec<Action>) {
@@ -46,7 +46,7 @@ fn check(gen: fn(u64) -> Scenario, seeds: std::ops::Range<u64>) {
     for seed in seeds {
         let sc = gen(seed);
         let actions = run(&mut engine(), &sc.capture);
-        let s = score(&sc, &actions);
+        let s = score_actions(&sc, &actions);
         assert!(s.perfect(), "{} seed {seed}: {s:?}", sc.name);
         for a in &actions {
             assert!(!a.reason.is_empty(), "every action says why: {a:?}");

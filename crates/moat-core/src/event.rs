@@ -35,6 +35,31 @@ pub enum Event<'a> {
 }
 
 impl Event<'_> {
+    /// The event with its text copied, so it outlives the payload it was read from (to
+    /// queue it, or to hold many at once).
+    pub fn into_owned(self) -> Event<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        match self {
+            Event::GuildKnown(g) => Event::GuildKnown(GuildKnown { name: own(g.name), ..g }),
+            Event::MemberJoined(j) => Event::MemberJoined(MemberJoined {
+                username: own(j.username),
+                display_name: j.display_name.map(own),
+                ..j
+            }),
+            Event::Message(m) => Event::Message(Message {
+                author_name: own(m.author_name),
+                content: own(m.content),
+                attachment_urls: m.attachment_urls.into_iter().map(own).collect(),
+                ..m
+            }),
+            Event::GuildGone(e) => Event::GuildGone(e),
+            Event::RoleUpserted(e) => Event::RoleUpserted(e),
+            Event::RoleRemoved(e) => Event::RoleRemoved(e),
+            Event::MemberLeft(e) => Event::MemberLeft(e),
+            Event::AutoModHit(e) => Event::AutoModHit(e),
+        }
+    }
+
     /// The guild the event belongs to.
     pub fn guild(&self) -> GuildId {
         match self {
@@ -162,4 +187,19 @@ pub struct AutoModHit {
     /// When the member's account was created (0: the adapter does not know).
     pub account_created: Millis,
     pub rule: AutoModRule,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_owned_event_equals_the_borrowed_one() {
+        let text = String::from("hello https://x.example");
+        let m =
+            Event::Message(Message { content: Cow::Borrowed(&text), author_name: "a".into(), ..Default::default() });
+        let owned = m.clone().into_owned();
+        drop(text);
+        assert!(matches!(&owned, Event::Message(o) if o.content == "hello https://x.example"));
+    }
 }

@@ -85,15 +85,74 @@ pub(crate) struct User<'a> {
     bot: bool,
 }
 
+/// A message's author: only what the engine reads (its display name is not one of those).
+#[derive(Deserialize)]
+pub(crate) struct Author<'a> {
+    id: Snowflake,
+    #[serde(borrow, default)]
+    username: Cow<'a, str>,
+    #[serde(default)]
+    bot: bool,
+}
+
 #[derive(Deserialize)]
 pub(crate) struct IdOnly {
     id: Snowflake,
 }
 
+/// The ids of an array of objects with an `id` (a message's mentions), read without keeping
+/// the objects.
+#[derive(Default)]
+pub(crate) struct Ids(Vec<u64>);
+
+impl<'de> Deserialize<'de> for Ids {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct IdsVisitor;
+        impl<'de> Visitor<'de> for IdsVisitor {
+            type Value = Ids;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of objects with an id")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Ids, A::Error> {
+                let mut ids = Vec::new();
+                while let Some(o) = seq.next_element::<IdOnly>()? {
+                    ids.push(o.id.0);
+                }
+                Ok(Ids(ids))
+            }
+        }
+        d.deserialize_seq(IdsVisitor)
+    }
+}
+
+/// Role ids, read straight into the engine's.
+#[derive(Default)]
+pub(crate) struct RoleIds(Vec<RoleId>);
+
+impl<'de> Deserialize<'de> for RoleIds {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RolesVisitor;
+        impl<'de> Visitor<'de> for RolesVisitor {
+            type Value = RoleIds;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of role ids")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RoleIds, A::Error> {
+                let mut ids = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(r) = seq.next_element::<Snowflake>()? {
+                    ids.push(RoleId(r.0));
+                }
+                Ok(RoleIds(ids))
+            }
+        }
+        d.deserialize_seq(RolesVisitor)
+    }
+}
+
 #[derive(Deserialize)]
 pub(crate) struct PartialMember {
     #[serde(default)]
-    roles: Vec<Snowflake>,
+    roles: RoleIds,
     #[serde(default)]
     joined_at: Option<Timestamp>,
 }
@@ -112,7 +171,7 @@ pub(crate) struct WireMessage<'a> {
     #[serde(default)]
     guild_id: Option<Snowflake>,
     #[serde(borrow)]
-    author: User<'a>,
+    author: Author<'a>,
     #[serde(default)]
     member: Option<PartialMember>,
     #[serde(borrow, default)]
@@ -124,7 +183,7 @@ pub(crate) struct WireMessage<'a> {
     #[serde(default)]
     webhook_id: Option<Snowflake>,
     #[serde(default)]
-    mentions: Vec<IdOnly>,
+    mentions: Ids,
     #[serde(default)]
     mention_roles: Count,
     #[serde(default)]
@@ -146,7 +205,7 @@ impl<'a> WireMessage<'a> {
         let guild = self.guild_id?;
         let author = self.author.id.0;
         let (roles, joined_at) = match self.member {
-            Some(m) => (m.roles.into_iter().map(|r| RoleId(r.0)).collect(), m.joined_at.map(|t| t.0)),
+            Some(m) => (m.roles.0, m.joined_at.map(|t| t.0)),
             None => (Vec::new(), None),
         };
         Some(Event::Message(Message {
@@ -163,7 +222,7 @@ impl<'a> WireMessage<'a> {
             content: self.content,
             attachments: (self.attachments.len() as u32).saturating_add(self.embeds.0),
             attachment_urls: self.attachments.into_iter().map(|a| a.url).collect(),
-            user_mentions: self.mentions.iter().filter(|u| u.id.0 != author).count() as u32,
+            user_mentions: self.mentions.0.iter().filter(|&&u| u != author).count() as u32,
             role_mentions: self.mention_roles.0,
             mention_everyone: self.mention_everyone,
             edit,

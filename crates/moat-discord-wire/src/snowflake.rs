@@ -38,6 +38,25 @@ impl<'de> Deserialize<'de> for Snowflake {
 
 struct SnowflakeVisitor;
 
+/// A string of ASCII digits as a `u64`, accepting what `str::parse` (and so twilight)
+/// accepts, a leading `+` included, and refusing overflow; the commonest parse in a capture.
+fn digits(v: &str) -> Option<u64> {
+    let b = v.as_bytes();
+    let b = b.strip_prefix(b"+").unwrap_or(b);
+    if b.is_empty() || b.len() > 20 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    Some(n)
+}
+
 impl Visitor<'_> for SnowflakeVisitor {
     type Value = Snowflake;
 
@@ -58,7 +77,7 @@ impl Visitor<'_> for SnowflakeVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Snowflake, E> {
-        let n: u64 = v.parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))?;
+        let n = digits(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))?;
         self.visit_u64(n)
     }
 }
@@ -83,6 +102,11 @@ mod tests {
         assert_eq!(read("0"), None);
         assert_eq!(read("-1"), None);
         assert_eq!(read("\"x\""), None);
+        assert_eq!(read("\"18446744073709551615\""), Some(Snowflake(u64::MAX)));
+        assert_eq!(read("\"18446744073709551616\""), None, "too large");
+        assert_eq!(read("\"+5\""), Some(Snowflake(5)), "as str::parse (and twilight) reads it");
+        assert_eq!(read("\"+\""), None);
+        assert_eq!(read("\"\""), None);
         assert_eq!(read("null"), None);
     }
 }

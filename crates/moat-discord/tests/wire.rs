@@ -197,6 +197,12 @@ fn generated_scenarios_read_the_same_through_both() {
 }
 
 #[test]
+fn a_day_of_traffic_in_discords_full_shapes_reads_the_same_through_both() {
+    // Embeds, replies quoting the message they answer, attachments, mentions with members.
+    assert!(compare("day", &moat_testkit::traffic::day_of_traffic(3_000, 100)) > 3_000);
+}
+
+#[test]
 fn the_fixtures_read_the_same_through_both() {
     use moat_testkit::fixture as scenario;
     for (name, capture) in [

@@ -5,6 +5,8 @@
 //!   influx, a hype moment, ...) with the expected outcome of each (`moat synth`);
 //! - [`fixture`]: small captures of a known guild (ids the test knows, a `#mod-log`, moat's
 //!   own role) for `moat demo` and the end-to-end tests against the fake Discord;
+//! - [`traffic`]: a day of one busy guild in Discord's full payload shapes, for `moat
+//!   bench`;
 //! - [`score`]: scoring a run against expectations, exactly as `../shared/tools/score.py`
 //!   does.
 //!
@@ -20,6 +22,7 @@ pub mod fixture;
 pub mod payload;
 pub mod scenarios;
 pub mod score;
+pub mod traffic;
 pub mod world;
 
 pub use scenarios::{Scenario, ALL};

@@ -43,7 +43,7 @@ impl Engine {
         let content: &str = &m.content;
         let stats = TextStats::measure(content);
         let fp = fingerprint(content);
-        let has_link = content.contains("://");
+        let has_link = crate::text::has_scheme(content);
         let mut findings: Vec<Finding> = Vec::new();
 
         if let Some(f) = scam::check(&s.scam, self.judge.as_ref(), gid, m.author, content, m.edit) {

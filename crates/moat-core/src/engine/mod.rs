@@ -184,6 +184,11 @@ impl Engine {
             let s = self.config.for_guild(*gid);
             let strike_decay = u64::from(s.escalation.strike_decay_hours) * HOUR;
             g.users.retain(|_, u| !u.is_idle(now, USER_IDLE, strike_decay));
+            // A map that emptied out (a raid's guild gone quiet) is swept by its capacity:
+            // give most of it back.
+            if g.users.capacity() > 64 && g.users.len() < g.users.capacity() / 8 {
+                g.users.shrink_to(g.users.len() * 2);
+            }
             g.recent.expire(now, held_for(s));
             g.campaigns.sweep(&s.campaign, now);
             g.raid.sweep(&s.raid, now);

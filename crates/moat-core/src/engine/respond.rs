@@ -60,8 +60,8 @@ fn evidence_of(g: &GuildState, messages: impl IntoIterator<Item = MessageId>, fa
             break;
         }
         // The ring already keeps text cut to `evidence::CONTENT_MAX`.
-        if let Some(r) = g.recent.get(id) {
-            ev.messages.push(r.evidence());
+        if let Some(m) = g.recent.evidence(id) {
+            ev.messages.push(m);
         }
     }
     ev
@@ -229,6 +229,9 @@ impl Engine {
 
     /// Acts on what the raid watch said.
     pub(super) fn raid_outcome(&mut self, gid: GuildId, now: Millis, outcome: Outcome, out: &mut Vec<Action>) {
+        if outcome == Outcome::Nothing {
+            return;
+        }
         let first = out.len();
         self.raid_actions(gid, now, outcome, out);
         let since = match self.guilds.get(&gid).map(|g| &g.raid.phase) {

@@ -74,7 +74,9 @@ impl Window {
         let r = self.messages.pop_front()?;
         self.live -= r.len;
         if self.messages.is_empty() {
-            self.text.clear();
+            // A quiet guild holds nothing: give the buffers back.
+            self.text = String::new();
+            self.messages = VecDeque::new();
             self.live = 0;
         }
         Some(r)
@@ -289,6 +291,8 @@ mod tests {
             assert_eq!(r.evidence(MessageId(i)).unwrap().content, want);
         }
         assert!(r.short.text.len() <= 2 * r.short.live + COMPACT_AT, "dead text is dropped");
+        r.expire(1_000_000, 0);
+        assert_eq!(r.heap_bytes(), 0, "an emptied window keeps no buffers");
     }
 
     #[test]

@@ -118,7 +118,7 @@ fn main() {
     let with_evidence = actions.iter().filter(|a| !a.evidence.messages.is_empty()).count();
     let messages: usize = actions.iter().map(|a| a.evidence.messages.len()).sum();
     println!(
-        "{} actions, {with_evidence} with evidence ({messages} messages), from moat_core::synth through Engine",
+        "{} actions, {with_evidence} with evidence ({messages} messages), from moat_testkit's scenarios through Engine",
         actions.len()
     );
     println!(

@@ -4,8 +4,8 @@
 //! and misses a raid that trickles in. moat scores joins instead:
 //!
 //! - each joiner gets a *suspicion* in 0..1 from what a raid account looks like: a young
-//!   account (read from its snowflake), a default avatar, and a name shaped like other
-//!   recent joiners' (`giftboy67127`, `giftboy31555`, ...);
+//!   account (its creation time, which the adapter gives with each join), a default avatar,
+//!   and a name shaped like other recent joiners' (`giftboy67127`, `giftboy31555`, ...);
 //! - a window of joins is a raid when it is both unusual for this guild (above
 //!   `rate_factor` times its own learned join rate, and at least `*_min_joins`) and
 //!   suspicious (mean suspicion at least `raid_mean_suspicion`). Two windows run at once: a

@@ -60,7 +60,8 @@ fn own_event(t: &str, d: &str) -> Option<Result<Event, String>> {
     Some(DispatchEventWithTypeDeserializer::new(t).deserialize(&mut de).map(Event::from).map_err(|e| e.to_string()))
 }
 
-/// Says once per kind of event that one could not be read, and counts them all.
+/// Counts a dispatch that could not be read, and says so for the first few (a stream of
+/// them must not flood the log).
 fn bad_event(shared: &Shared, t: &str, why: &str) {
     if shared.bad_events.fetch_add(1, Ordering::Relaxed) < 20 {
         let why: String = why.chars().take(200).collect();

@@ -1,33 +1,37 @@
 //! `moat bench`: how fast the engine decides, and how much it remembers.
 //!
-//! It generates a day of traffic for one busy guild (ordinary chat from thousands of
-//! members, with floods, a raid and a scam wave mixed in), then measures:
+//! It generates a day of traffic for one busy guild in Discord's full payload shapes
+//! (`moat_testkit::traffic`: ordinary chat from thousands of members, messages of about
+//! 930 bytes with embeds, mentions, attachments, replies and edits, with every attack
+//! scenario mixed in), then measures:
 //! - the engine alone: pre-parsed events through [`Engine::handle`];
 //! - `replay`: the same capture from JSON text, parsing included;
 //! - memory: engine state per active user at the busiest point, and at the end of the day
 //!   (idle state must expire, so it stays flat).
 //!
-//! Figures are best-of-`--runs`, on one core (the engine is single-threaded).
+//! Figures are best-of-`--runs`, on one core (the engine is single-threaded). `--write
+//! PATH` also writes the capture, to time `moat replay` on it as a whole process.
 
 use std::time::Instant;
 
-use moat_core::capture::{parse_line, CaptureEvent};
-use moat_core::snowflake::{HOUR, MINUTE};
-use moat_core::synth::{scenarios, World};
-use moat_core::{Action, Config, Engine};
+use moat_core::time::{HOUR, MINUTE};
+use moat_core::{Action, Config, Engine, Event};
+use moat_discord_wire::capture::{parse_line, Line};
+use moat_testkit::traffic::day_of_traffic;
 
 use moat_store::cli::Args;
 
 pub fn run(args: &[String]) -> i32 {
     let mut a = Args::new(args);
-    let parsed = (|| -> Result<(u64, usize, u32), String> {
+    let parsed = (|| -> Result<(u64, usize, u32, Option<String>), String> {
         Ok((
             a.parsed("--events")?.unwrap_or(200_000),
             a.parsed("--users")?.unwrap_or(5_000),
             a.parsed("--runs")?.unwrap_or(3),
+            a.value("--write")?,
         ))
     })();
-    let (events, users, runs) = match parsed {
+    let (events, users, runs, write) = match parsed {
         Ok(v) => v,
         Err(e) => return usage(&e),
     };
@@ -38,16 +42,32 @@ pub fn run(args: &[String]) -> i32 {
     }
     eprintln!("moat bench: generating a day of traffic: ~{events} events from {users} members...");
     let capture = day_of_traffic(events, users);
+    if let Some(path) = &write {
+        if let Err(e) = std::fs::write(path, &capture) {
+            eprintln!("moat bench: cannot write {path}: {e}");
+            return 1;
+        }
+        eprintln!("moat bench: wrote the capture to {path}");
+    }
     let lines: Vec<&str> = capture.lines().collect();
     let bytes = capture.len();
-    let parsed: Vec<CaptureEvent> = match lines.iter().map(|l| parse_line(l)).collect::<Result<_, _>>() {
+    let parsed: Vec<Line> = match lines.iter().map(|l| parse_line(l)).collect::<Result<_, _>>() {
         Ok(p) => p,
         Err(e) => {
             eprintln!("moat bench: generated capture does not parse: {e}");
             return 1;
         }
     };
-    println!("capture: {} events, {:.1} MiB of JSON", parsed.len(), bytes as f64 / (1 << 20) as f64);
+    // Owned, in the order they arrive: the engine alone, not the cache misses of reaching
+    // back into 100 MiB of JSON text for each message.
+    let parsed: Vec<(u64, Event)> = parsed.into_iter().filter_map(|l| Some((l.ts, l.event?.into_owned()))).collect();
+    let messages: Vec<&&str> = lines.iter().filter(|l| l.contains("\"t\":\"MESSAGE_")).collect();
+    let mean = messages.iter().map(|l| l.len()).sum::<usize>() / messages.len().max(1);
+    println!(
+        "capture: {} events, {:.1} MiB of JSON, messages average {mean} bytes",
+        lines.len(),
+        bytes as f64 / (1 << 20) as f64
+    );
 
     // The engine alone.
     let mut best_engine = f64::MAX;
@@ -56,8 +76,8 @@ pub fn run(args: &[String]) -> i32 {
         let mut engine = Engine::new(Config::default(), crate::judge::default_judge());
         let mut out: Vec<Action> = Vec::with_capacity(1024);
         let t = Instant::now();
-        for ev in &parsed {
-            engine.handle(ev.ts, &ev.event, &mut out);
+        for (ts, ev) in &parsed {
+            engine.handle(*ts, ev, &mut out);
             actions += out.len();
             out.clear();
         }
@@ -84,7 +104,7 @@ pub fn run(args: &[String]) -> i32 {
     }
     println!(
         "replay:  {:>10.0} events/s  ({:.0} MiB/s of JSON)",
-        parsed.len() as f64 / best_replay,
+        lines.len() as f64 / best_replay,
         bytes as f64 / (1 << 20) as f64 / best_replay
     );
 
@@ -93,17 +113,17 @@ pub fn run(args: &[String]) -> i32 {
     let mut out = Vec::new();
     let (mut peak_users, mut peak_bytes, mut peak_state_bytes) = (0usize, 0usize, 0usize);
     let mut next_sample = 0;
-    for ev in &parsed {
-        engine.handle(ev.ts, &ev.event, &mut out);
+    for (ts, ev) in &parsed {
+        engine.handle(*ts, ev, &mut out);
         out.clear();
-        if ev.ts >= next_sample {
+        if *ts >= next_sample {
             let st = engine.stats();
             if st.users > peak_users {
                 peak_users = st.users;
                 peak_bytes = st.approx_bytes;
                 peak_state_bytes = st.user_bytes;
             }
-            next_sample = ev.ts + MINUTE;
+            next_sample = ts + MINUTE;
         }
     }
     let end = engine.stats();
@@ -125,58 +145,7 @@ pub fn run(args: &[String]) -> i32 {
     0
 }
 
-/// A day of one busy guild: chat spread over 24 hours, plus the attacks of the scenarios.
-pub fn day_of_traffic(events: u64, users: usize) -> String {
-    let start = 1_767_225_600_000; // 2026-01-01 00:00 UTC
-    let mut w = World::new(42, start, users);
-    let day = 24 * HOUR;
-    let per_min = (events * 60_000 / day).max(1);
-    w.chat(start, day, per_min);
-    let mut capture = w.capture();
-    // Attacks, each in its own guild so their expectations stay independent.
-    for (i, (_, gen)) in scenarios::ALL.iter().enumerate() {
-        let sc = gen(1000 + i as u64);
-        capture.push_str(&sc.capture);
-    }
-    sort_capture(&capture)
-}
-
-/// Sorts capture lines by `ts` (stable), as a capture is.
-fn sort_capture(capture: &str) -> String {
-    let mut lines: Vec<(u64, &str)> = capture
-        .lines()
-        .map(|l| {
-            let ts = l.get(6..).and_then(|r| r.split(',').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
-            (ts, l)
-        })
-        .collect();
-    lines.sort_by_key(|(ts, _)| *ts);
-    let mut out = String::with_capacity(capture.len());
-    for (_, l) in lines {
-        out.push_str(l);
-        out.push('\n');
-    }
-    out
-}
-
 fn usage(e: &str) -> i32 {
-    eprintln!("moat bench: {e}\nusage: moat bench [--events N] [--users N] [--runs N]");
+    eprintln!("moat bench: {e}\nusage: moat bench [--events N] [--users N] [--runs N] [--write CAPTURE.jsonl]");
     2
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_generated_day_is_sorted_and_parses() {
-        let c = day_of_traffic(2_000, 50);
-        let mut last = 0;
-        for l in c.lines() {
-            let ev = parse_line(l).expect("parses");
-            assert!(ev.ts >= last);
-            last = ev.ts;
-        }
-        assert!(c.lines().count() > 2_000);
-    }
 }

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use moat_core::{action::human_duration, Action, ActionKind, Config, Engine};
 use moat_discord::{Bot, BotConfig, Clock, Feed};
-use moat_fake_discord::{scenario, FakeDiscord, Options, Pace, DEFAULT_TOKEN};
+use moat_fake_discord::{FakeDiscord, Options, Pace, DEFAULT_TOKEN};
+use moat_testkit::fixture;
 use serde_json::{json, Value};
 
 use moat_store::cli::Args;
@@ -117,10 +118,10 @@ async fn builtin(config: Config, as_json: bool, quiet: bool, store: Option<moat_
     let mut limits = Options::default();
     limits.rate_limits.bucket_limit = 25;
     let runs: [(&str, String); 4] = [
-        ("normal chat", scenario::normal_chat().1),
-        ("flood", scenario::flood().1),
-        ("scam takeover", scenario::scam_takeover().1),
-        ("raid of 120 accounts", scenario::raid(120).1),
+        ("normal chat", fixture::normal_chat().1),
+        ("flood", fixture::flood().1),
+        ("scam takeover", fixture::scam_takeover().1),
+        ("raid of 120 accounts", fixture::raid(120).1),
     ];
     let mut outcomes = Vec::new();
     for (name, capture) in runs {
@@ -328,7 +329,7 @@ mod tests {
     fn a_played_capture_reports_what_discord_saw() {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let o = rt
-            .block_on(play_one("flood", &scenario::flood().1, Config::default(), Options::default(), false, None))
+            .block_on(play_one("flood", &fixture::flood().1, Config::default(), Options::default(), false, None))
             .unwrap();
         let j = &o.json;
         for key in ["bans", "kicks", "timeouts", "deleted_messages", "alerts"] {

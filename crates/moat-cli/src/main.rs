@@ -7,6 +7,7 @@ mod bench;
 mod check;
 mod demo;
 mod judge;
+mod lines;
 mod replay;
 mod run;
 mod store_cmds;
@@ -22,7 +23,7 @@ usage:
         give a verdict on the links of TEXT (or of standard input)
   moat synth [NAME ...|all] [--seed N] [--out DIR]
         write generated scenarios (captures and expectations) to DIR
-  moat bench [--events N] [--users N] [--runs N]
+  moat bench [--events N] [--users N] [--runs N] [--write CAPTURE.jsonl]
         measure the engine and replay on a generated capture
   moat incidents list [--guild ID] [--json] [--limit N] [--database URL]
   moat incidents show ID [--guild ID] [--json] [--database URL]

@@ -5,11 +5,12 @@
 //! skipped; it never stops the replay. Unsupported event types are counted, not hidden.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::time::Instant;
 
-use moat_core::capture::{parse_line, CaptureError};
 use moat_core::{action::json, Action, Config, Engine};
+use moat_discord_wire::capture::parse_line;
+use moat_discord_wire::CaptureError;
 
 use moat_store::cli::Args;
 
@@ -48,11 +49,11 @@ pub fn run(args: &[String]) -> i32 {
             return 2;
         }
     };
-    let input: Box<dyn BufRead> = if path == "-" {
-        Box::new(BufReader::new(std::io::stdin().lock()))
+    let input: Box<dyn Read> = if path == "-" {
+        Box::new(std::io::stdin().lock())
     } else {
         match std::fs::File::open(path) {
-            Ok(f) => Box::new(BufReader::with_capacity(1 << 20, f)),
+            Ok(f) => Box::new(f),
             Err(e) => {
                 eprintln!("moat replay: cannot open {path}: {e}");
                 return 2;
@@ -135,23 +136,21 @@ impl Report {
 
 /// Replays `input` through `engine`, writing actions to `out` as JSON lines.
 /// With `keep`, the actions are also kept in the report.
-pub fn replay(engine: &mut Engine, mut input: impl BufRead, out: &mut impl Write, drain: bool, keep: bool) -> Report {
+pub fn replay(engine: &mut Engine, input: impl Read, out: &mut impl Write, drain: bool, keep: bool) -> Report {
     let started = Instant::now();
     let mut report = Report::default();
     let mut actions: Vec<Action> = Vec::new();
-    let mut buf: Vec<u8> = Vec::new();
-    loop {
-        buf.clear();
-        match input.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
+    let mut lines = crate::lines::Lines::new(input);
+    while let Some(next) = lines.next_line() {
+        let buf = match next {
+            Ok(b) => b,
             Err(e) => {
                 report.read_error = Some(format!("line {}: {e}", report.lines + 1));
                 break;
             }
-        }
+        };
         report.lines += 1;
-        let Ok(line) = std::str::from_utf8(&buf) else {
+        let Ok(line) = std::str::from_utf8(buf) else {
             report.bad_lines += 1;
             eprintln!("moat replay: line {}: not UTF-8 text", report.lines);
             continue;
@@ -161,9 +160,11 @@ pub fn replay(engine: &mut Engine, mut input: impl BufRead, out: &mut impl Write
             continue;
         }
         match parse_line(line) {
-            Ok(ev) => {
+            Ok(l) => {
                 report.events += 1;
-                engine.handle(ev.ts, &ev.event, &mut actions);
+                if let Some(event) = &l.event {
+                    engine.handle(l.ts, event, &mut actions);
+                }
             }
             Err(CaptureError::Unsupported(event)) => {
                 *report.unsupported.entry(event).or_default() += 1;

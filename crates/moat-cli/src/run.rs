@@ -136,7 +136,7 @@ pub fn run(args: &[String]) -> i32 {
         total_shards,
         gateway_url: gateway,
         rest_proxy: rest,
-        alert_channel,
+        alert_channel: alert_channel.map(moat_core::id::ChannelId),
         evidence_path: evidence.or(section.evidence).map(Into::into),
         automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
         link_judge: Some(std::sync::Arc::from(crate::judge::default_judge())),

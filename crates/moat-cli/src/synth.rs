@@ -1,7 +1,7 @@
 //! `moat synth`: write a generated scenario as a capture and its expectations, in the same
 //! form as `../shared/scenarios` (so `tools/score.py` scores it).
 
-use moat_core::synth::scenarios;
+use moat_testkit::scenarios;
 
 use moat_store::cli::Args;
 

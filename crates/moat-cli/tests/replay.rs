@@ -1,11 +1,11 @@
 //! `moat replay` as a user runs it: generated and shared captures scored, bad lines
 //! reported and skipped, bad configuration named, output deterministic.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use moat_core::synth::{scenarios, Expect};
+use moat_testkit::scenarios;
+use moat_testkit::score::{score, Expectation};
 
 fn moat() -> Command {
     Command::new(env!("CARGO_BIN_EXE_moat"))
@@ -33,50 +33,17 @@ fn replay(path: &Path, extra: &[&str]) -> Run {
     Run { actions, stderr: String::from_utf8_lossy(&out.stderr).into_owned(), code: out.status.code().unwrap_or(-1) }
 }
 
-fn users(a: &serde_json::Value) -> Vec<String> {
-    let mut v: Vec<String> = a["user_ids"]
-        .as_array()
-        .map(|x| x.iter().map(|u| u.as_str().unwrap().to_string()).collect())
-        .unwrap_or_default();
-    if let Some(u) = a["user_id"].as_str() {
-        v.push(u.to_string());
-    }
-    v
-}
-
-/// (missed bad users, punished good users)
-fn judge(
-    actions: &[serde_json::Value],
-    bad: &BTreeMap<String, Expect>,
-    good: &BTreeSet<String>,
-) -> (Vec<String>, Vec<String>) {
-    let mut punished = BTreeSet::new();
-    let mut named = BTreeSet::new();
-    let mut deleted = BTreeSet::new();
+/// The missed bad users and the good ones punished or with messages deleted, scored as
+/// `score.py` scores; every action says why and which detector decided it.
+fn judge(actions: &[serde_json::Value], expect: &Expectation) -> (Vec<String>, Vec<String>) {
     for a in actions {
-        let kind = a["action"].as_str().unwrap();
-        for u in users(a) {
-            named.insert(u.clone());
-            if matches!(kind, "timeout" | "silence" | "kick" | "ban") {
-                punished.insert(u.clone());
-            }
-            if kind == "delete_message" {
-                deleted.insert(u);
-            }
-        }
         assert!(!a["reason"].as_str().unwrap().is_empty());
         assert!(a["detector"].is_string());
     }
-    let missed = bad
-        .iter()
-        .filter(|(u, e)| match e {
-            Expect::Contain => !punished.contains(*u),
-            Expect::Flag => !named.contains(*u),
-        })
-        .map(|(u, _)| u.clone())
-        .collect();
-    let hurt = good.iter().filter(|u| punished.contains(*u) || deleted.contains(*u)).cloned().collect();
-    (missed, hurt)
+    let s = score(expect, actions);
+    let mut hurt = s.punished_good;
+    hurt.extend(s.deleted_good);
+    (s.missed, hurt)
 }
 
 #[test]
@@ -89,9 +56,7 @@ fn generated_scenarios_are_judged_right() {
             std::fs::write(&path, &sc.capture).unwrap();
             let run = replay(&path, &[]);
             assert_eq!(run.code, 0, "{}", run.stderr);
-            let bad = sc.bad.iter().map(|(u, e)| (u.to_string(), *e)).collect();
-            let good = sc.good.iter().map(u64::to_string).collect();
-            let (missed, hurt) = judge(&run.actions, &bad, &good);
+            let (missed, hurt) = judge(&run.actions, &Expectation::of(&sc));
             assert!(missed.is_empty() && hurt.is_empty(), "{name} seed {seed}: missed {missed:?}, hurt {hurt:?}");
         }
     }
@@ -115,16 +80,9 @@ fn shared_example_captures_are_judged_right() {
         }
         let expect: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path.with_extension("expect.json")).unwrap()).unwrap();
-        let bad = expect["bad"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(u, e)| (u.clone(), if e == "flag" { Expect::Flag } else { Expect::Contain }))
-            .collect();
-        let good = expect["good"].as_array().unwrap().iter().map(|u| u.as_str().unwrap().to_string()).collect();
         let run = replay(&path, &[]);
         assert_eq!(run.code, 0, "{}", run.stderr);
-        let (missed, hurt) = judge(&run.actions, &bad, &good);
+        let (missed, hurt) = judge(&run.actions, &Expectation::from_json(&expect).unwrap());
         assert!(missed.is_empty() && hurt.is_empty(), "{}: missed {missed:?}, hurt {hurt:?}", path.display());
         seen += 1;
     }

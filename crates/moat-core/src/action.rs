@@ -8,8 +8,10 @@
 
 use std::fmt;
 
-/// Unix time in milliseconds. All engine time is event time, never the wall clock.
-pub type Millis = u64;
+pub use crate::evidence::{Evidence, EvidenceMessage};
+use crate::hash::Fnv1a;
+use crate::id::{ChannelId, GuildId, IncidentId, MessageId, UserId};
+pub use crate::time::Millis;
 
 /// The kind of an action, named as in `moat replay` output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,6 +36,24 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ActionKind; 9] = [
+        ActionKind::DeleteMessage,
+        ActionKind::Timeout,
+        ActionKind::Silence,
+        ActionKind::Kick,
+        ActionKind::Ban,
+        ActionKind::Alert,
+        ActionKind::Flag,
+        ActionKind::Lockdown,
+        ActionKind::Unlock,
+    ];
+
+    /// The kind named `name` ([`ActionKind::as_str`]'s inverse).
+    pub fn parse(name: &str) -> Option<ActionKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ActionKind::DeleteMessage => "delete_message",
@@ -76,6 +96,25 @@ pub enum Detector {
 }
 
 impl Detector {
+    /// Every detector, in declaration order.
+    pub const ALL: [Detector; 8] = [
+        Detector::Pressure,
+        Detector::Mentions,
+        Detector::Raid,
+        Detector::Campaign,
+        Detector::Scam,
+        Detector::Scraper,
+        Detector::AutoMod,
+        Detector::Containment,
+    ];
+
+    /// The detector named `name` ([`Detector::as_str`]'s inverse).
+    pub fn parse(name: &str) -> Option<Detector> {
+        Self::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+
+    /// The detector's stable name: in output, in the store, and in incident ids, so it
+    /// never changes once released.
     pub fn as_str(self) -> &'static str {
         match self {
             Detector::Pressure => "pressure",
@@ -96,79 +135,44 @@ impl fmt::Display for Detector {
     }
 }
 
-/// One message kept as evidence: enough for a moderator or an abuse team to see what was
-/// said, where and by whom, without keeping chat logs. Content is cut to
-/// [`EVIDENCE_CONTENT_MAX`] characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvidenceMessage {
-    pub message_id: u64,
-    pub channel_id: u64,
-    pub author_id: u64,
-    pub ts: Millis,
-    pub content: String,
-    pub attachment_urls: Vec<String>,
-}
-
-/// How much of a message's text evidence keeps.
-pub const EVIDENCE_CONTENT_MAX: usize = 2000;
-
-/// What an action is based on.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Evidence {
-    /// The messages that triggered the action (at most a few).
-    pub messages: Vec<EvidenceMessage>,
-    /// Facts in `key: value` form, e.g. `("pressure", "63.2")`, `("account_age", "2 days")`.
-    pub facts: Vec<(String, String)>,
-}
-
-impl Evidence {
-    pub fn is_empty(&self) -> bool {
-        self.messages.is_empty() && self.facts.is_empty()
-    }
-
-    pub fn fact(mut self, key: &str, value: impl ToString) -> Self {
-        self.facts.push((key.to_string(), value.to_string()));
-        self
-    }
-}
-
 /// One decision of the engine.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Action {
     /// Event time at which the decision was made.
     pub ts: Millis,
-    pub guild_id: u64,
+    pub guild_id: GuildId,
     pub kind: ActionKind,
     /// The users acted on: one for most actions, many for a raid.
-    pub user_ids: Vec<u64>,
-    pub message_id: Option<u64>,
-    pub channel_id: Option<u64>,
+    pub user_ids: Vec<UserId>,
+    pub message_id: Option<MessageId>,
+    pub channel_id: Option<ChannelId>,
     /// For timeouts and silences: how long.
     pub duration_ms: Option<u64>,
     pub detector: Detector,
     /// Why, in words a moderator can read.
     pub reason: String,
     pub evidence: Evidence,
-    /// Groups the actions of one episode (a raid, one flood, one scam post) under one id.
-    /// Derived from the guild, the detector, the episode's start and its first user, so a
-    /// replay gives the same ids every time and a restarted bot does not reuse them.
-    pub incident: u64,
+    /// Groups the actions of one episode (a raid, one flood, one scam post) under one id
+    /// ([`incident_id`]); the engine gives every action it decides one.
+    pub incident: Option<IncidentId>,
 }
 
-/// The incident id of an episode (53 bits, so it survives JSON numbers).
-pub fn incident_id(guild_id: u64, detector: Detector, started: Millis, user_id: u64) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [guild_id, detector as u64, started, user_id] {
-        for b in part.to_le_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    (h >> 11).max(1)
+/// The incident id of an episode: [`FNV-1a`](crate::hash) over the guild, the detector's
+/// stable name ([`Detector::as_str`]), the episode's start and its first user (each id and
+/// time as 8 little-endian bytes, the name as its bytes), kept to 53 bits so it survives
+/// JSON numbers, and never 0. A replay gives the same ids every time, a restarted bot does
+/// not reuse them, and reordering [`Detector`] changes none of them.
+pub fn incident_id(guild_id: GuildId, detector: Detector, started: Millis, user_id: UserId) -> IncidentId {
+    let mut h = Fnv1a::new();
+    h.u64_le(guild_id.get());
+    h.bytes(detector.as_str().as_bytes());
+    h.u64_le(started);
+    h.u64_le(user_id.get());
+    IncidentId((h.finish() >> 11).max(1))
 }
 
 impl Action {
-    pub fn new(ts: Millis, guild_id: u64, kind: ActionKind, detector: Detector, reason: String) -> Self {
+    pub fn new(ts: Millis, guild_id: GuildId, kind: ActionKind, detector: Detector, reason: String) -> Self {
         Self {
             ts,
             guild_id,
@@ -180,26 +184,26 @@ impl Action {
             detector,
             reason,
             evidence: Evidence::default(),
-            incident: 0,
+            incident: None,
         }
     }
 
-    pub fn incident(mut self, incident: u64) -> Self {
-        self.incident = incident;
+    pub fn incident(mut self, incident: IncidentId) -> Self {
+        self.incident = Some(incident);
         self
     }
 
-    pub fn user(mut self, user_id: u64) -> Self {
+    pub fn user(mut self, user_id: UserId) -> Self {
         self.user_ids.push(user_id);
         self
     }
 
-    pub fn users(mut self, user_ids: impl IntoIterator<Item = u64>) -> Self {
+    pub fn users(mut self, user_ids: impl IntoIterator<Item = UserId>) -> Self {
         self.user_ids.extend(user_ids);
         self
     }
 
-    pub fn message(mut self, channel_id: u64, message_id: u64) -> Self {
+    pub fn message(mut self, channel_id: ChannelId, message_id: MessageId) -> Self {
         self.channel_id = Some(channel_id);
         self.message_id = Some(message_id);
         self
@@ -254,6 +258,30 @@ mod tests {
         .collect();
         assert_eq!(punitive, ["timeout", "silence", "kick", "ban"]);
     }
+
+    #[test]
+    fn kinds_and_detectors_read_back_from_their_names() {
+        for k in ActionKind::ALL {
+            assert_eq!(ActionKind::parse(k.as_str()), Some(k));
+        }
+        for d in Detector::ALL {
+            assert_eq!(Detector::parse(d.as_str()), Some(d));
+        }
+        assert_eq!(ActionKind::parse("yeet"), None);
+    }
+
+    #[test]
+    fn incident_ids_are_pinned_to_the_detector_name_not_its_position() {
+        // A stored id must never change: this value was computed once and is kept. If this
+        // fails, every incident id in every store changes meaning.
+        let id = incident_id(GuildId(1_455_316_870_235_293_365), Detector::Raid, 1_767_272_400_000, UserId(0));
+        assert_eq!(id, IncidentId(PINNED_RAID_INCIDENT));
+        assert!(id.get() < 1 << 53);
+        let other = incident_id(GuildId(1_455_316_870_235_293_365), Detector::Scam, 1_767_272_400_000, UserId(0));
+        assert_ne!(id, other);
+    }
+
+    const PINNED_RAID_INCIDENT: u64 = 6_758_493_916_534_020;
 
     #[test]
     fn durations_read_naturally() {
@@ -317,8 +345,8 @@ pub mod json {
         }
         o.insert("detector".into(), a.detector.as_str().into());
         o.insert("reason".into(), a.reason.clone().into());
-        if a.incident != 0 {
-            o.insert("incident".into(), a.incident.into());
+        if let Some(i) = a.incident {
+            o.insert("incident".into(), i.get().into());
         }
         if !a.evidence.is_empty() {
             o.insert("evidence".into(), evidence(&a.evidence));
@@ -329,15 +357,19 @@ pub mod json {
     #[cfg(test)]
     mod tests {
         use super::super::*;
+        use crate::id::{GuildId, UserId};
 
         #[test]
         fn one_user_or_many() {
-            let one = Action::new(5, 1, ActionKind::Timeout, Detector::Pressure, "r".into()).user(7).duration(600_000);
+            let one = Action::new(5, GuildId(1), ActionKind::Timeout, Detector::Pressure, "r".into())
+                .user(UserId(7))
+                .duration(600_000);
             assert_eq!(
                 super::to_value(&one).to_string(),
                 r#"{"ts":5,"guild_id":"1","action":"timeout","user_id":"7","duration_ms":600000,"detector":"pressure","reason":"r"}"#
             );
-            let many = Action::new(5, 1, ActionKind::Ban, Detector::Raid, "r".into()).users([7, 8]);
+            let many =
+                Action::new(5, GuildId(1), ActionKind::Ban, Detector::Raid, "r".into()).users([UserId(7), UserId(8)]);
             let v = super::to_value(&many);
             assert_eq!(v["user_ids"], serde_json::json!(["7", "8"]));
             assert!(v.get("user_id").is_none());

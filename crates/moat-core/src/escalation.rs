@@ -7,7 +7,7 @@
 
 use crate::action::{Action, ActionKind, Millis};
 use crate::config::{Containment, EscalationSettings, StepKind};
-use crate::snowflake::HOUR;
+use crate::time::HOUR;
 use crate::user::UserState;
 
 /// The punishment decided for one offence.
@@ -29,17 +29,22 @@ pub fn punish(s: &EscalationSettings, user: &mut UserState, min_step: u32, now: 
     let held = strikes.ceil() as usize;
     let rung = held.max(min_step as usize).clamp(1, s.ladder.len());
     let step = s.ladder[rung - 1];
-    let (kind, duration_ms) = match step.kind {
-        StepKind::Contain => (contain_kind(s), Some(step.duration_ms)),
-        StepKind::Kick => (ActionKind::Kick, None),
-        StepKind::Ban => (ActionKind::Ban, None),
-    };
+    let (kind, duration_ms) = step_action(s, step.kind, step.duration_ms);
     user.contained_until = match duration_ms {
         Some(d) => now + d,
         // Kicked or banned: whatever they still post until Discord acts is deleted.
         None => now + HOUR,
     };
     Punishment { kind, duration_ms, rung, strikes: held as u32 }
+}
+
+/// The action a rung (or a raid's `action`) takes, with how long for a containment.
+pub fn step_action(s: &EscalationSettings, kind: StepKind, contain_ms: u64) -> (ActionKind, Option<u64>) {
+    match kind {
+        StepKind::Contain => (contain_kind(s), Some(contain_ms)),
+        StepKind::Kick => (ActionKind::Kick, None),
+        StepKind::Ban => (ActionKind::Ban, None),
+    }
 }
 
 /// Timeout or silence, as the guild contains.
@@ -83,7 +88,7 @@ mod tests {
     fn minimum_rung_and_silence() {
         let s = EscalationSettings {
             containment: Containment::Silence,
-            silence_role_id: Some(5),
+            silence_role_id: Some(crate::id::RoleId(5)),
             ladder: vec![Step::contain(1000), Step::contain(2000), Step::parse("kick").unwrap()],
             ..Default::default()
         };

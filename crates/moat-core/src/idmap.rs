@@ -1,9 +1,10 @@
-//! Maps keyed by Discord ids, hashed fast.
+//! Maps keyed by ids (and by the engine's own 64-bit hashes), hashed fast.
 //!
 //! The standard library's SipHash protects against attackers choosing colliding keys; our
-//! keys are snowflakes Discord assigns, so that protection buys nothing and costs a third of
-//! the engine's time per message. A multiply-rotate mix spreads snowflakes (whose low bits
-//! carry little entropy) across buckets.
+//! keys are ids the platform assigns (or hashes the engine computed), so that protection
+//! buys nothing and costs a third of the engine's time per message. A multiply-rotate mix
+//! spreads ids whose low bits carry little entropy (Discord's snowflakes) across buckets.
+//! The id newtypes of [`crate::id`] hash as their `u64`, so they key these maps as cheaply.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -27,8 +28,10 @@ impl Hasher for IdHasher {
     }
 }
 
-pub type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
-pub type IdSet = HashSet<u64, BuildHasherDefault<IdHasher>>;
+/// A map keyed by an id (or a `u64` hash).
+pub type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+/// A set of ids (or `u64` hashes).
+pub type IdSet<K> = HashSet<K, BuildHasherDefault<IdHasher>>;
 
 #[cfg(test)]
 mod tests {

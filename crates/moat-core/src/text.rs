@@ -6,6 +6,8 @@
 //! reduces a message to a hash that survives the small changes spammers make to dodge
 //! duplicate checks (case, spacing, punctuation, digits, mentions, invisible characters).
 
+use crate::hash::Fnv1a;
+
 /// One pass over a message's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TextStats {
@@ -48,21 +50,32 @@ impl TextStats {
         if text.is_empty() {
             return s;
         }
-        s.everyone = text.contains("@everyone") || text.contains("@here");
+        s.everyone = mentions_everyone(text);
         if text.is_ascii() {
             // The common case: no combining marks, no invisible characters but controls.
             let bytes = text.as_bytes();
             s.chars = bytes.len() as u32;
-            let mut glyphs = Glyphs::default();
+            let mut spaces = 0u32;
             for &b in bytes {
-                match b {
-                    b'\n' => s.newlines += 1,
-                    b' ' | b'\t' | b'\r' => {}
-                    _ if b < 0x20 || b == 0x7F => s.unusual += 1,
-                    _ => glyphs.add(b as char),
-                }
+                s.newlines += u32::from(b == b'\n');
+                spaces += u32::from(matches!(b, b' ' | b'\t' | b'\r'));
+                s.unusual += u32::from((b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || b == 0x7F);
             }
-            s.wall = glyphs.wall();
+            // Only a long message can be a wall: count its distinct glyphs then.
+            let glyphs = s.chars - s.newlines - spaces - s.unusual;
+            if glyphs >= WALL_MIN_CHARS {
+                let mut g = Glyphs::default();
+                for &b in bytes {
+                    if b >= 0x20 && b != 0x7F && b != b' ' {
+                        g.add(b as char);
+                        if g.distinct > WALL_MAX_GLYPHS {
+                            break;
+                        }
+                    }
+                }
+                g.count = glyphs;
+                s.wall = g.wall();
+            }
             return s;
         }
         let mut stacked = 0u32;
@@ -88,6 +101,30 @@ impl TextStats {
         s.wall = glyphs.wall();
         s
     }
+}
+
+/// `@everyone` or `@here` anywhere in the text (one scan for `@`, which is rare).
+pub fn mentions_everyone(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find('@') {
+        rest = &rest[i + 1..];
+        if rest.starts_with("everyone") || rest.starts_with("here") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the text holds `://` (a link's scheme separator), found through its rare `:`.
+pub fn has_scheme(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find(':') {
+        rest = &rest[i + 1..];
+        if rest.starts_with("//") {
+            return true;
+        }
+    }
+    false
 }
 
 /// Counts non-space glyphs and remembers the first few distinct ones.
@@ -126,15 +163,12 @@ pub struct Fingerprint {
     pub len: u32,
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
 /// Hashes the text with case folded, links, mentions (`<@…>`, `<#…>`, `@everyone`), digits,
 /// punctuation, spaces and invisible characters removed. "Buy followers CHEAP!! 1" and
 /// "buy followers cheap 2" share a fingerprint.
 pub fn fingerprint(text: &str) -> Fingerprint {
     let bytes = text.as_bytes();
-    let mut hash = FNV_OFFSET;
+    let mut hash = Fnv1a::new();
     let mut len = 0u32;
     let mut i = 0;
     while i < bytes.len() {
@@ -162,8 +196,7 @@ pub fn fingerprint(text: &str) -> Fingerprint {
                     continue;
                 }
                 _ if b.is_ascii_alphabetic() => {
-                    hash ^= u64::from(b.to_ascii_lowercase());
-                    hash = hash.wrapping_mul(FNV_PRIME);
+                    hash.mix(u64::from(b.to_ascii_lowercase()));
                     len += 1;
                 }
                 _ => {}
@@ -178,14 +211,11 @@ pub fn fingerprint(text: &str) -> Fingerprint {
         }
         for lower in c.to_lowercase() {
             let mut buf = [0u8; 4];
-            for &b in lower.encode_utf8(&mut buf).as_bytes() {
-                hash ^= u64::from(b);
-                hash = hash.wrapping_mul(FNV_PRIME);
-            }
+            hash.bytes(lower.encode_utf8(&mut buf).as_bytes());
             len += 1;
         }
     }
-    Fingerprint { hash, len }
+    Fingerprint { hash: hash.finish(), len }
 }
 
 /// The length of a Discord mention token at the start of `s` (`<@123>`, `<@!123>`,
@@ -259,6 +289,28 @@ mod tests {
     fn everyone_is_seen_in_text() {
         assert!(TextStats::measure("hey @everyone look").everyone);
         assert!(TextStats::measure("@here").everyone);
+    }
+
+    #[test]
+    fn everyone_and_schemes_are_found_anywhere() {
+        assert!(
+            mentions_everyone("hey @everyone look") && mentions_everyone("@here") && mentions_everyone("a@b @here")
+        );
+        assert!(!mentions_everyone("mail me at a@b.c, everyone") && !mentions_everyone(""));
+        assert!(has_scheme("see https://x.ru") && has_scheme("a:b ://"));
+        assert!(!has_scheme("time: 10:30 / 2") && !has_scheme(""));
+    }
+
+    #[test]
+    fn ascii_walls_are_measured_as_before() {
+        // A long wall of few glyphs, a long ordinary line, and controls and spaces mixed in.
+        let wall = TextStats::measure(&"AB\n".repeat(40));
+        assert_eq!((wall.chars, wall.newlines, wall.wall, wall.unusual), (120, 40, 80, 0));
+        let prose = TextStats::measure(&"the quick brown fox jumps ".repeat(5));
+        assert_eq!(prose.wall, 0);
+        let odd = TextStats::measure(&format!("{}\u{7}\t\r", "x".repeat(70)));
+        assert_eq!((odd.chars, odd.unusual, odd.wall), (73, 1, 70));
+        assert_eq!(TextStats::measure(&"a".repeat(63)).wall, 0, "too short to be a wall");
     }
 
     #[test]

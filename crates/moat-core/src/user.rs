@@ -1,4 +1,4 @@
-//! Per-member state: pressure, mention window, strikes and containment, in about 80 bytes.
+//! Per-member state: pressure, mention window, strikes and containment, in under 100 bytes.
 //!
 //! One of these exists for each member who spoke (or was acted on) recently. The engine's
 //! sweep drops it once it holds nothing: pressure decayed to zero, no recent mentions, no
@@ -6,6 +6,7 @@
 //! seen, and stays flat over a day of traffic.
 
 use crate::action::Millis;
+use crate::id::IncidentId;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserState {
@@ -29,8 +30,10 @@ pub struct UserState {
     pub contained_until: Millis,
     /// Last time anything happened to this user.
     pub last_seen: Millis,
+    /// When their account was created, as their last message or join said (0: unknown).
+    pub account_created: Millis,
     /// The incident that contained them, for what they post while contained.
-    pub incident: u64,
+    pub incident: Option<IncidentId>,
 }
 
 impl UserState {

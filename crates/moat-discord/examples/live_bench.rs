@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use moat_core::{Config, Engine};
 use moat_discord::{Bot, BotConfig, Clock};
-use moat_fake_discord::{scenario, FakeDiscord, Options, Pace, DEFAULT_TOKEN};
+use moat_fake_discord::{FakeDiscord, Options, Pace, DEFAULT_TOKEN};
+use moat_testkit::fixture as scenario;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {

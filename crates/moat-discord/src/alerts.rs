@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
 
 use moat_core::action::human_duration;
+use moat_core::id::{ChannelId, GuildId, IncidentId, MessageId, UserId};
 use moat_core::{Action, ActionKind};
 
 /// Discord's message length limit.
@@ -19,10 +20,10 @@ const NAMES: usize = 15;
 /// One incident's alert.
 #[derive(Debug, Clone)]
 pub struct Incident {
-    pub guild: u64,
-    pub channel: Option<u64>,
+    pub guild: GuildId,
+    pub channel: Option<ChannelId>,
     /// The posted message, once Discord has answered.
-    pub message: Option<u64>,
+    pub message: Option<MessageId>,
     /// A post is on its way (don't post twice).
     pub posting: bool,
     pub dirty: bool,
@@ -30,13 +31,13 @@ pub struct Incident {
     detector: String,
     reason: String,
     account_age: Option<String>,
-    users: BTreeSet<u64>,
+    users: BTreeSet<UserId>,
     deleted: usize,
-    timed_out: BTreeSet<u64>,
+    timed_out: BTreeSet<UserId>,
     timeout_for: Option<u64>,
-    silenced: BTreeSet<u64>,
-    kicked: BTreeSet<u64>,
-    banned: BTreeSet<u64>,
+    silenced: BTreeSet<UserId>,
+    kicked: BTreeSet<UserId>,
+    banned: BTreeSet<UserId>,
     flagged: bool,
     locked: bool,
     unlocked: bool,
@@ -44,7 +45,7 @@ pub struct Incident {
 }
 
 impl Incident {
-    fn new(a: &Action, channel: Option<u64>) -> Incident {
+    fn new(a: &Action, channel: Option<ChannelId>) -> Incident {
         Incident {
             guild: a.guild_id,
             channel,
@@ -203,24 +204,22 @@ fn count(n: usize) -> String {
 /// Every open incident's alert.
 #[derive(Debug, Default)]
 pub struct Alerts {
-    pub incidents: HashMap<u64, Incident>,
+    pub incidents: HashMap<IncidentId, Incident>,
 }
 
 impl Alerts {
     /// Folds one action into its incident's alert. Actions without an incident id are
     /// grouped by guild, detector and user so they still make one alert each.
-    pub fn add(&mut self, a: &Action, channel: Option<u64>) {
-        let key = if a.incident != 0 {
-            a.incident
-        } else {
-            moat_core::action::incident_id(a.guild_id, a.detector, 0, a.user_ids.first().copied().unwrap_or(0))
-        };
+    pub fn add(&mut self, a: &Action, channel: Option<ChannelId>) {
+        let key = a.incident.unwrap_or_else(|| {
+            moat_core::action::incident_id(a.guild_id, a.detector, 0, a.user_ids.first().copied().unwrap_or(UserId(0)))
+        });
         self.incidents.entry(key).or_insert_with(|| Incident::new(a, channel)).add(a);
     }
 
     /// Members of the guild's open raid incidents (not yet over).
-    pub fn raid_members(&self, guild: u64) -> Vec<u64> {
-        let mut v: Vec<u64> = self
+    pub fn raid_members(&self, guild: GuildId) -> Vec<UserId> {
+        let mut v: Vec<UserId> = self
             .incidents
             .values()
             .filter(|i| i.guild == guild && i.detector == "raid" && !i.unlocked)
@@ -253,18 +252,20 @@ mod tests {
     #[test]
     fn a_raid_is_one_readable_alert() {
         let mut al = Alerts::default();
+        let (g, inc, ch) = (GuildId(9), IncidentId(5), Some(ChannelId(77)));
         let lock =
-            Action::new(1, 9, ActionKind::Lockdown, Detector::Raid, "raid: 300 joins in 60 s".into()).incident(5);
-        al.add(&lock, Some(77));
+            Action::new(1, g, ActionKind::Lockdown, Detector::Raid, "raid: 300 joins in 60 s".into()).incident(inc);
+        al.add(&lock, ch);
         for u in 0..300 {
-            let t = Action::new(1, 9, ActionKind::Timeout, Detector::Raid, "joined during a raid".into())
-                .user(1000 + u)
+            let t = Action::new(1, g, ActionKind::Timeout, Detector::Raid, "joined during a raid".into())
+                .user(UserId(1000 + u))
                 .duration(6 * 3_600_000)
-                .incident(5);
-            al.add(&t, Some(77));
+                .incident(inc);
+            al.add(&t, ch);
         }
         assert_eq!(al.incidents.len(), 1);
-        let text = al.incidents[&5].render();
+        assert_eq!(al.raid_members(g).len(), 300);
+        let text = al.incidents[&inc].render();
         assert!(text.contains("300 accounts"), "{text}");
         assert!(text.contains("timed out 300 members for 6 h"), "{text}");
         assert!(text.contains("and 285 more"), "{text}");

@@ -1,6 +1,7 @@
 //! The engine task's answers to `/moat`: what only the engine (and the bot's view of the
 //! guild) knows, status, a member's pressure, settings, a link's verdict.
 
+use moat_core::id::GuildId;
 use moat_core::{Engine, LinkJudge, LinkVerdict};
 
 use crate::commands::Request;
@@ -9,7 +10,7 @@ use crate::commands::Request;
 pub fn answer(
     engine: &Engine,
     judge: Option<&dyn LinkJudge>,
-    guild: u64,
+    guild: GuildId,
     guild_name: &str,
     problems: &[String],
     now: u64,
@@ -48,7 +49,7 @@ pub fn answer(
         Request::Check(text) => match judge {
             None => "No link judge is configured.".into(),
             Some(j) => {
-                let r = j.judge(guild, text);
+                let r = j.judge(guild.get(), text);
                 let verdict = match r.verdict {
                     LinkVerdict::Clean => "clean",
                     LinkVerdict::Suspicious => "suspicious (moat would flag it for you)",

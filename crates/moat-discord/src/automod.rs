@@ -9,6 +9,7 @@
 //! found by name and updated in place, never duplicated. Its executions come back as
 //! `AUTO_MODERATION_ACTION_EXECUTION` events, which the engine counts as strikes.
 
+use moat_core::id::{ChannelId, GuildId, RoleId};
 use serde_json::{json, Value};
 use twilight_http::request::Method;
 use twilight_http::Client;
@@ -43,7 +44,7 @@ pub fn keywords(domains: &str) -> Vec<String> {
 }
 
 /// The rule as Discord's API takes it.
-pub fn rule_body(keywords: &[String], alert_channel: Option<u64>, exempt_roles: &[u64]) -> Value {
+pub fn rule_body(keywords: &[String], alert_channel: Option<ChannelId>, exempt_roles: &[RoleId]) -> Value {
     let mut actions =
         vec![json!({"type": 1, "metadata": {"custom_message": "moat: this link is a known scam and was blocked."}})];
     if let Some(c) = alert_channel {
@@ -56,12 +57,12 @@ pub fn rule_body(keywords: &[String], alert_channel: Option<u64>, exempt_roles: 
         "trigger_metadata": { "keyword_filter": keywords, "regex_patterns": [MASKED_LINK_REGEX] },
         "actions": actions,
         "enabled": true,
-        "exempt_roles": exempt_roles.iter().take(20).map(u64::to_string).collect::<Vec<_>>(),
+        "exempt_roles": exempt_roles.iter().take(20).map(RoleId::to_string).collect::<Vec<_>>(),
     })
 }
 
 /// Creates moat's rule in `guild`, or updates it if it is already there.
-pub async fn sync(client: &Client, shared: &Shared, guild: u64, body: &Value) {
+pub async fn sync(client: &Client, shared: &Shared, guild: GuildId, body: &Value) {
     let Ok(list) =
         raw(client, shared, "read AutoMod rules", Method::Get, format!("guilds/{guild}/auto-moderation/rules"), None)
             .await
@@ -114,7 +115,8 @@ mod tests {
         assert_eq!(k.len(), 1000);
         assert_eq!(k[0], "*dlscord-gift.com*");
         assert!(k.iter().all(|k| k.len() <= 60));
-        let body = rule_body(&k, Some(5), &[1, 2]);
+        let body = rule_body(&k, Some(ChannelId(5)), &[RoleId(1), RoleId(2)]);
+        assert_eq!(body["exempt_roles"], serde_json::json!(["1", "2"]));
         assert_eq!(body["trigger_metadata"]["regex_patterns"].as_array().unwrap().len(), 1);
         assert!(MASKED_LINK_REGEX.len() <= 260);
         assert_eq!(body["actions"].as_array().unwrap().len(), 2);

@@ -3,16 +3,25 @@
 //! The engine is pure and single-threaded, so it lives in one task that owns it; time is
 //! the bot's clock at the moment each event is handled, and a tick moves it on between
 //! events so timers (a raid going quiet, the lockdown ending) fire with no traffic.
+//!
+//! Each dispatch arrives as the text Discord sent. The engine gets it through
+//! `moat-discord-wire`'s [`translate`], exactly as `moat replay` does; only the dispatches
+//! the bot needs for itself ([`OWN_EVENTS`]: READY, commands, the guild's roles, channels and
+//! moat's own member, for its permission view) are also parsed with twilight.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use moat_core::id::{GuildId, UserId};
 use moat_core::{Action, Engine};
+use moat_discord_wire::frame::Frame;
+use moat_discord_wire::{translate, CaptureError};
 use moat_store::timers::TimerKind;
+use serde::de::DeserializeSeed as _;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
-use twilight_model::gateway::event::Event;
+use twilight_model::gateway::event::{DispatchEventWithTypeDeserializer, Event};
 
 use crate::clock::Clock;
 use crate::exec::Job;
@@ -25,19 +34,39 @@ use crate::shared::{lock, Feed, FirstAction, Shared};
 /// How often engine time moves on without events.
 const TICK: Duration = Duration::from_millis(200);
 
-/// Whether an event is a dispatch the guild sent (not the gateway's own bookkeeping).
-fn is_guild_dispatch(e: &Event) -> bool {
-    !matches!(
-        e,
-        Event::GatewayHello(_)
-            | Event::GatewayHeartbeat
-            | Event::GatewayHeartbeatAck
-            | Event::GatewayInvalidateSession(_)
-            | Event::GatewayReconnect
-            | Event::GatewayClose(_)
-            | Event::Ready(_)
-            | Event::Resumed
-    )
+/// The dispatches the bot reads for itself, with twilight.
+pub const OWN_EVENTS: [&str; 8] = [
+    "READY",
+    "INTERACTION_CREATE",
+    "GUILD_CREATE",
+    "GUILD_ROLE_CREATE",
+    "GUILD_ROLE_UPDATE",
+    "GUILD_ROLE_DELETE",
+    "GUILD_MEMBER_UPDATE",
+    "CHANNEL_CREATE",
+];
+
+/// Whether a dispatch is one the guild sent (not the session's own READY or RESUMED).
+fn is_guild_dispatch(t: &str) -> bool {
+    !matches!(t, "READY" | "RESUMED")
+}
+
+/// twilight's form of a dispatch the bot reads for itself.
+fn own_event(t: &str, d: &str) -> Option<Result<Event, String>> {
+    if !OWN_EVENTS.contains(&t) {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_str(d);
+    Some(DispatchEventWithTypeDeserializer::new(t).deserialize(&mut de).map(Event::from).map_err(|e| e.to_string()))
+}
+
+/// Counts a dispatch that could not be read, and says so for the first few (a stream of
+/// them must not flood the log).
+fn bad_event(shared: &Shared, t: &str, why: &str) {
+    if shared.bad_events.fetch_add(1, Ordering::Relaxed) < 20 {
+        let why: String = why.chars().take(200).collect();
+        eprintln!("moat: a {t} dispatch could not be read and was skipped: {why}");
+    }
 }
 
 /// What the engine task keeps besides the engine: the store (if any), the timers it
@@ -88,12 +117,11 @@ pub async fn run(
     if let Some(m) = &memory {
         restore(m, &mut engine, &mut overrides, &exec, &shared, clock.now_ms()).await;
     }
-    let mut synced: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    let mut synced: std::collections::HashSet<GuildId> = std::collections::HashSet::new();
     let mut registered = false;
-    let mut recent = crate::evidence::RecentMessages::default();
     let needs_roles = engine.config().defaults.escalation.silence_role_id.is_some();
     let mut guilds = Guilds::default();
-    let mut told: HashMap<u64, Vec<String>> = HashMap::new();
+    let mut told: HashMap<GuildId, Vec<String>> = HashMap::new();
     let mut out: Vec<Action> = Vec::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -101,14 +129,30 @@ pub async fn run(
         tokio::select! {
             inc = rx.recv() => {
                 let Some(inc) = inc else { break };
-                if let Event::Ready(r) = &inc.event {
+                let frame = match Frame::read(&inc.frame) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        bad_event(&shared, "gateway", &e.to_string());
+                        continue;
+                    }
+                };
+                let Some((t, d)) = frame.dispatch() else { continue };
+                let own = match own_event(t, d) {
+                    Some(Ok(e)) => Some(e),
+                    Some(Err(e)) => {
+                        bad_event(&shared, t, &e);
+                        None
+                    }
+                    None => None,
+                };
+                if let Some(Event::Ready(r)) = &own {
                     shared.emit(Feed::Ready { shard: inc.shard });
                     if !std::mem::replace(&mut registered, true) {
                         shared.begin();
                         let _ = exec.send(Job::RegisterCommands { application: r.application.id.get() });
                     }
                 }
-                if let Event::InteractionCreate(ic) = &inc.event {
+                if let Some(Event::InteractionCreate(ic)) = &own {
                     if let Some(inv) = crate::commands::parse(&ic.0) {
                         let name = guilds.guilds.get(&inv.guild).map_or("this server", |g| g.name.as_str()).to_string();
                         let problems = told.get(&inv.guild).cloned().unwrap_or_default();
@@ -126,17 +170,17 @@ pub async fn run(
                         };
                     }
                 }
-                if let (Event::GuildCreate(gc), Some(m)) = (&inc.event, &memory) {
+                if let (Some(Event::GuildCreate(gc)), Some(m)) = (&own, &memory) {
                     // The guild is (again) one moat protects: known to the store, and any
                     // deletion pending since it left is cancelled.
-                    let (store, g, now) = (m.store.clone(), gc.id().get(), clock.now_ms());
+                    let (store, g, now) = (m.store.clone(), crate::ids::core::<_, GuildId>(gc.id()), clock.now_ms());
                     tokio::spawn(async move {
                         if let Err(e) = store.guild_joined(g, now).await {
                             eprintln!("moat: guild {g} not recorded as joined: {e}");
                         }
                     });
                 }
-                if let Some(g) = guilds.observe(&inc.event) {
+                if let Some(g) = own.as_ref().and_then(|e| guilds.observe(e)) {
                     if let Some(view) = guilds.guilds.get(&g) {
                         shared.begin();
                         let _ = exec.send(Job::AlertChannel { guild: g, channel: view.alert_channel() });
@@ -157,9 +201,14 @@ pub async fn run(
                     }
                 }
                 let now = clock.now_ms();
-                recent.observe(&inc.event, now);
-                engine.handle(now, &inc.event, &mut out);
-                recent.fill(&mut out);
+                match translate(t, d) {
+                    Ok(Some(event)) => engine.handle(now, &event, &mut out),
+                    Ok(None) => {}
+                    Err(CaptureError::Unsupported(_)) => {
+                        shared.unused_events.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(e) => bad_event(&shared, t, &e.to_string()),
+                }
                 if !out.is_empty() {
                     let mut first = lock(&shared.first_action);
                     if first.is_none() {
@@ -167,7 +216,7 @@ pub async fn run(
                     }
                 }
                 send_actions(&mut out, inc.at, &exec, &shared, memory.as_ref(), &engine);
-                if is_guild_dispatch(&inc.event) {
+                if is_guild_dispatch(t) {
                     shared.handled.fetch_add(1, Ordering::AcqRel);
                 }
             }
@@ -240,11 +289,11 @@ async fn restore(
             Err(e) => eprintln!("moat: guild {g}'s stored settings no longer apply, ignored: {e}"),
         }
     }
-    for (guild, saved) in &r.lockdowns {
+    for l in &r.lockdowns {
         shared.begin();
         let _ = exec.send(Job::KeepLocked {
-            guild: *guild,
-            saved: saved.clone().unwrap_or_else(crate::exec::lockdown::Saved::unknown),
+            guild: l.guild,
+            saved: l.saved.clone().unwrap_or_else(crate::exec::lockdown::Saved::unknown),
         });
     }
     if r.members + r.lockdowns.len() + r.settings.len() == 0 {
@@ -264,8 +313,8 @@ fn set_setting(
     engine: &mut Engine,
     overrides: &mut Overrides,
     memory: Option<&Memory>,
-    guild: u64,
-    invoker: u64,
+    guild: GuildId,
+    invoker: UserId,
     section: &str,
     key: &str,
     value: &str,

@@ -10,10 +10,13 @@
 //! This module parses and describes; the engine task answers what it knows (status, a
 //! user's pressure, settings, link checks) and the executor carries out the rest.
 
+use moat_core::id::{GuildId, UserId};
 use serde_json::{json, Value};
 use twilight_model::application::interaction::application_command::{CommandDataOption, CommandOptionValue};
 use twilight_model::application::interaction::{Interaction, InteractionData, InteractionType};
 use twilight_model::guild::Permissions;
+
+use crate::ids::core;
 
 /// The permission a moderator needs for `/moat`.
 pub const NEEDED: Permissions = Permissions::MODERATE_MEMBERS;
@@ -53,12 +56,12 @@ pub fn definition() -> Value {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     Status,
-    User(u64),
+    User(UserId),
     Silence {
-        user: u64,
+        user: UserId,
         minutes: u64,
     },
-    Unsilence(u64),
+    Unsilence(UserId),
     Lockdown(bool),
     RaidList,
     RaidBan,
@@ -78,8 +81,8 @@ pub enum Request {
 pub struct Invocation {
     pub id: u64,
     pub token: String,
-    pub guild: u64,
-    pub invoker: u64,
+    pub guild: GuildId,
+    pub invoker: UserId,
     /// `None` when the invoker lacks [`NEEDED`].
     pub request: Option<Request>,
 }
@@ -94,9 +97,9 @@ fn sub(options: &[CommandDataOption]) -> Option<(&str, &[CommandDataOption])> {
     }
 }
 
-fn user_opt(options: &[CommandDataOption]) -> Option<u64> {
+fn user_opt(options: &[CommandDataOption]) -> Option<UserId> {
     options.iter().find_map(|o| match (&o.name[..], &o.value) {
-        ("user", CommandOptionValue::User(u)) => Some(u.get()),
+        ("user", CommandOptionValue::User(u)) => Some(core(*u)),
         _ => None,
     })
 }
@@ -124,9 +127,9 @@ pub fn parse(i: &Interaction) -> Option<Invocation> {
     if data.name != "moat" {
         return None;
     }
-    let guild = i.guild_id?.get();
+    let guild = core(i.guild_id?);
     let member = i.member.as_ref()?;
-    let invoker = member.user.as_ref().map_or(0, |u| u.id.get());
+    let invoker = member.user.as_ref().map_or(UserId(0), |u| core(u.id));
     let perms = member.permissions.unwrap_or(Permissions::empty());
     let allowed = perms.contains(NEEDED) || perms.contains(Permissions::ADMINISTRATOR);
     // A subcommand this version does not know answers with the status.

@@ -21,8 +21,8 @@ pub struct BotConfig {
     /// A plain-HTTP REST proxy (`127.0.0.1:PORT`) instead of `https://discord.com`.
     pub rest_proxy: Option<String>,
     /// The moderators' channel for alerts; when unset, a channel named like `mod-log` is used.
-    pub alert_channel: Option<u64>,
-    /// Where evidence is appended as JSON lines (it is kept in memory either way).
+    pub alert_channel: Option<moat_core::id::ChannelId>,
+    /// Where every action is appended as a JSON line with its evidence, as it is decided.
     pub evidence_path: Option<PathBuf>,
     pub clock: Clock,
     /// How long raid bans are held to be sent together (`bulk-ban`, 200 a call).

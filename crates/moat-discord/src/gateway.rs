@@ -1,16 +1,20 @@
-//! The gateway side: one task per shard, each passing what it receives to the engine task
-//! with the shard id, the sequence number and the moment it arrived.
+//! The gateway side: one task per shard, each passing every frame it receives, as the raw
+//! text Discord sent, to the engine task with the shard id, the sequence number and the
+//! moment it arrived.
 //!
 //! Shards follow Discord's scheme (`--shards A..B --total-shards N`, guild to shard by
 //! `(guild_id >> 22) % N`), so several processes can split one bot. twilight handles
-//! heartbeats, RESUME after a dropped connection, op 7 and op 9; moat only reads events.
+//! heartbeats, RESUME after a dropped connection, op 7 and op 9; moat reads the frames'
+//! text itself, so the engine gets its events through the same translation as a replay
+//! (`moat-discord-wire`), and only the few dispatches the bot needs for itself are parsed
+//! with twilight (see [`crate::bot`]).
 
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt as _;
 use tokio::sync::{mpsc::UnboundedSender, watch};
 use twilight_gateway::queue::InMemoryQueue;
-use twilight_gateway::{CloseFrame, ConfigBuilder, EventTypeFlags, Intents, Shard, ShardId, StreamExt as _};
-use twilight_model::gateway::event::Event;
+use twilight_gateway::{CloseFrame, ConfigBuilder, Intents, Message, Shard, ShardId};
 
 use crate::config::BotConfig;
 
@@ -25,13 +29,14 @@ pub fn intents() -> Intents {
         | Intents::AUTO_MODERATION_EXECUTION
 }
 
-/// One event off a shard.
+/// One frame off a shard.
 pub struct Incoming {
     pub shard: u32,
-    /// The shard's sequence number after this event (the dispatch's `s`).
+    /// The shard's sequence number after this frame (a dispatch's `s`).
     pub seq: u64,
     pub at: Instant,
-    pub event: Event,
+    /// The frame's text, as Discord sent it (`{"op", "s", "t", "d"}`).
+    pub frame: String,
 }
 
 /// The shards of this process, configured for Discord or a local fake.
@@ -61,14 +66,17 @@ pub async fn run_shard(
     let id = shard.id().number();
     loop {
         tokio::select! {
-            item = shard.next_event(EventTypeFlags::all()) => match item {
+            item = shard.next() => match item {
                 None => break,
-                Some(Ok(event)) => {
+                Some(Ok(Message::Text(frame))) => {
+                    // twilight has already taken what it needs (sequence, session, hello,
+                    // heartbeats); the engine task keeps the dispatches.
                     let seq = shard.session().map_or(0, |s| s.sequence());
-                    if tx.send(Incoming { shard: id, seq, at: Instant::now(), event }).is_err() {
+                    if tx.send(Incoming { shard: id, seq, at: Instant::now(), frame }).is_err() {
                         break;
                     }
                 }
+                Some(Ok(Message::Close(_))) => {}
                 // twilight's errors never contain the token.
                 Some(Err(e)) => {
                     let text: String = e.to_string().chars().take(300).collect();

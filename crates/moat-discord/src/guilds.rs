@@ -8,7 +8,10 @@
 
 use std::collections::HashMap;
 
+use moat_core::id::{ChannelId, GuildId, RoleId, UserId};
 use twilight_model::gateway::event::Event;
+
+use crate::ids::core;
 use twilight_model::gateway::payload::incoming::GuildCreate;
 use twilight_model::guild::Permissions;
 
@@ -24,11 +27,18 @@ struct RoleView {
 #[derive(Debug, Clone, Default)]
 pub struct GuildView {
     pub name: String,
-    pub owner_id: u64,
-    roles: HashMap<u64, RoleView>,
-    bot_roles: Vec<u64>,
-    /// `(id, name)` of text channels.
-    pub channels: Vec<(u64, String)>,
+    pub owner_id: UserId,
+    roles: HashMap<RoleId, RoleView>,
+    bot_roles: Vec<RoleId>,
+    /// The guild's text channels.
+    pub channels: Vec<Channel>,
+}
+
+/// A channel, by name (to find the moderators' one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Channel {
+    pub id: ChannelId,
+    pub name: String,
 }
 
 /// Names a moderators' channel goes by, best first.
@@ -49,8 +59,10 @@ const NEEDED: [(Permissions, &str, &str); 5] = [
 ];
 
 impl GuildView {
-    fn bot_permissions(&self, guild_id: u64) -> Permissions {
-        let mut p = self.roles.get(&guild_id).map_or(Permissions::empty(), |r| r.permissions);
+    fn bot_permissions(&self, guild_id: GuildId) -> Permissions {
+        // `@everyone`'s id is the guild's.
+        let everyone = RoleId(guild_id.get());
+        let mut p = self.roles.get(&everyone).map_or(Permissions::empty(), |r| r.permissions);
         for r in &self.bot_roles {
             if let Some(r) = self.roles.get(r) {
                 p |= r.permissions;
@@ -73,7 +85,7 @@ impl GuildView {
     }
 
     /// What moat cannot do here, in plain words (empty when all is well).
-    pub fn problems(&self, guild_id: u64, needs_roles: bool) -> Vec<String> {
+    pub fn problems(&self, guild_id: GuildId, needs_roles: bool) -> Vec<String> {
         let mut out = Vec::new();
         let have = self.bot_permissions(guild_id);
         for (perm, name, what) in NEEDED {
@@ -93,7 +105,7 @@ impl GuildView {
             .roles
             .iter()
             .filter(|(id, r)| {
-                **id != guild_id
+                id.get() != guild_id.get()
                     && r.position >= top
                     && !r.permissions.intersects(moderation)
                     && !self.bot_roles.contains(id)
@@ -115,17 +127,17 @@ impl GuildView {
     }
 
     /// Whether moat may manage the guild (AutoMod rules, lockdown).
-    pub fn can_manage(&self, guild_id: u64) -> bool {
+    pub fn can_manage(&self, guild_id: GuildId) -> bool {
         self.bot_permissions(guild_id).contains(Permissions::MANAGE_GUILD)
     }
 
     /// Roles whose members moderate (exempt from moat's AutoMod rule).
-    pub fn moderator_roles(&self) -> Vec<u64> {
+    pub fn moderator_roles(&self) -> Vec<RoleId> {
         let m = Permissions::ADMINISTRATOR
             | Permissions::MANAGE_GUILD
             | Permissions::BAN_MEMBERS
             | Permissions::MODERATE_MEMBERS;
-        let mut r: Vec<u64> = self
+        let mut r: Vec<RoleId> = self
             .roles
             .iter()
             .filter(|(_, r)| r.permissions.intersects(m))
@@ -137,68 +149,72 @@ impl GuildView {
     }
 
     /// The moderators' channel by name, if the guild has one.
-    pub fn alert_channel(&self) -> Option<u64> {
+    pub fn alert_channel(&self) -> Option<ChannelId> {
         ALERT_CHANNEL_NAMES
             .iter()
-            .find_map(|want| self.channels.iter().find(|(_, n)| n.eq_ignore_ascii_case(want)).map(|(id, _)| *id))
+            .find_map(|want| self.channels.iter().find(|c| c.name.eq_ignore_ascii_case(want)).map(|c| c.id))
     }
 }
 
 /// Guilds by id, plus moat's own user id.
 #[derive(Debug, Default)]
 pub struct Guilds {
-    pub bot_id: u64,
-    pub guilds: HashMap<u64, GuildView>,
+    pub bot_id: UserId,
+    pub guilds: HashMap<GuildId, GuildView>,
 }
 
 impl Guilds {
     /// Follows one event; returns the guild whose permissions may have changed.
-    pub fn observe(&mut self, event: &Event) -> Option<u64> {
+    pub fn observe(&mut self, event: &Event) -> Option<GuildId> {
         match event {
             Event::Ready(r) => {
-                self.bot_id = r.user.id.get();
+                self.bot_id = core(r.user.id);
                 None
             }
             Event::GuildCreate(gc) => {
                 let GuildCreate::Available(g) = &**gc else { return None };
-                let mut v = GuildView { name: g.name.clone(), owner_id: g.owner_id.get(), ..Default::default() };
+                let mut v = GuildView { name: g.name.clone(), owner_id: core(g.owner_id), ..Default::default() };
                 for r in &g.roles {
                     v.roles.insert(
-                        r.id.get(),
+                        core(r.id),
                         RoleView { name: r.name.clone(), position: r.position, permissions: r.permissions },
                     );
                 }
-                if let Some(me) = g.members.iter().find(|m| m.user.id.get() == self.bot_id) {
-                    v.bot_roles = me.roles.iter().map(|r| r.get()).collect();
+                if let Some(me) = g.members.iter().find(|m| core::<_, UserId>(m.user.id) == self.bot_id) {
+                    v.bot_roles = me.roles.iter().map(|&r| core(r)).collect();
                 }
-                v.channels = g.channels.iter().map(|c| (c.id.get(), c.name.clone().unwrap_or_default())).collect();
-                self.guilds.insert(g.id.get(), v);
-                Some(g.id.get())
+                v.channels = g
+                    .channels
+                    .iter()
+                    .map(|c| Channel { id: core(c.id), name: c.name.clone().unwrap_or_default() })
+                    .collect();
+                self.guilds.insert(core(g.id), v);
+                Some(core(g.id))
             }
-            Event::RoleCreate(rc) => self.set_role(rc.guild_id.get(), &rc.role),
-            Event::RoleUpdate(ru) => self.set_role(ru.guild_id.get(), &ru.role),
+            Event::RoleCreate(rc) => self.set_role(core(rc.guild_id), &rc.role),
+            Event::RoleUpdate(ru) => self.set_role(core(ru.guild_id), &ru.role),
             Event::RoleDelete(rd) => {
-                let g = self.guilds.get_mut(&rd.guild_id.get())?;
-                g.roles.remove(&rd.role_id.get());
-                Some(rd.guild_id.get())
+                let g = self.guilds.get_mut(&core(rd.guild_id))?;
+                g.roles.remove(&core(rd.role_id));
+                Some(core(rd.guild_id))
             }
-            Event::MemberUpdate(mu) if mu.user.id.get() == self.bot_id => {
-                let g = self.guilds.get_mut(&mu.guild_id.get())?;
-                g.bot_roles = mu.roles.iter().map(|r| r.get()).collect();
-                Some(mu.guild_id.get())
+            Event::MemberUpdate(mu) if core::<_, UserId>(mu.user.id) == self.bot_id => {
+                let g = self.guilds.get_mut(&core(mu.guild_id))?;
+                g.bot_roles = mu.roles.iter().map(|&r| core(r)).collect();
+                Some(core(mu.guild_id))
             }
             Event::ChannelCreate(c) => {
-                let g = self.guilds.get_mut(&c.guild_id?.get())?;
-                g.channels.push((c.id.get(), c.name.clone().unwrap_or_default()));
+                let g = self.guilds.get_mut(&core(c.guild_id?))?;
+                g.channels.push(Channel { id: core(c.id), name: c.name.clone().unwrap_or_default() });
                 None
             }
             _ => None,
         }
     }
 
-    fn set_role(&mut self, guild: u64, r: &twilight_model::guild::Role) -> Option<u64> {
+    fn set_role(&mut self, guild: GuildId, r: &twilight_model::guild::Role) -> Option<GuildId> {
         let g = self.guilds.get_mut(&guild)?;
-        g.roles.insert(r.id.get(), RoleView { name: r.name.clone(), position: r.position, permissions: r.permissions });
+        g.roles.insert(core(r.id), RoleView { name: r.name.clone(), position: r.position, permissions: r.permissions });
         Some(guild)
     }
 }

@@ -7,9 +7,12 @@
 //!   reconnects);
 //! - [`bot`]: the engine task, which owns the engine, feeds it each event with the bot's
 //!   [`clock`], watches permissions ([`guilds`]) and hands actions on;
-//! - [`exec`]: the executor, which keeps evidence, orders and batches REST calls (deletes
-//!   first, bulk delete, bulk ban, lockdown and its undoing) and keeps one alert per
-//!   incident up to date ([`alerts`]).
+//! - [`exec`]: the executor, which writes evidence to the evidence file, orders and batches
+//!   REST calls (deletes first, bulk delete, bulk ban, lockdown and its undoing) and keeps
+//!   one alert per incident up to date ([`alerts`]).
+//!
+//! Discord's frames reach the engine through `moat-discord-wire`, the same translation
+//! `moat replay` uses; [`ids`] is where the engine's ids become twilight's.
 //!
 //! With a store ([`BotConfig::store`]), [`memory`] records every action (write-behind),
 //! restores strikes, containments, lockdowns and settings at start-up, and fires the
@@ -25,10 +28,10 @@ pub mod bot;
 pub mod clock;
 pub mod commands;
 pub mod config;
-pub mod evidence;
 pub mod exec;
 pub mod gateway;
 pub mod guilds;
+pub mod ids;
 pub mod memory;
 pub mod overrides;
 pub mod shared;

@@ -19,7 +19,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use moat_core::{Action, ActionKind, Detector, Engine};
+use moat_core::id::{GuildId, UserId};
+use moat_core::{Action, ActionKind, Detector, Engine, Millis};
 use moat_store::timers::{Timer, TimerKind};
 use moat_store::{Recorder, RecorderOptions, Store};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
@@ -34,7 +35,25 @@ const CLAIM_BATCH: u32 = 200;
 pub struct Memory {
     pub store: Store,
     recorder: Recorder,
-    strikes: UnboundedSender<(u64, u64, f32, u64)>,
+    strikes: UnboundedSender<StrikeWrite>,
+}
+
+/// A member's strikes, as the engine holds them after a punishment, to store.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct StrikeWrite {
+    guild: GuildId,
+    user: UserId,
+    strikes: f32,
+    at: Millis,
+}
+
+/// A lockdown still in force at start-up.
+#[derive(Debug)]
+pub struct KeptLockdown {
+    pub guild: GuildId,
+    /// What to restore at its end (`None`: moat did not save it; the end then only lifts
+    /// the pauses).
+    pub saved: Option<Saved>,
 }
 
 /// What a restart brought back.
@@ -42,11 +61,18 @@ pub struct Memory {
 pub struct Restored {
     /// Members seeded with strikes or a containment.
     pub members: usize,
-    /// Guilds still locked down, with what to restore at the end (`None`: moat did not
-    /// save it; the end then only lifts the pauses).
-    pub lockdowns: Vec<(u64, Option<Saved>)>,
+    /// Guilds still locked down.
+    pub lockdowns: Vec<KeptLockdown>,
     /// Each guild's `/moat setting` overrides, as stored.
-    pub settings: BTreeMap<u64, String>,
+    pub settings: BTreeMap<GuildId, String>,
+}
+
+/// What the store says of one member, to seed the engine with.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seed {
+    strikes: f32,
+    at: Millis,
+    contained_until: Millis,
 }
 
 /// A timer that came due, to carry out.
@@ -57,12 +83,12 @@ impl Memory {
     /// Starts the recorder and the strike writer on the current runtime.
     pub fn start(store: Store) -> Result<Memory, String> {
         let recorder = Recorder::spawn(store.clone(), RecorderOptions::default()).map_err(|e| e.to_string())?;
-        let (tx, mut rx) = unbounded_channel::<(u64, u64, f32, u64)>();
+        let (tx, mut rx) = unbounded_channel::<StrikeWrite>();
         let writer = store.clone();
         tokio::spawn(async move {
-            while let Some((guild, user, strikes, at)) = rx.recv().await {
-                let r = match writer.guild(guild) {
-                    Ok(g) => g.set_strikes(user, strikes, at).await,
+            while let Some(w) = rx.recv().await {
+                let r = match writer.guild(w.guild) {
+                    Ok(g) => g.set_strikes(w.user, w.strikes, w.at).await,
                     Err(e) => Err(e),
                 };
                 if let Err(e) = r {
@@ -82,7 +108,8 @@ impl Memory {
             if matches!(a.kind, ActionKind::Timeout | ActionKind::Silence | ActionKind::Kick | ActionKind::Ban) {
                 for &u in &a.user_ids {
                     if let Some(s) = engine.user_state(a.guild_id, u) {
-                        let _ = self.strikes.send((a.guild_id, u, s.strikes, s.strikes_at));
+                        let w = StrikeWrite { guild: a.guild_id, user: u, strikes: s.strikes, at: s.strikes_at };
+                        let _ = self.strikes.send(w);
                     }
                 }
             }
@@ -108,21 +135,20 @@ impl Memory {
         let mut restored = Restored::default();
         for g in self.store.guild_ids().await? {
             let scope = self.store.guild(g)?;
-            // (strikes, at, contained_until) per member.
-            let mut members: HashMap<u64, (f32, u64, u64)> = HashMap::new();
+            let mut members: HashMap<UserId, Seed> = HashMap::new();
             for s in scope.strike_rows().await? {
-                members.insert(s.user_id, (s.strikes, s.at, 0));
+                members.insert(s.user_id, Seed { strikes: s.strikes, at: s.at, contained_until: 0 });
             }
             for t in scope.pending_timers().await? {
                 let Some(u) = t.user_id else { continue };
                 if matches!(t.kind, TimerKind::LiftTimeout | TimerKind::EndSilence | TimerKind::Unban) {
-                    let e = members.entry(u).or_insert((0.0, now.min(t.created_at), 0));
-                    e.2 = e.2.max(t.due_at);
+                    let e = members.entry(u).or_insert(Seed { at: now.min(t.created_at), ..Seed::default() });
+                    e.contained_until = e.contained_until.max(t.due_at);
                 }
             }
             restored.members += members.len();
-            for (u, (strikes, at, until)) in members {
-                engine.seed_member(g, u, strikes, at, until);
+            for (u, s) in members {
+                engine.seed_member(g, u, s.strikes, s.at, s.contained_until);
             }
             if let Some(s) = scope.settings().await? {
                 restored.settings.insert(g, s.toml);
@@ -130,7 +156,9 @@ impl Memory {
         }
         for l in self.store.active_lockdowns().await? {
             let saved = self.store.guild(l.guild_id)?.lockdown_state().await?;
-            restored.lockdowns.push((l.guild_id, saved.as_deref().and_then(Saved::from_json)));
+            restored
+                .lockdowns
+                .push(KeptLockdown { guild: l.guild_id, saved: saved.as_deref().and_then(Saved::from_json) });
         }
         Ok(restored)
     }
@@ -149,15 +177,14 @@ impl Memory {
 /// timed ban's end are lifted by the executor ([`crate::exec::Job::Lift`]); a timeout
 /// lapses on Discord's side by itself.
 pub fn unlock_for(t: &Timer) -> Action {
-    let mut a = Action::new(
+    Action::new(
         t.due_at,
         t.guild_id,
         ActionKind::Unlock,
         Detector::Raid,
         "lockdown over: its planned end has come".into(),
-    );
-    a.incident = t.incident;
-    a
+    )
+    .incident(t.incident)
 }
 
 /// Claims due timers every `every` until `stop`, handing each to the engine task once.

@@ -12,6 +12,7 @@
 //! Overrides are kept as `(section, key) -> TOML value text`; a value may not span lines,
 //! so it cannot open a table of its own.
 
+use moat_core::id::GuildId;
 use std::collections::BTreeMap;
 
 use moat_core::Config;
@@ -25,7 +26,7 @@ type GuildOverrides = BTreeMap<(String, String), String>;
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
     base: String,
-    guilds: BTreeMap<u64, GuildOverrides>,
+    guilds: BTreeMap<GuildId, GuildOverrides>,
 }
 
 /// A guild's overrides as stored: `[section]` tables of `key = value` lines.
@@ -68,20 +69,20 @@ impl Overrides {
     }
 
     /// The configuration with every guild's overrides, `guild`'s replaced by `replaced`.
-    fn config_with(&self, guild: u64, replaced: &GuildOverrides) -> Result<Config, String> {
-        let rendered: Vec<(u64, String)> = self
+    fn config_with(&self, guild: GuildId, replaced: &GuildOverrides) -> Result<Config, String> {
+        let rendered: Vec<(GuildId, String)> = self
             .guilds
             .iter()
             .filter(|(g, _)| **g != guild)
             .map(|(g, o)| (*g, render(o, "")))
             .chain(std::iter::once((guild, render(replaced, ""))))
             .collect();
-        let refs: Vec<(u64, &str)> = rendered.iter().map(|(g, s)| (*g, s.as_str())).collect();
+        let refs: Vec<(GuildId, &str)> = rendered.iter().map(|(g, s)| (*g, s.as_str())).collect();
         Config::from_toml_with(&self.base, &refs).map_err(|e| e.to_string())
     }
 
     /// Takes a guild's stored overrides (at start-up); the configuration to run with.
-    pub fn restore(&mut self, guild: u64, stored: &str) -> Result<Config, String> {
+    pub fn restore(&mut self, guild: GuildId, stored: &str) -> Result<Config, String> {
         let o = parse(stored);
         let config = self.config_with(guild, &o)?;
         self.guilds.insert(guild, o);
@@ -92,7 +93,7 @@ impl Overrides {
     /// overrides to store. Nothing changes until [`Overrides::commit`].
     pub fn try_set(
         &self,
-        guild: u64,
+        guild: GuildId,
         section: &str,
         key: &str,
         value: &str,
@@ -116,7 +117,7 @@ impl Overrides {
         Ok((config, stored, GuildOverridesOut(o)))
     }
 
-    pub fn commit(&mut self, guild: u64, o: GuildOverridesOut) {
+    pub fn commit(&mut self, guild: GuildId, o: GuildOverridesOut) {
         self.guilds.insert(guild, o.0);
     }
 }
@@ -132,23 +133,23 @@ mod tests {
     #[test]
     fn a_change_is_validated_and_applies_to_its_guild_only() {
         let o = Overrides::new("[pressure]\nlimit = 50.0\n".into());
-        let (c, stored, _) = o.try_set(7, "pressure", "limit", "80").unwrap();
-        assert_eq!(c.for_guild(7).pressure.limit, 80.0);
-        assert_eq!(c.for_guild(8).pressure.limit, 50.0);
+        let (c, stored, _) = o.try_set(GuildId(7), "pressure", "limit", "80").unwrap();
+        assert_eq!(c.for_guild(GuildId(7)).pressure.limit, 80.0);
+        assert_eq!(c.for_guild(GuildId(8)).pressure.limit, 50.0);
         assert_eq!(stored, "[pressure]\nlimit = 80\n");
         assert_eq!(parse(&stored).len(), 1);
-        let e = o.try_set(9, "raid", "raid_mean_suspicion", "2.0").unwrap_err();
+        let e = o.try_set(GuildId(9), "raid", "raid_mean_suspicion", "2.0").unwrap_err();
         assert!(e.contains("guilds.9.raid.raid_mean_suspicion"), "{e}");
-        assert!(o.try_set(9, "raid", "bogus", "1").is_err());
-        assert!(o.try_set(9, "raid", "x", "1\n[pressure]").is_err());
-        assert!(o.try_set(9, "nope", "x", "1").is_err());
+        assert!(o.try_set(GuildId(9), "raid", "bogus", "1").is_err());
+        assert!(o.try_set(GuildId(9), "raid", "x", "1\n[pressure]").is_err());
+        assert!(o.try_set(GuildId(9), "nope", "x", "1").is_err());
     }
 
     #[test]
     fn a_change_wins_over_the_files_own_table_for_that_guild() {
         let o = Overrides::new("[guilds.\"7\".pressure]\nlimit = 90.0\nbase = 12.0\n".into());
-        let (c, _, _) = o.try_set(7, "pressure", "limit", "150").unwrap();
-        assert_eq!(c.for_guild(7).pressure.limit, 150.0);
-        assert_eq!(c.for_guild(7).pressure.base, 12.0, "the file's other keys stay");
+        let (c, _, _) = o.try_set(GuildId(7), "pressure", "limit", "150").unwrap();
+        assert_eq!(c.for_guild(GuildId(7)).pressure.limit, 150.0);
+        assert_eq!(c.for_guild(GuildId(7)).pressure.base, 12.0, "the file's other keys stay");
     }
 }

@@ -1,5 +1,9 @@
-//! What the bot's tasks share: counters, the live feed `moat demo` prints, evidence, and
-//! the measurements the benchmarks read.
+//! What the bot's tasks share: counters, the live feed `moat demo` prints, the evidence
+//! file, and the measurements the benchmarks read.
+//!
+//! Evidence has one home: the store (when one is set) records every action with the
+//! evidence the engine attached, and the evidence file (when set) gets a copy of each
+//! before anything is deleted. The bot keeps no copy of its own in memory.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -7,7 +11,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use moat_core::Action;
-use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// Something worth showing as it happens.
@@ -48,8 +51,11 @@ pub struct Shared {
     pub first_action: Mutex<Option<FirstAction>>,
     /// Event received → first REST call of its actions sent.
     pub latencies: Mutex<Vec<Duration>>,
-    pub evidence: Mutex<Vec<Value>>,
     pub evidence_file: Mutex<Option<std::fs::File>>,
+    /// Dispatches the engine does not use (counted, not judged).
+    pub unused_events: AtomicU64,
+    /// Dispatches that could not be read (reported once each kind, counted).
+    pub bad_events: AtomicU64,
     pub problems: Mutex<Vec<String>>,
     pub feed: Mutex<Option<UnboundedSender<Feed>>>,
     /// moat's own cap on requests per second, under Discord's global 50.
@@ -86,8 +92,6 @@ impl Pace {
     }
 }
 
-/// Evidence entries kept in memory at most.
-pub const EVIDENCE_IN_MEMORY: usize = 20_000;
 /// Latency samples kept at most.
 pub const LATENCY_SAMPLES: usize = 100_000;
 
@@ -102,22 +106,16 @@ impl Shared {
         }
     }
 
-    /// Keeps an action's evidence before anything is deleted: in memory, and in the
-    /// evidence file when one is set.
+    /// Appends an action, with its evidence, to the evidence file when one is set, before
+    /// anything is deleted.
     pub(crate) fn keep_evidence(&self, a: &Action) {
+        let mut file = lock(&self.evidence_file);
+        let Some(f) = file.as_mut() else { return };
         let mut v = moat_core::action::json::to_value(a);
         if let Some(o) = v.as_object_mut() {
             o.insert("kept_at".into(), crate::clock::wall_ms().into());
         }
-        if let Some(f) = lock(&self.evidence_file).as_mut() {
-            let _ = writeln!(f, "{v}");
-        }
-        let mut ev = lock(&self.evidence);
-        // Memory keeps the latest; the evidence file (and the store) keep everything.
-        if ev.len() >= EVIDENCE_IN_MEMORY {
-            ev.drain(..EVIDENCE_IN_MEMORY / 2);
-        }
-        ev.push(v);
+        let _ = writeln!(f, "{v}");
     }
 
     pub(crate) fn begin(&self) {
@@ -126,11 +124,6 @@ impl Shared {
 
     pub(crate) fn end(&self) {
         self.outstanding.fetch_sub(1, Ordering::AcqRel);
-    }
-
-    /// The evidence kept so far (a copy).
-    pub fn evidence_snapshot(&self) -> Vec<Value> {
-        lock(&self.evidence).clone()
     }
 
     /// Records a problem once, and tells the feed.

@@ -6,7 +6,8 @@ mod common;
 use std::time::Duration;
 
 use moat_discord::{automod, Bot};
-use moat_fake_discord::{scenario, Options};
+use moat_fake_discord::Options;
+use moat_testkit::fixture as scenario;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scam_rule_is_created_once_and_then_updated() {

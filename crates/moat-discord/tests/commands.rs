@@ -5,8 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use moat_fake_discord::scenario::{self, moat_command};
 use moat_fake_discord::Options;
+use moat_testkit::fixture::{self as scenario, moat_command};
 use serde_json::{json, Value};
 
 const MODERATE_MEMBERS: u64 = 1 << 40;

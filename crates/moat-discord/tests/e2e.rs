@@ -5,7 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use moat_fake_discord::{scenario, Options};
+use moat_fake_discord::Options;
+use moat_testkit::fixture as scenario;
+use moat_testkit::payload::perms;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_300_account_raid_is_banned_in_a_handful_of_calls_and_unlocked_after() {
@@ -64,7 +66,10 @@ async fn a_flood_ends_in_a_timeout_with_the_spam_deleted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scam_takeover_is_deleted_kept_as_evidence_and_contained() {
-    let h = common::start(Options::default(), common::config("")).await;
+    let file = std::env::temp_dir().join(format!("moat-e2e-evidence-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let path = file.clone();
+    let h = common::start_with(Options::default(), common::config(""), move |c| c.evidence_path = Some(path)).await;
     let (ids, capture) = scenario::scam_takeover();
     h.play(&capture).await;
     let w = h.fake.world();
@@ -75,7 +80,12 @@ async fn a_scam_takeover_is_deleted_kept_as_evidence_and_contained() {
     assert!(theirs.iter().all(|m| w.deleted.contains(m)), "every scam post is gone");
     assert!(w.is_timed_out(ids.guild, victim));
     drop(w);
-    let evidence = moat_discord::shared::Shared::evidence_snapshot(&h.bot.shared);
+    let evidence: Vec<serde_json::Value> = std::fs::read_to_string(&file)
+        .expect("the evidence file is written")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON action a line"))
+        .collect();
+    let _ = std::fs::remove_file(&file);
     assert!(evidence.iter().any(|e| e.to_string().contains("dlscord-gift.com")), "the scam text is kept as evidence");
     let deletions: Vec<_> = evidence.iter().filter(|e| e["action"] == "delete_message").collect();
     assert!(deletions.len() >= 3);
@@ -170,7 +180,7 @@ async fn server_errors_are_retried_not_looped_on() {
 async fn missing_permissions_produce_a_plain_alert() {
     let h = common::start(Options::default(), common::config("")).await;
     // moat's role has only Manage Messages and sits below Members.
-    let mut c = scenario::Capture::new(scenario::T0, scenario::MEMBER_PERMS | (1 << 13), 1);
+    let mut c = scenario::Capture::new(scenario::T0, perms::MEMBER | perms::MANAGE_MESSAGES, 1);
     c.chatter(scenario::T0, 10, 3);
     let ids = c.ids;
     h.play(&c.finish()).await;

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use moat_core::{ActionKind, Engine};
 use moat_discord::{Bot, Feed};
-use moat_fake_discord::scenario::{self, moat_command, Capture, T0};
 use moat_fake_discord::{FakeDiscord, Options, Pace};
 use moat_store::Store;
+use moat_testkit::fixture::{self as scenario, moat_command, Capture, T0};
 use serde_json::json;
 use sqlx::Connection;
 
@@ -81,7 +81,7 @@ fn timeouts_of(feed: &mut tokio::sync::mpsc::UnboundedReceiver<Feed>, user: u64)
     let mut d = Vec::new();
     while let Ok(f) = feed.try_recv() {
         if let Feed::Action(a) = f {
-            if a.kind == ActionKind::Timeout && a.user_ids.contains(&user) {
+            if a.kind == ActionKind::Timeout && a.user_ids.contains(&moat_core::id::UserId(user)) {
                 d.push(a.duration_ms.unwrap_or(0));
             }
         }
@@ -121,7 +121,7 @@ async fn restart_keeps_everything(url: &str) {
     assert_eq!(fake.world().guilds[&guild].verification_level, 3, "locked down");
 
     // What the store confirmed before the crash.
-    let g = store.guild(guild).unwrap();
+    let g = store.guild(moat_core::id::GuildId(guild)).unwrap();
     until("the lockdown and the flooder's strikes are stored", async || {
         !store.active_lockdowns().await.unwrap().is_empty()
             && !g.strike_rows().await.unwrap().is_empty()
@@ -133,7 +133,7 @@ async fn restart_keeps_everything(url: &str) {
 
     let incidents = g.incidents(100).await.unwrap();
     assert!(incidents.iter().any(|i| i.kind == "raid" && i.closed_at.is_none() && i.members >= 20), "{incidents:?}");
-    assert!(incidents.iter().any(|i| i.detector == "pressure"), "{incidents:?}");
+    assert!(incidents.iter().any(|i| i.detector == moat_core::Detector::Pressure), "{incidents:?}");
     assert!(g.evidence_count().await.unwrap() >= 8, "the flood's and the raiders' messages are kept");
     let lockdown = store.active_lockdowns().await.unwrap()[0].clone();
 
@@ -147,7 +147,7 @@ async fn restart_keeps_everything(url: &str) {
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(fake.world().guilds[&guild].verification_level, 3, "still locked down after the restart");
-    assert!(store.active_lockdowns().await.unwrap().iter().any(|l| l.guild_id == guild));
+    assert!(store.active_lockdowns().await.unwrap().iter().any(|l| l.guild_id == moat_core::id::GuildId(guild)));
 
     let restores = || {
         fake.calls()
@@ -250,7 +250,7 @@ async fn a_setting_changed_from_discord_changes_decisions() {
     }
     assert_eq!(timeouts, 0, "with a pressure limit of 1000 the flood is not punished (the default times it out)");
 
-    let g = store.guild(ids.guild).unwrap();
+    let g = store.guild(moat_core::id::GuildId(ids.guild)).unwrap();
     until("the change is stored", async || !g.settings_history(10).await.unwrap().is_empty()).await;
     let h = g.settings_history(10).await.unwrap();
     assert_eq!(h.len(), 1, "the refused value was not stored");

@@ -5,7 +5,8 @@
 
 mod common;
 
-use moat_fake_discord::{scenario, Options};
+use moat_fake_discord::Options;
+use moat_testkit::fixture as scenario;
 
 const MODERATE_MEMBERS: u64 = 1 << 40;
 
@@ -38,7 +39,7 @@ async fn moat_answers_at_once_then_edits_the_answer() {
 async fn no_call_is_sent_that_is_known_to_fail() {
     let h = common::start(Options::default(), common::config("")).await;
     // moat's role has only Manage Messages and sits below Members; a member floods.
-    let mut c = scenario::Capture::new(scenario::T0, scenario::MEMBER_PERMS | (1 << 13), 1);
+    let mut c = scenario::Capture::new(scenario::T0, moat_testkit::payload::perms::MEMBER | (1 << 13), 1);
     c.chatter(scenario::T0, 10, 3);
     let flooder = c.account(scenario::T0, 400 * 86_400_000);
     for i in 0..15u64 {

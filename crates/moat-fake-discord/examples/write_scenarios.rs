@@ -1,6 +1,6 @@
 //! Writes the built-in scenarios to a folder, to replay or inspect them:
 //! `cargo run -p moat-fake-discord --example write_scenarios -- /tmp/scenarios`.
-use moat_fake_discord::scenario;
+use moat_testkit::fixture as scenario;
 
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_else(|| ".".into());

@@ -40,7 +40,6 @@ pub mod ratelimit;
 pub mod rebase;
 pub mod record;
 pub mod rest;
-pub mod scenario;
 pub mod spec;
 pub mod state;
 pub mod summary;

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use moat_fake_discord::{scenario, FakeDiscord, Options, Pace, DEFAULT_TOKEN};
+use moat_fake_discord::{FakeDiscord, Options, Pace, DEFAULT_TOKEN};
+use moat_testkit::fixture as scenario;
 use twilight_gateway::{queue::InMemoryQueue, ConfigBuilder, EventTypeFlags, Intents, Shard, ShardId, StreamExt as _};
 use twilight_http::Client;
 use twilight_model::gateway::event::Event;
@@ -170,4 +171,9 @@ async fn bucket_limits_are_respected_by_twilight() {
     }
     assert_eq!(fake.limiter().violations, 0);
     assert_eq!(fake.calls().iter().filter(|c| c.status == 200).count(), 10);
+}
+
+#[test]
+fn the_test_kits_fixtures_name_the_bot_the_fake_answers_as() {
+    assert_eq!(moat_testkit::fixture::BOT_ID, moat_fake_discord::DEFAULT_BOT_ID);
 }

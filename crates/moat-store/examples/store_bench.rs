@@ -1,7 +1,7 @@
 //! How many actions with evidence per second the store sustains, on each backend, and
 //! what handing an action to the write-behind recorder costs the detection path.
 //!
-//! The actions are the engine's own: every synthetic scenario of `moat_core::synth` run
+//! The actions are the engine's own: every synthetic scenario of `moat_testkit` run
 //! through `Engine`, copied across guilds (ids shifted) until there are `--actions` of them.
 //!
 //!     cargo run --release -p moat-store --example store_bench -- [--actions N] [--skip-postgres]
@@ -10,20 +10,21 @@
 
 use std::time::Instant;
 
-use moat_core::capture::parse_line;
+use moat_core::id::{GuildId, IncidentId};
 use moat_core::{Action, Engine};
+use moat_discord_wire::capture::parse_line;
 use moat_store::{Recorder, RecorderOptions, Store};
 use sqlx::Connection;
 
 fn engine_actions() -> Vec<Action> {
     let mut out = Vec::new();
     for seed in 1..=3 {
-        for (_, make) in moat_core::synth::ALL {
+        for (_, make) in moat_testkit::ALL {
             let sc = make(seed);
             let mut engine = Engine::with_defaults();
             for line in sc.capture.lines() {
-                if let Ok(ev) = parse_line(line) {
-                    engine.handle(ev.ts, &ev.event, &mut out);
+                if let Ok(moat_discord_wire::capture::Line { ts, event: Some(ev) }) = parse_line(line) {
+                    engine.handle(ts, &ev, &mut out);
                 }
             }
             engine.drain(&mut out);
@@ -41,8 +42,8 @@ fn workload(n: usize) -> Vec<Action> {
     while out.len() < n {
         for a in &base {
             let mut a = a.clone();
-            a.guild_id += copy * 1_000_003;
-            a.incident = (a.incident + copy * 7_919) & ((1 << 53) - 1);
+            a.guild_id = GuildId(a.guild_id.get() + copy * 1_000_003);
+            a.incident = a.incident.map(|i| IncidentId((i.get() + copy * 7_919) & ((1 << 53) - 1)));
             out.push(a);
             if out.len() == n {
                 break;
@@ -117,7 +118,7 @@ fn main() {
     let with_evidence = actions.iter().filter(|a| !a.evidence.messages.is_empty()).count();
     let messages: usize = actions.iter().map(|a| a.evidence.messages.len()).sum();
     println!(
-        "{} actions, {with_evidence} with evidence ({messages} messages), from moat_core::synth through Engine",
+        "{} actions, {with_evidence} with evidence ({messages} messages), from moat_testkit's scenarios through Engine",
         actions.len()
     );
     println!(

@@ -5,6 +5,7 @@
 //! default, per guild configurable) while the incident's timeline and facts stay.
 //! Only what moderation needs is kept: the few messages an action names, never chat logs.
 
+use moat_core::id::{IncidentId, UserId};
 use serde_json::{json, Value};
 use sqlx::Row;
 
@@ -21,7 +22,7 @@ pub const EXPORT_FORMAT: &str = "moat-evidence/1";
 impl GuildScope<'_> {
     /// The JSON report of one incident: what happened, to whom, and the messages, as a
     /// Trust & Safety report wants them. `NotFound` if the incident is not this guild's.
-    pub async fn export_evidence(&self, incident: u64, now: u64) -> Result<Value> {
+    pub async fn export_evidence(&self, incident: IncidentId, now: u64) -> Result<Value> {
         let full = self.incident(incident).await?;
         let rows = sqlx::query(
             "SELECT e.message_id, e.channel_id, e.author_id, e.ts, e.content, e.attachment_urls, e.reason, e.recorded_at, a.kind \
@@ -60,15 +61,15 @@ impl GuildScope<'_> {
         Ok(json!({
             "format": EXPORT_FORMAT,
             "guild_id": s.guild_id.to_string(),
-            "incident": s.incident,
+            "incident": s.incident.get(),
             "kind": s.kind,
-            "detector": s.detector,
+            "detector": s.detector.as_str(),
             "status": s.status(),
             "opened_at": s.opened_at,
             "closed_at": s.closed_at,
             "exported_at": now,
             "retention_days": retention,
-            "member_ids": full.members.iter().map(u64::to_string).collect::<Vec<_>>(),
+            "member_ids": full.members.iter().map(UserId::to_string).collect::<Vec<_>>(),
             "actions": full.timeline.iter().map(|e| e.action.clone()).collect::<Vec<_>>(),
             "messages": messages,
         }))

@@ -6,11 +6,12 @@
 //! owns, in one transaction. [`GuildScope::delete_all_data`] does the same at once, on a
 //! moderator's request, and [`GuildScope::export_all`] hands them a copy first.
 
+use moat_core::id::GuildId;
 use serde_json::{json, Value};
 use sqlx::Row;
 
 use crate::error::{Result, StoreError};
-use crate::ids::{sql, un, DAY_MS};
+use crate::ids::{id, sql, un, DAY_MS};
 use crate::{GuildScope, Store};
 
 /// How long a departed guild's data is kept in case moat is re-added.
@@ -35,7 +36,7 @@ const GUILD_TABLES: &[(&str, &str)] = &[
 
 impl Store {
     /// moat was added to (or came back to) a guild: cancels any pending deletion.
-    pub async fn guild_joined(&self, guild_id: u64, now: u64) -> Result<()> {
+    pub async fn guild_joined(&self, guild_id: GuildId, now: u64) -> Result<()> {
         sqlx::query(
             "INSERT INTO guilds (guild_id, joined_at) VALUES ($1, $2) \
              ON CONFLICT (guild_id) DO UPDATE SET left_at = NULL",
@@ -50,7 +51,7 @@ impl Store {
 
     /// moat left a guild: its data is deleted by the first [`Store::purge_departed`] after
     /// the grace period.
-    pub async fn guild_left(&self, guild_id: u64, now: u64) -> Result<()> {
+    pub async fn guild_left(&self, guild_id: GuildId, now: u64) -> Result<()> {
         sqlx::query(
             "INSERT INTO guilds (guild_id, joined_at, left_at) VALUES ($1, $2, $2) \
              ON CONFLICT (guild_id) DO UPDATE SET left_at = excluded.left_at",
@@ -64,15 +65,15 @@ impl Store {
     }
 
     /// Deletes the data of guilds left more than `grace_ms` before `now`; returns them.
-    pub async fn purge_departed(&self, now: u64, grace_ms: u64) -> Result<Vec<u64>> {
+    pub async fn purge_departed(&self, now: u64, grace_ms: u64) -> Result<Vec<GuildId>> {
         let cutoff = sql(now, "time")?.saturating_sub(sql(grace_ms, "grace")?);
-        let gone: Vec<u64> = sqlx::query("SELECT guild_id FROM guilds WHERE left_at IS NOT NULL AND left_at < $1")
+        let gone: Vec<GuildId> = sqlx::query("SELECT guild_id FROM guilds WHERE left_at IS NOT NULL AND left_at < $1")
             .bind(cutoff)
             .fetch_all(self.pool())
             .await
             .map_err(StoreError::query("finding departed guilds"))?
             .iter()
-            .map(|r| un(r.try_get::<i64, _>(0).map_err(StoreError::query("finding departed guilds"))?, "guild id"))
+            .map(|r| id(r.try_get::<i64, _>(0).map_err(StoreError::query("finding departed guilds"))?, "guild id"))
             .collect::<Result<_>>()?;
         for &g in &gone {
             self.guild(g)?.delete_all_data().await?;

@@ -5,23 +5,26 @@
 //! so a guild only ever sees its own; [`Store::locate_incident`] is the operator's lookup
 //! (the `moat` command run on the database host), never exposed to a guild.
 
+use moat_core::id::{GuildId, IncidentId, UserId};
+use moat_core::{ActionKind, Detector};
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::error::{Result, StoreError};
-use crate::ids::{sql, un};
+use crate::ids::{self, sql, un};
 use crate::undo::{plan, UndoPlan};
 use crate::{GuildScope, Store};
 
 /// One incident, without its timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncidentSummary {
-    pub guild_id: u64,
-    pub incident: u64,
-    /// `raid`, `flood`, `scam`, `campaign`, `scraper`...
+    pub guild_id: GuildId,
+    pub incident: IncidentId,
+    /// `raid`, `flood`, `scam`, `campaign`, `scraper`... (see `incident_kind`).
     pub kind: String,
-    pub detector: String,
+    /// The detector that opened it.
+    pub detector: Detector,
     pub opened_at: u64,
     pub last_action_at: u64,
     /// `None` while a lockdown is in force.
@@ -39,7 +42,7 @@ pub struct IncidentSummary {
 pub struct TimelineEntry {
     pub id: i64,
     pub ts: u64,
-    pub kind: String,
+    pub kind: ActionKind,
     pub action: Value,
 }
 
@@ -47,7 +50,7 @@ pub struct TimelineEntry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
     pub summary: IncidentSummary,
-    pub members: Vec<u64>,
+    pub members: Vec<UserId>,
     pub timeline: Vec<TimelineEntry>,
     pub undo: UndoPlan,
 }
@@ -68,10 +71,10 @@ fn summary_from(row: &AnyRow) -> Result<IncidentSummary> {
     let text =
         |c: &str| -> Result<String> { row.try_get::<String, _>(c).map_err(StoreError::query("reading an incident")) };
     Ok(IncidentSummary {
-        guild_id: int("guild_id")?,
-        incident: int("incident_id")?,
+        guild_id: GuildId(int("guild_id")?),
+        incident: IncidentId(int("incident_id")?),
         kind: text("kind")?,
-        detector: text("detector")?,
+        detector: ids::detector(&text("detector")?)?,
         opened_at: int("opened_at")?,
         last_action_at: int("last_action_at")?,
         closed_at: opt(row, "closed_at")?,
@@ -98,9 +101,9 @@ impl IncidentSummary {
     pub fn to_json(&self) -> Value {
         json!({
             "guild_id": self.guild_id.to_string(),
-            "incident": self.incident,
+            "incident": self.incident.get(),
             "kind": self.kind,
-            "detector": self.detector,
+            "detector": self.detector.as_str(),
             "status": self.status(),
             "opened_at": self.opened_at,
             "last_action_at": self.last_action_at,
@@ -139,7 +142,7 @@ impl GuildScope<'_> {
 
     /// One of this guild's incidents in full; `NotFound` if this guild has no such incident
     /// (whether or not another guild does).
-    pub async fn incident(&self, incident: u64) -> Result<Incident> {
+    pub async fn incident(&self, incident: IncidentId) -> Result<Incident> {
         let inc = sql(incident, "incident id")?;
         let row = sqlx::query(&format!("{SUMMARY} WHERE i.guild_id = $1 AND i.incident_id = $2"))
             .bind(self.id)
@@ -158,7 +161,7 @@ impl GuildScope<'_> {
         .await
         .map_err(StoreError::query("reading incident members"))?
         .iter()
-        .map(|r| un(r.try_get::<i64, _>(0).map_err(StoreError::query("reading incident members"))?, "member id"))
+        .map(|r| ids::id(r.try_get::<i64, _>(0).map_err(StoreError::query("reading incident members"))?, "member id"))
         .collect::<Result<Vec<_>>>()?;
         let timeline = self.timeline(inc).await?;
         let undo = plan(&timeline);
@@ -178,6 +181,7 @@ impl GuildScope<'_> {
             .map(|r| {
                 let err = StoreError::query("reading an incident's timeline");
                 let body: String = r.try_get("body").map_err(err)?;
+                let kind: String = r.try_get("kind").map_err(StoreError::query("reading an incident's timeline"))?;
                 let action: Value = serde_json::from_str(&body)
                     .map_err(|e| StoreError::Corrupt(format!("action JSON of incident {inc}: {e}")))?;
                 Ok(TimelineEntry {
@@ -186,7 +190,7 @@ impl GuildScope<'_> {
                         r.try_get::<i64, _>("ts").map_err(StoreError::query("reading an incident's timeline"))?,
                         "ts",
                     )?,
-                    kind: r.try_get("kind").map_err(StoreError::query("reading an incident's timeline"))?,
+                    kind: ids::action_kind(&kind)?,
                     action,
                 })
             })
@@ -195,7 +199,7 @@ impl GuildScope<'_> {
 
     /// Marks an incident undone by `by` and cancels its pending timers; returns the steps the
     /// caller (the bot) performs on Discord. Undoing twice is refused.
-    pub async fn mark_undone(&self, incident: u64, by: &str, now: u64) -> Result<UndoPlan> {
+    pub async fn mark_undone(&self, incident: IncidentId, by: &str, now: u64) -> Result<UndoPlan> {
         let found = self.incident(incident).await?;
         if found.summary.undone_at.is_some() {
             return Err(StoreError::Invalid(format!("incident {incident} was already undone")));
@@ -231,25 +235,25 @@ impl GuildScope<'_> {
 
 impl Store {
     /// Operator lookup: the guilds holding an incident id (normally one). Not for guilds.
-    pub async fn locate_incident(&self, incident: u64) -> Result<Vec<u64>> {
+    pub async fn locate_incident(&self, incident: IncidentId) -> Result<Vec<GuildId>> {
         sqlx::query("SELECT guild_id FROM incidents WHERE incident_id = $1 ORDER BY guild_id")
             .bind(sql(incident, "incident id")?)
             .fetch_all(self.pool())
             .await
             .map_err(StoreError::query("locating an incident"))?
             .iter()
-            .map(|r| un(r.try_get::<i64, _>(0).map_err(StoreError::query("locating an incident"))?, "guild id"))
+            .map(|r| ids::id(r.try_get::<i64, _>(0).map_err(StoreError::query("locating an incident"))?, "guild id"))
             .collect()
     }
 
     /// Operator listing: every guild the store knows.
-    pub async fn guild_ids(&self) -> Result<Vec<u64>> {
+    pub async fn guild_ids(&self) -> Result<Vec<GuildId>> {
         sqlx::query("SELECT guild_id FROM guilds ORDER BY guild_id")
             .fetch_all(self.pool())
             .await
             .map_err(StoreError::query("listing guilds"))?
             .iter()
-            .map(|r| un(r.try_get::<i64, _>(0).map_err(StoreError::query("listing guilds"))?, "guild id"))
+            .map(|r| ids::id(r.try_get::<i64, _>(0).map_err(StoreError::query("listing guilds"))?, "guild id"))
             .collect()
     }
 }

@@ -49,6 +49,7 @@ pub mod strikes;
 pub mod timers;
 pub mod undo;
 
+use moat_core::id::GuildId;
 use sqlx::AnyPool;
 
 pub use backend::{resolve_url, Backend, DEFAULT_URL};
@@ -88,7 +89,7 @@ impl Store {
     }
 
     /// Everything one guild may see and change.
-    pub fn guild(&self, guild_id: u64) -> Result<GuildScope<'_>> {
+    pub fn guild(&self, guild_id: GuildId) -> Result<GuildScope<'_>> {
         Ok(GuildScope { store: self, id: ids::sql(guild_id, "guild id")?, guild_id })
     }
 
@@ -108,11 +109,11 @@ pub struct GuildScope<'a> {
     store: &'a Store,
     /// The guild id as stored.
     id: i64,
-    guild_id: u64,
+    guild_id: GuildId,
 }
 
 impl GuildScope<'_> {
-    pub fn guild_id(&self) -> u64 {
+    pub fn guild_id(&self) -> GuildId {
         self.guild_id
     }
 

@@ -4,6 +4,8 @@
 //! One entry point so the retention promises (30 days of evidence, deletion after
 //! departure) hold without every caller remembering each purge.
 
+use moat_core::id::GuildId;
+
 use crate::error::Result;
 use crate::evidence::DEFAULT_RETENTION_DAYS;
 use crate::guilds::DEPARTED_GRACE_MS;
@@ -13,7 +15,7 @@ use crate::Store;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Maintenance {
     pub evidence_purged: u64,
-    pub guilds_deleted: Vec<u64>,
+    pub guilds_deleted: Vec<GuildId>,
 }
 
 impl Store {

@@ -4,12 +4,13 @@
 //! ever sees the pools it is a member of and the bans shared in them; leaving a pool stops
 //! that at once. Sharing a ban puts it in every pool the sharing guild belongs to.
 
+use moat_core::id::{GuildId, IncidentId, UserId};
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::error::{Result, StoreError};
-use crate::ids::{sql, un};
+use crate::ids::{id, sql, un};
 use crate::GuildScope;
 
 /// A pool as its members see it.
@@ -17,7 +18,7 @@ use crate::GuildScope;
 pub struct Pool {
     pub id: u64,
     pub name: String,
-    pub owner_guild: u64,
+    pub owner_guild: GuildId,
     pub members: u64,
 }
 
@@ -31,9 +32,9 @@ impl Pool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolBan {
     pub pool_id: u64,
-    pub user_id: u64,
-    pub source_guild: u64,
-    pub incident: u64,
+    pub user_id: UserId,
+    pub source_guild: GuildId,
+    pub incident: IncidentId,
     pub reason: String,
     pub banned_at: u64,
 }
@@ -43,9 +44,9 @@ fn ban_from(r: &AnyRow) -> Result<PoolBan> {
     let int = |c: &str| -> Result<u64> { un(r.try_get::<i64, _>(c).map_err(err())?, c) };
     Ok(PoolBan {
         pool_id: int("pool_id")?,
-        user_id: int("user_id")?,
-        source_guild: int("source_guild")?,
-        incident: int("incident_id")?,
+        user_id: UserId(int("user_id")?),
+        source_guild: GuildId(int("source_guild")?),
+        incident: IncidentId(int("incident_id")?),
         reason: r.try_get("reason").map_err(err())?,
         banned_at: int("banned_at")?,
     })
@@ -81,7 +82,7 @@ impl GuildScope<'_> {
     }
 
     /// Invites `guild` into a pool this guild owns.
-    pub async fn invite_to_pool(&self, pool: u64, guild: u64, now: u64) -> Result<()> {
+    pub async fn invite_to_pool(&self, pool: u64, guild: GuildId, now: u64) -> Result<()> {
         let r = sqlx::query(
             "INSERT INTO ban_pool_invites (pool_id, guild_id, invited_at) \
              SELECT pool_id, $1, $2 FROM ban_pools WHERE pool_id = $3 AND owner_guild = $4 \
@@ -167,7 +168,7 @@ impl GuildScope<'_> {
             Ok(Pool {
                 id: un(r.try_get("pool_id").map_err(err())?, "pool id")?,
                 name: r.try_get("name").map_err(err())?,
-                owner_guild: un(r.try_get("owner_guild").map_err(err())?, "owner guild")?,
+                owner_guild: id(r.try_get("owner_guild").map_err(err())?, "owner guild")?,
                 members: un(r.try_get("members").map_err(err())?, "member count")?,
             })
         })
@@ -175,7 +176,7 @@ impl GuildScope<'_> {
     }
 
     /// Shares a confirmed ban with every pool this guild belongs to; returns how many.
-    pub async fn share_ban(&self, user: u64, reason: &str, incident: u64, now: u64) -> Result<u64> {
+    pub async fn share_ban(&self, user: UserId, reason: &str, incident: IncidentId, now: u64) -> Result<u64> {
         let r = sqlx::query(
             "INSERT INTO pool_bans (pool_id, user_id, source_guild, incident_id, reason, banned_at) \
              SELECT pool_id, $1, guild_id, $2, $3, $4 FROM ban_pool_members WHERE guild_id = $5 \

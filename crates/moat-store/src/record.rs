@@ -5,9 +5,13 @@
 //! adds its users to the incident's members, stores each evidence message separately (so
 //! evidence can be purged after its retention while the timeline stays), and schedules or
 //! cancels the timers it implies. A batch is all-or-nothing: after a crash the store holds
-//! whole batches, never half an action.
+//! whole batches, never half an action. Evidence is kept as the action carries it: the
+//! engine already cut it to `moat_core::evidence::CONTENT_MAX`, and the store does not cut
+//! again.
 
-use moat_core::action::{incident_id, json, Action, ActionKind, Detector, EVIDENCE_CONTENT_MAX};
+use moat_core::action::{incident_id, json, Action, ActionKind, Detector};
+use moat_core::hash::Fnv1a;
+use moat_core::id::{GuildId, IncidentId, UserId};
 use sqlx::any::Any;
 use sqlx::{Row, Transaction};
 
@@ -31,12 +35,9 @@ pub struct RecordReport {
 
 /// The incident an action belongs to: its own, or one derived like the engine derives them
 /// for actions that carry none.
-pub fn incident_of(a: &Action) -> u64 {
-    if a.incident != 0 {
-        a.incident
-    } else {
-        incident_id(a.guild_id, a.detector, a.ts, a.user_ids.first().copied().unwrap_or(0))
-    }
+pub fn incident_of(a: &Action) -> IncidentId {
+    a.incident
+        .unwrap_or_else(|| incident_id(a.guild_id, a.detector, a.ts, a.user_ids.first().copied().unwrap_or(UserId(0))))
 }
 
 /// What an incident is called, from the detector that opened it.
@@ -61,7 +62,7 @@ impl Store {
         }
         let now = sql(now_ms(), "clock")?;
         let mut tx = self.pool().begin().await.map_err(StoreError::query("starting to record actions"))?;
-        let mut guilds: Vec<u64> = actions.iter().map(|a| a.guild_id).collect();
+        let mut guilds: Vec<GuildId> = actions.iter().map(|a| a.guild_id).collect();
         guilds.sort_unstable();
         guilds.dedup();
         for g in guilds {
@@ -190,7 +191,7 @@ async fn record_one(tx: &mut Transaction<'static, Any>, a: &Action, now: i64, re
                 .bind(sql(m.channel_id, "channel id")?)
                 .bind(sql(m.author_id, "author id")?)
                 .bind(sql(m.ts, "message time")?)
-                .bind(capped(&m.content))
+                .bind(m.content.as_str())
                 .bind(serde_json::Value::from(m.attachment_urls.clone()).to_string());
         }
         query.execute(&mut **tx).await.map_err(StoreError::query("recording evidence"))?;
@@ -201,31 +202,17 @@ async fn record_one(tx: &mut Transaction<'static, Any>, a: &Action, now: i64, re
     Ok(())
 }
 
-/// Message content as kept: at most [`EVIDENCE_CONTENT_MAX`] characters, as the engine
-/// promises, enforced here too so no caller can make the store keep chat logs.
-fn capped(content: &str) -> &str {
-    match content.char_indices().nth(EVIDENCE_CONTENT_MAX) {
-        Some((cut, _)) => &content[..cut],
-        None => content,
-    }
-}
-
-/// FNV-1a over the action's JSON form and its evidence messages, as a signed 64-bit key.
+/// FNV-1a (`moat_core::hash`) over the action's JSON form and its evidence messages, as a
+/// signed 64-bit key.
 fn fingerprint(body: &str, messages: &[moat_core::action::EvidenceMessage]) -> i64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    };
-    eat(body.as_bytes());
+    let mut h = Fnv1a::new();
+    h.bytes(body.as_bytes());
     for m in messages {
-        eat(&m.message_id.to_le_bytes());
-        eat(&m.ts.to_le_bytes());
-        eat(m.content.as_bytes());
+        h.u64_le(m.message_id.get());
+        h.u64_le(m.ts);
+        h.bytes(m.content.as_bytes());
     }
-    h as i64
+    h.finish() as i64
 }
 
 /// The timers an action implies: a lift for each timeout/silence, an unban for a timed ban,
@@ -270,9 +257,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn content_is_capped_on_a_char_boundary() {
-        let long = "é".repeat(EVIDENCE_CONTENT_MAX + 5);
-        assert_eq!(capped(&long).chars().count(), EVIDENCE_CONTENT_MAX);
-        assert_eq!(capped("short"), "short");
+    fn an_action_without_an_incident_gets_the_engines_kind_of_id() {
+        let a = Action::new(5, GuildId(1), ActionKind::Kick, Detector::Scam, "x".into()).user(UserId(9));
+        assert_eq!(incident_of(&a), incident_id(GuildId(1), Detector::Scam, 5, UserId(9)));
+        assert_eq!(incident_of(&a.clone().incident(IncidentId(3))), IncidentId(3));
+    }
+
+    #[test]
+    fn fingerprints_tell_deletions_of_different_messages_apart() {
+        let m = |id: u64| moat_core::action::EvidenceMessage {
+            message_id: moat_core::id::MessageId(id),
+            channel_id: moat_core::id::ChannelId(1),
+            author_id: UserId(2),
+            ts: 3,
+            content: "x".into(),
+            attachment_urls: Vec::new(),
+        };
+        assert_ne!(fingerprint("{}", &[m(1)]), fingerprint("{}", &[m(2)]));
+        assert_eq!(fingerprint("{}", &[m(1)]), fingerprint("{}", &[m(1)]));
     }
 }

@@ -6,16 +6,17 @@
 //! punishment ([`GuildScope::set_strikes`]), the saved settings when it locks a guild down
 //! ([`GuildScope::save_lockdown_state`], an opaque JSON text the bot owns).
 
+use moat_core::id::UserId;
 use sqlx::Row;
 
 use crate::error::{Result, StoreError};
-use crate::ids::{sql, un};
+use crate::ids::{id, sql, un};
 use crate::GuildScope;
 
 /// A member's strikes as last written, undecayed: `strikes` held at `at` (unix ms).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StrikeRow {
-    pub user_id: u64,
+    pub user_id: UserId,
     pub strikes: f32,
     pub at: u64,
 }
@@ -23,7 +24,7 @@ pub struct StrikeRow {
 impl GuildScope<'_> {
     /// Sets a member's strikes to what the engine holds at `at` (the engine decays them
     /// itself; an older write never replaces a newer one).
-    pub async fn set_strikes(&self, user: u64, strikes: f32, at: u64) -> Result<()> {
+    pub async fn set_strikes(&self, user: UserId, strikes: f32, at: u64) -> Result<()> {
         let milli = (f64::from(strikes.max(0.0)) * 1000.0).round() as i64;
         sqlx::query(
             "INSERT INTO strikes (guild_id, user_id, milli, updated_at) VALUES ($1, $2, $3, $4) \
@@ -53,7 +54,7 @@ impl GuildScope<'_> {
         rows.iter()
             .map(|r| {
                 Ok(StrikeRow {
-                    user_id: un(r.try_get::<i64, _>("user_id").map_err(err())?, "user id")?,
+                    user_id: id(r.try_get::<i64, _>("user_id").map_err(err())?, "user id")?,
                     strikes: r.try_get::<i64, _>("milli").map_err(err())? as f32 / 1000.0,
                     at: un(r.try_get::<i64, _>("updated_at").map_err(err())?, "strike time")?,
                 })

@@ -6,6 +6,7 @@
 //! is the same (`UserState::strikes_at`): linear forgiveness of one strike per
 //! `strike_decay_hours`.
 
+use moat_core::id::UserId;
 use sqlx::Row;
 
 use crate::error::{Result, StoreError};
@@ -19,7 +20,7 @@ fn decayed(milli: i64, updated_at: i64, now: i64, decay_ms: i64) -> f32 {
 
 impl GuildScope<'_> {
     /// Adds a strike to `user` at `now`; returns the strikes now held.
-    pub async fn add_strike(&self, user: u64, now: u64, decay_ms: u64) -> Result<f32> {
+    pub async fn add_strike(&self, user: UserId, now: u64, decay_ms: u64) -> Result<f32> {
         let now = sql(now, "time")?;
         let decay = sql(decay_ms.max(1), "strike decay")?;
         let milli: i64 = sqlx::query(
@@ -43,7 +44,7 @@ impl GuildScope<'_> {
     }
 
     /// The strikes `user` holds at `now`.
-    pub async fn strikes(&self, user: u64, now: u64, decay_ms: u64) -> Result<f32> {
+    pub async fn strikes(&self, user: UserId, now: u64, decay_ms: u64) -> Result<f32> {
         let row = sqlx::query("SELECT milli, updated_at FROM strikes WHERE guild_id = $1 AND user_id = $2")
             .bind(self.id)
             .bind(sql(user, "user id")?)
@@ -57,7 +58,7 @@ impl GuildScope<'_> {
     }
 
     /// Clears a member's strikes (a moderator's pardon).
-    pub async fn forgive(&self, user: u64) -> Result<()> {
+    pub async fn forgive(&self, user: UserId) -> Result<()> {
         sqlx::query("DELETE FROM strikes WHERE guild_id = $1 AND user_id = $2")
             .bind(self.id)
             .bind(sql(user, "user id")?)

@@ -8,11 +8,12 @@
 //! unlocking twice is harmless, but repeating it after a moderator re-banned is not).
 //! Timers that came due while moat was down are claimed late, at the next claim.
 
+use moat_core::id::{GuildId, IncidentId, UserId};
 use sqlx::any::{Any, AnyRow};
 use sqlx::{Executor, Row};
 
 use crate::error::{Result, StoreError};
-use crate::ids::{sql, un};
+use crate::ids::{id, sql, un};
 use crate::{GuildScope, Store};
 
 /// What a timer undoes when it fires.
@@ -53,11 +54,11 @@ impl TimerKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timer {
     pub id: i64,
-    pub guild_id: u64,
-    pub incident: u64,
+    pub guild_id: GuildId,
+    pub incident: IncidentId,
     pub kind: TimerKind,
     /// The member concerned; `None` for guild-wide timers (lockdowns).
-    pub user_id: Option<u64>,
+    pub user_id: Option<UserId>,
     pub due_at: u64,
     pub created_at: u64,
 }
@@ -65,8 +66,8 @@ pub struct Timer {
 /// A lockdown in force (or overdue for its end).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lockdown {
-    pub guild_id: u64,
-    pub incident: u64,
+    pub guild_id: GuildId,
+    pub incident: IncidentId,
     pub since: u64,
     pub until: u64,
 }
@@ -79,10 +80,10 @@ fn timer_from(row: &AnyRow) -> Result<Timer> {
     let user = get("user_id")?;
     Ok(Timer {
         id: get("id")?,
-        guild_id: un(get("guild_id")?, "timer guild")?,
-        incident: un(get("incident_id")?, "timer incident")?,
+        guild_id: id(get("guild_id")?, "timer guild")?,
+        incident: id(get("incident_id")?, "timer incident")?,
         kind: TimerKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("unknown timer kind `{kind}`")))?,
-        user_id: if user == 0 { None } else { Some(un(user, "timer user")?) },
+        user_id: if user == 0 { None } else { Some(id(user, "timer user")?) },
         due_at: un(get("due_at")?, "timer due time")?,
         created_at: un(get("created_at")?, "timer creation time")?,
     })
@@ -91,8 +92,8 @@ fn timer_from(row: &AnyRow) -> Result<Timer> {
 fn lockdown_from(row: &AnyRow) -> Result<Lockdown> {
     let get = |c: &str| row.try_get::<i64, _>(c).map_err(StoreError::query("reading a lockdown"));
     Ok(Lockdown {
-        guild_id: un(get("guild_id")?, "lockdown guild")?,
-        incident: un(get("incident_id")?, "lockdown incident")?,
+        guild_id: id(get("guild_id")?, "lockdown guild")?,
+        incident: id(get("incident_id")?, "lockdown incident")?,
         since: un(get("opened_at")?, "lockdown start")?,
         until: un(get("lockdown_until")?, "lockdown end")?,
     })
@@ -199,12 +200,12 @@ impl GuildScope<'_> {
     pub async fn schedule(
         &self,
         kind: TimerKind,
-        user_id: Option<u64>,
-        incident: u64,
+        user_id: Option<UserId>,
+        incident: IncidentId,
         due_at: u64,
         now: u64,
     ) -> Result<i64> {
-        let user = sql(user_id.unwrap_or(0), "user id")?;
+        let user = sql(user_id.unwrap_or(UserId(0)), "user id")?;
         let now = sql(now, "time")?;
         let mut tx = self.pool().begin().await.map_err(StoreError::query("scheduling a timer"))?;
         cancel_pending(&mut *tx, self.id, kind, user, now, "superseded").await?;
@@ -227,12 +228,12 @@ impl GuildScope<'_> {
     }
 
     /// Cancels this guild's pending timer of `kind` for a member (or the guild, `None`).
-    pub async fn cancel_timer(&self, kind: TimerKind, user_id: Option<u64>, now: u64) -> Result<u64> {
+    pub async fn cancel_timer(&self, kind: TimerKind, user_id: Option<UserId>, now: u64) -> Result<u64> {
         cancel_pending(
             self.pool(),
             self.id,
             kind,
-            sql(user_id.unwrap_or(0), "user id")?,
+            sql(user_id.unwrap_or(UserId(0)), "user id")?,
             sql(now, "time")?,
             "cancelled",
         )

@@ -8,6 +8,7 @@
 
 mod common;
 
+use moat_core::id::{ChannelId, GuildId, IncidentId, MessageId, UserId};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -19,10 +20,10 @@ use moat_core::action::{Action, ActionKind, Detector};
 use moat_store::timers::TimerKind;
 use moat_store::{Recorder, RecorderOptions, Store};
 
-const GUILD: u64 = 1_000_000_000_000_001;
-const RAID: u64 = 4_242_001;
-const FLOOD: u64 = 4_242_002;
-const LATE: u64 = 4_242_003;
+const GUILD: GuildId = GuildId(1_000_000_000_000_001);
+const RAID: IncidentId = IncidentId(4_242_001);
+const FLOOD: IncidentId = IncidentId(4_242_002);
+const LATE: IncidentId = IncidentId(4_242_003);
 const RAIDERS: u64 = 25;
 
 /// A child process killed when dropped, so a failing test leaves no writer behind.
@@ -94,8 +95,8 @@ async fn child_raid_writer() {
     loop {
         n += 1;
         let a = Action::new(T0 + n, GUILD, ActionKind::DeleteMessage, Detector::Containment, "still posting".into())
-            .user(5000 + n % 50)
-            .message(555, 100_000 + n)
+            .user(UserId(5000 + n % 50))
+            .message(ChannelId(555), MessageId(100_000 + n))
             .incident(LATE)
             .evidence(moat_core::Evidence {
                 messages: vec![common::message(100_000 + n, 555, 5000, T0 + n, "more spam")],
@@ -155,7 +156,10 @@ async fn crash_mid_raid(db: &Db) {
     );
     let fired = store.claim_due_timers(T0 + 1000, 100).await.unwrap();
     assert_eq!(fired.len(), 1, "{fired:?}");
-    assert_eq!((fired[0].kind, fired[0].user_id, fired[0].incident), (TimerKind::LiftTimeout, Some(777), FLOOD));
+    assert_eq!(
+        (fired[0].kind, fired[0].user_id, fired[0].incident),
+        (TimerKind::LiftTimeout, Some(UserId(777)), FLOOD)
+    );
     assert!(other.claim_due_timers(T0 + 1000, 100).await.unwrap().is_empty(), "never twice");
     assert!(store.claim_due_timers(T0 + 1000, 100).await.unwrap().is_empty(), "never twice");
 
@@ -205,7 +209,7 @@ async fn two_processes_claim_each_timer_once(db: &Db) {
     let store = Store::open(&db.url).await.unwrap();
     let g = store.guild(GUILD).unwrap();
     for user in 1..=N {
-        g.schedule(TimerKind::Unban, Some(user), 1, T0 - user, T0 - 10 * MIN).await.unwrap();
+        g.schedule(TimerKind::Unban, Some(UserId(user)), IncidentId(1), T0 - user, T0 - 10 * MIN).await.unwrap();
     }
     let children: Vec<_> = (0..2).map(|_| spawn_child("child_timer_claimer", &db.url)).collect();
     let mut seen = HashSet::new();

@@ -5,13 +5,14 @@ mod common;
 
 use common::{flood, raid, run, Db, MIN, T0};
 use moat_core::action::{Action, ActionKind, Detector};
+use moat_core::id::{GuildId, IncidentId, UserId};
 use moat_store::ids::{now_ms, DAY_MS};
 use moat_store::recorder::RecordError;
 use moat_store::timers::TimerKind;
 use moat_store::{cli, record_replay, Recorder, RecorderOptions, Store, StoreError};
 
-const G: u64 = 424_242_424_242;
-const H: u64 = 535_353_535_353;
+const G: GuildId = GuildId(424_242_424_242);
+const H: GuildId = GuildId(535_353_535_353);
 
 async fn evidence_is_purged_after_retention(db: &Db) {
     let store = Store::open(&db.url).await.unwrap();
@@ -29,10 +30,10 @@ async fn evidence_is_purged_after_retention(db: &Db) {
     let g = store.guild(G).unwrap();
     assert_eq!(g.evidence_count().await.unwrap(), 0);
     // The timeline stays; only message contents go.
-    let inc = g.incident(1).await.unwrap();
+    let inc = g.incident(IncidentId(1)).await.unwrap();
     assert_eq!(inc.timeline.len(), 6);
     assert!(!inc.to_json().to_string().contains("FREE NITRO"));
-    assert!(g.export_evidence(1, T0).await.unwrap()["messages"].as_array().unwrap().is_empty());
+    assert!(g.export_evidence(IncidentId(1), T0).await.unwrap()["messages"].as_array().unwrap().is_empty());
     store.close().await;
 }
 both!(evidence_is_purged_after_retention);
@@ -63,14 +64,14 @@ async fn strikes_decay(db: &Db) {
     let store = Store::open(&db.url).await.unwrap();
     let g = store.guild(G).unwrap();
     let day = DAY_MS;
-    assert_eq!(g.add_strike(7, T0, day).await.unwrap(), 1.0);
-    assert_eq!(g.add_strike(7, T0, day).await.unwrap(), 2.0);
-    assert_eq!(g.strikes(7, T0 + day / 2, day).await.unwrap(), 1.5);
-    assert_eq!(g.add_strike(7, T0 + day / 2, day).await.unwrap(), 2.5);
-    assert_eq!(g.strikes(7, T0 + 10 * day, day).await.unwrap(), 0.0);
-    assert_eq!(g.add_strike(7, T0 + 10 * day, day).await.unwrap(), 1.0, "decay floors at zero");
-    g.forgive(7).await.unwrap();
-    assert_eq!(g.strikes(7, T0, day).await.unwrap(), 0.0);
+    assert_eq!(g.add_strike(UserId(7), T0, day).await.unwrap(), 1.0);
+    assert_eq!(g.add_strike(UserId(7), T0, day).await.unwrap(), 2.0);
+    assert_eq!(g.strikes(UserId(7), T0 + day / 2, day).await.unwrap(), 1.5);
+    assert_eq!(g.add_strike(UserId(7), T0 + day / 2, day).await.unwrap(), 2.5);
+    assert_eq!(g.strikes(UserId(7), T0 + 10 * day, day).await.unwrap(), 0.0);
+    assert_eq!(g.add_strike(UserId(7), T0 + 10 * day, day).await.unwrap(), 1.0, "decay floors at zero");
+    g.forgive(UserId(7)).await.unwrap();
+    assert_eq!(g.strikes(UserId(7), T0, day).await.unwrap(), 0.0);
     store.close().await;
 }
 both!(strikes_decay);
@@ -78,17 +79,20 @@ both!(strikes_decay);
 async fn incidents_undo_in_one_step(db: &Db) {
     let store = Store::open(&db.url).await.unwrap();
     let mut actions = raid(G, 5, T0, 1..4);
-    actions
-        .push(Action::new(T0 + 500, G, ActionKind::Ban, Detector::Raid, "confirmed".into()).users([1, 2]).incident(5));
+    actions.push(
+        Action::new(T0 + 500, G, ActionKind::Ban, Detector::Raid, "confirmed".into())
+            .users([UserId(1), UserId(2)])
+            .incident(IncidentId(5)),
+    );
     actions.push(
         Action::new(T0 + 600, G, ActionKind::DeleteMessage, Detector::Raid, "raid spam".into())
-            .user(3)
-            .message(1, 2)
-            .incident(5),
+            .user(UserId(3))
+            .message(moat_core::id::ChannelId(1), moat_core::id::MessageId(2))
+            .incident(IncidentId(5)),
     );
     store.record(&actions).await.unwrap();
     let g = store.guild(G).unwrap();
-    let inc = g.incident(5).await.unwrap();
+    let inc = g.incident(IncidentId(5)).await.unwrap();
     assert_eq!(inc.summary.kind, "raid");
     let plan = inc.undo.describe();
     assert_eq!(
@@ -96,13 +100,13 @@ async fn incidents_undo_in_one_step(db: &Db) {
         "end the lockdown; unban 2 members; lift the timeout of 3 members; 1 deleted message cannot be restored (what was kept of them is in the evidence export)"
     );
     assert_eq!(g.pending_timers().await.unwrap().len(), 4, "3 timeouts and the lockdown");
-    let done = g.mark_undone(5, "alice", T0 + MIN).await.unwrap();
+    let done = g.mark_undone(IncidentId(5), "alice", T0 + MIN).await.unwrap();
     assert_eq!(done.describe(), plan);
     assert!(g.pending_timers().await.unwrap().is_empty(), "undoing cancels the incident's timers");
     assert_eq!(g.lockdown().await.unwrap(), None);
-    let s = g.incident(5).await.unwrap().summary;
+    let s = g.incident(IncidentId(5)).await.unwrap().summary;
     assert_eq!((s.status(), s.undone_by.as_deref()), ("undone", Some("alice")));
-    assert!(matches!(g.mark_undone(5, "bob", T0).await, Err(StoreError::Invalid(_))), "not twice");
+    assert!(matches!(g.mark_undone(IncidentId(5), "bob", T0).await, Err(StoreError::Invalid(_))), "not twice");
     store.close().await;
 }
 both!(incidents_undo_in_one_step);
@@ -137,7 +141,10 @@ async fn recorder_writes_behind_and_reports_a_full_queue(db: &Db) {
     // One bad action (an id SQL cannot hold) is reported alone; its batch-mates are kept.
     let rec = Recorder::spawn(store.clone(), RecorderOptions::default()).expect("recorder");
     rec.record(flood(H, 1, 1, T0, T0 + MIN)).unwrap();
-    rec.record(Action::new(T0, H, ActionKind::Kick, Detector::Scam, "x".into()).user(u64::MAX).incident(2)).unwrap();
+    rec.record(
+        Action::new(T0, H, ActionKind::Kick, Detector::Scam, "x".into()).user(UserId(u64::MAX)).incident(IncidentId(2)),
+    )
+    .unwrap();
     rec.record(flood(H, 3, 3, T0, T0 + MIN)).unwrap();
     let stats = rec.shutdown().await;
     assert_eq!((stats.written, stats.failed), (2, 1));
@@ -148,15 +155,17 @@ both!(recorder_writes_behind_and_reports_a_full_queue);
 
 async fn bad_input_is_refused_not_panicked(db: &Db) {
     let store = Store::open(&db.url).await.unwrap();
-    let e = store.guild(u64::MAX).unwrap_err().to_string();
+    let e = store.guild(GuildId(u64::MAX)).unwrap_err().to_string();
     assert!(e.contains("guild id 18446744073709551615"), "{e}");
-    let bad = Action::new(T0, G, ActionKind::Timeout, Detector::Pressure, "x".into()).user(u64::MAX).incident(9);
+    let bad = Action::new(T0, G, ActionKind::Timeout, Detector::Pressure, "x".into())
+        .user(UserId(u64::MAX))
+        .incident(IncidentId(9));
     let e = store.record(&[flood(G, 8, 1, T0, T0 + MIN), bad]).await.unwrap_err().to_string();
     assert!(e.contains("user id"), "{e}");
     assert!(store.guild(G).unwrap().incidents(10).await.unwrap().is_empty(), "the batch is all or nothing");
     let g = store.guild(G).unwrap();
     assert!(g.create_pool("  ", T0).await.is_err());
-    assert!(matches!(g.incident(12345).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(g.incident(IncidentId(12345)).await, Err(StoreError::NotFound(_))));
     store.close().await;
     assert!(Store::open("mysql://x").await.unwrap_err().to_string().contains("neither"));
 }

@@ -4,13 +4,14 @@
 mod common;
 
 use common::{flood, raid, run, Db, MIN, T0};
+use moat_core::id::{GuildId, IncidentId, UserId};
 use moat_store::guilds::DEPARTED_GRACE_MS;
 use moat_store::timers::TimerKind;
 use moat_store::{cli, Store, StoreError};
 
-const A: u64 = 111_111_111_111_111_111;
-const B: u64 = 222_222_222_222_222_222;
-const RAID: u64 = 9_001;
+const A: GuildId = GuildId(111_111_111_111_111_111);
+const B: GuildId = GuildId(222_222_222_222_222_222);
+const RAID: IncidentId = IncidentId(9_001);
 const SECRET: &str = "FREE NITRO from raider";
 
 /// Guild A: a raid with evidence, settings, strikes, a timer and a pool.
@@ -18,7 +19,7 @@ async fn seed_a(store: &Store) {
     store.record(&raid(A, RAID, T0, 1..4)).await.unwrap();
     let a = store.guild(A).unwrap();
     a.set_settings("[pressure]\nlimit = 80.0\n", "mod#1", "slash", T0).await.unwrap();
-    a.add_strike(1, T0, 24 * 60 * MIN).await.unwrap();
+    a.add_strike(UserId(1), T0, 24 * 60 * MIN).await.unwrap();
     a.create_pool("a's pool", T0).await.unwrap();
 }
 
@@ -35,7 +36,7 @@ async fn guilds_cannot_see_each_other(db: &Db) {
     assert_eq!(b.lockdown().await.unwrap(), None);
     assert_eq!(b.settings().await.unwrap(), None);
     assert!(b.settings_history(10).await.unwrap().is_empty());
-    assert_eq!(b.strikes(1, T0, 24 * 60 * MIN).await.unwrap(), 0.0);
+    assert_eq!(b.strikes(UserId(1), T0, 24 * 60 * MIN).await.unwrap(), 0.0);
     assert!(b.pools().await.unwrap().is_empty());
     assert!(b.pool_bans().await.unwrap().is_empty());
     assert_eq!(b.cancel_timer(TimerKind::EndLockdown, None, T0).await.unwrap(), 0, "B cannot cancel A's lockdown");
@@ -73,15 +74,18 @@ both!(guilds_cannot_see_each_other);
 
 async fn pools_are_opt_in(db: &Db) {
     let store = Store::open(&db.url).await.unwrap();
-    let (a, b, c) = (store.guild(A).unwrap(), store.guild(B).unwrap(), store.guild(3).unwrap());
+    let (a, b, c) = (store.guild(A).unwrap(), store.guild(B).unwrap(), store.guild(GuildId(3)).unwrap());
     let pool = a.create_pool("anti-raid league", T0).await.unwrap();
     assert!(matches!(b.join_pool(pool, T0).await, Err(StoreError::NotFound(_))), "no invitation, no entry");
-    assert!(matches!(b.invite_to_pool(pool, 3, T0).await, Err(StoreError::NotFound(_))), "only the owner invites");
+    assert!(
+        matches!(b.invite_to_pool(pool, GuildId(3), T0).await, Err(StoreError::NotFound(_))),
+        "only the owner invites"
+    );
     a.invite_to_pool(pool, B, T0).await.unwrap();
     b.join_pool(pool, T0).await.unwrap();
-    assert_eq!(a.share_ban(666, "confirmed scammer", RAID, T0).await.unwrap(), 1);
+    assert_eq!(a.share_ban(UserId(666), "confirmed scammer", RAID, T0).await.unwrap(), 1);
     let seen = b.pool_bans().await.unwrap();
-    assert_eq!(seen.iter().map(|p| (p.user_id, p.source_guild)).collect::<Vec<_>>(), [(666, A)]);
+    assert_eq!(seen.iter().map(|p| (p.user_id, p.source_guild)).collect::<Vec<_>>(), [(UserId(666), A)]);
     assert!(c.pool_bans().await.unwrap().is_empty(), "a guild outside the pool sees nothing");
     assert!(c.pools().await.unwrap().is_empty());
     assert_eq!(b.pools().await.unwrap()[0].members, 2);
@@ -110,7 +114,7 @@ async fn departed_guilds_are_deleted_after_grace(db: &Db) {
     assert_eq!(a.evidence_count().await.unwrap(), 0);
     assert_eq!(a.settings().await.unwrap(), None);
     assert!(a.pending_timers().await.unwrap().is_empty());
-    assert_eq!(a.strikes(1, T0, MIN).await.unwrap(), 0.0);
+    assert_eq!(a.strikes(UserId(1), T0, MIN).await.unwrap(), 0.0);
     assert_eq!(store.guild_ids().await.unwrap(), [B], "B is untouched");
     assert_eq!(store.guild(B).unwrap().incidents(10).await.unwrap().len(), 1);
     store.close().await;

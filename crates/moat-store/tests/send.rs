@@ -1,6 +1,7 @@
 //! The store's futures are `Send`, so the bot can call it from `tokio::spawn`ed tasks on a
 //! multi-threaded runtime. (Compiling is the test.)
 
+use moat_core::id::{GuildId, IncidentId as I, UserId};
 use moat_store::timers::TimerKind;
 use moat_store::Store;
 
@@ -15,18 +16,18 @@ fn store_futures_are_send(store: &'static Store) {
     send(store.active_lockdowns());
     send(store.purge_evidence(0, 30));
     send(store.maintain(0));
-    send(store.locate_incident(1));
-    let g = store.guild(1).unwrap();
-    send(g.incident(1));
+    send(store.locate_incident(I(1)));
+    let g = store.guild(GuildId(1)).unwrap();
+    send(g.incident(I(1)));
     send(g.incidents(10));
-    send(g.export_evidence(1, 0));
+    send(g.export_evidence(I(1), 0));
     send(g.export_all(0));
-    send(g.mark_undone(1, "x", 0));
-    send(g.schedule(TimerKind::Unban, Some(1), 1, 0, 0));
+    send(g.mark_undone(I(1), "x", 0));
+    send(g.schedule(TimerKind::Unban, Some(UserId(1)), I(1), 0, 0));
     send(g.set_settings("", "x", "y", 0));
-    send(g.add_strike(1, 0, 1));
+    send(g.add_strike(UserId(1), 0, 1));
     send(g.create_pool("p", 0));
-    send(g.share_ban(1, "r", 1, 0));
+    send(g.share_ban(UserId(1), "r", I(1), 0));
     send(g.delete_all_data());
 }
 

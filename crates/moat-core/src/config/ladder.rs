@@ -5,12 +5,17 @@ use std::fmt;
 
 use serde::{de, Deserialize, Deserializer};
 
-/// Discord refuses timeouts longer than 28 days.
+/// The longest containment: Discord refuses timeouts longer than 28 days, and the
+/// executor caps what it sends at this too.
 pub const MAX_TIMEOUT_MS: u64 = 28 * 86_400_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a rung of the ladder does, and what a confirmed raid does to its members
+/// (`raid.action`, written `contain`, `kick` or `ban`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum StepKind {
-    /// The guild's containment (timeout or silence role) for the step's duration.
+    /// The guild's containment (timeout or silence role) for the step's (or the raid's)
+    /// duration.
     Contain,
     Kick,
     Ban,

@@ -6,6 +6,7 @@ use std::fmt;
 use toml::{Table, Value};
 
 use super::{Config, Settings};
+use crate::id::GuildId;
 
 /// A configuration that cannot be used, with the key at fault and the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +30,7 @@ pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
 /// The file's text, with more guild overrides laid over it: each is guild-level TOML
 /// (`[pressure]\nlimit = 80.0`), as a moderator's changes are stored. Overrides merge into
 /// any `[guilds."ID"]` tables the file already has, key by key, and win over them.
-pub(super) fn parse_with(text: &str, overrides: &[(u64, &str)]) -> Result<Config, ConfigError> {
+pub(super) fn parse_with(text: &str, overrides: &[(GuildId, &str)]) -> Result<Config, ConfigError> {
     let mut root: Table = text.parse().map_err(|e: toml::de::Error| ConfigError(format!("not valid TOML: {e}")))?;
     for &(gid, extra) in overrides {
         let extra: Table = extra
@@ -67,7 +68,7 @@ pub(super) fn parse_with(text: &str, overrides: &[(u64, &str)]) -> Result<Config
         };
         let mut merged = root.clone();
         merge(&mut merged, overrides);
-        config.guilds.insert(id, settings_from(merged, &format!("guilds.{key}."))?);
+        config.guilds.insert(GuildId(id), settings_from(merged, &format!("guilds.{key}."))?);
     }
     Ok(config)
 }
@@ -215,6 +216,7 @@ pub(crate) fn validate(s: &Settings) -> Result<(), Invalid> {
 #[cfg(test)]
 mod tests {
     use super::super::*;
+    use crate::id::{GuildId, RoleId};
 
     #[test]
     fn empty_file_is_the_defaults() {
@@ -237,26 +239,32 @@ mod tests {
             "#,
         )
         .unwrap();
-        assert_eq!(c.for_guild(1).pressure.limit, 80.0);
-        let g = c.for_guild(42);
+        assert_eq!(c.for_guild(GuildId(1)).pressure.limit, 80.0);
+        let g = c.for_guild(GuildId(42));
         assert_eq!(g.pressure.limit, 100.0);
         assert_eq!(g.pressure.base, 12.0, "unnamed keys keep the top-level value");
-        assert_eq!(g.raid.action, RaidAction::Ban);
-        assert_eq!(c.for_guild(1).raid.action, RaidAction::Contain);
+        assert_eq!(g.raid.action, StepKind::Ban);
+        assert_eq!(c.for_guild(GuildId(1)).raid.action, StepKind::Contain);
     }
 
     #[test]
     fn guild_overrides_merge_into_the_files_guild_tables() {
         let file = "[pressure]\nlimit = 70.0\n[guilds.\"5\".pressure]\nlimit = 90.0\nbase = 11.0\n";
-        let c = Config::from_toml_with(file, &[(5, "[pressure]\nlimit = 120.0\n"), (6, "[raid]\naction = \"ban\"\n")])
-            .unwrap();
-        assert_eq!(c.for_guild(5).pressure.limit, 120.0, "the override wins");
-        assert_eq!(c.for_guild(5).pressure.base, 11.0, "the file's other keys for the guild stay");
-        assert_eq!(c.for_guild(6).raid.action, RaidAction::Ban);
-        assert_eq!(c.for_guild(7).pressure.limit, 70.0);
-        let e = Config::from_toml_with(file, &[(5, "[pressure]\nlimit = -3.0\n")]).unwrap_err().to_string();
+        let c = Config::from_toml_with(
+            file,
+            &[(GuildId(5), "[pressure]\nlimit = 120.0\n"), (GuildId(6), "[raid]\naction = \"ban\"\n")],
+        )
+        .unwrap();
+        assert_eq!(c.for_guild(GuildId(5)).pressure.limit, 120.0, "the override wins");
+        assert_eq!(c.for_guild(GuildId(5)).pressure.base, 11.0, "the file's other keys for the guild stay");
+        assert_eq!(c.for_guild(GuildId(6)).raid.action, StepKind::Ban);
+        assert_eq!(c.for_guild(GuildId(7)).pressure.limit, 70.0);
+        let e = Config::from_toml_with(file, &[(GuildId(5), "[pressure]\nlimit = -3.0\n")]).unwrap_err().to_string();
         assert!(e.contains("`guilds.5.pressure.limit`"), "{e}");
-        assert!(Config::from_toml_with(file, &[(5, "[pressure\n")]).unwrap_err().to_string().contains("guild 5"));
+        assert!(Config::from_toml_with(file, &[(GuildId(5), "[pressure\n")])
+            .unwrap_err()
+            .to_string()
+            .contains("guild 5"));
     }
 
     #[test]
@@ -283,6 +291,8 @@ mod tests {
         assert!(e.contains("`guilds.9.raid.raid_mean_suspicion`"), "{e}");
         let e = Config::from_toml("[escalation]\ncontainment = \"silence\"\n").unwrap_err().to_string();
         assert!(e.contains("silence_role_id"), "{e}");
+        let c = Config::from_toml("[escalation]\ncontainment = \"silence\"\nsilence_role_id = 77\n").unwrap();
+        assert_eq!(c.defaults.escalation.silence_role_id, Some(RoleId(77)), "ids may be TOML integers");
         let e = Config::from_toml("[escalation]\nladder = [\"timeout 5x\"]\n").unwrap_err().to_string();
         assert!(e.contains("5x"), "{e}");
         let e = Config::from_toml("[guilds.abc]\n").unwrap_err().to_string();

@@ -11,7 +11,9 @@ mod load;
 
 use serde::Deserialize;
 
-pub use ladder::{Step, StepKind};
+use crate::id::{GuildId, RoleId, UserId};
+
+pub use ladder::{Step, StepKind, MAX_TIMEOUT_MS};
 pub use load::ConfigError;
 
 /// How the engine contains a user it has decided to stop.
@@ -22,16 +24,6 @@ pub enum Containment {
     Timeout,
     /// A silence role (`escalation.silence_role_id`) that the guild denies sending in.
     Silence,
-}
-
-/// How members of a confirmed raid are contained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RaidAction {
-    /// The guild's containment (timeout or silence) for `raid.contain_secs`.
-    Contain,
-    Kick,
-    Ban,
 }
 
 /// Sweetie Bot's pressure model and moat's improvements on it.
@@ -157,7 +149,9 @@ pub struct RaidSettings {
     pub max_secs: u32,
     /// Lock the guild down while the raid lasts.
     pub lockdown: bool,
-    pub action: RaidAction,
+    /// How members of a confirmed raid are dealt with: `contain` (the guild's containment
+    /// for `contain_secs`), `kick` or `ban`.
+    pub action: StepKind,
     /// How long raid members are contained (with `action = "contain"`).
     pub contain_secs: u32,
 }
@@ -179,7 +173,7 @@ impl Default for RaidSettings {
             quiet_secs: 900,
             max_secs: 6 * 3600,
             lockdown: true,
-            action: RaidAction::Contain,
+            action: StepKind::Contain,
             contain_secs: 6 * 3600,
         }
     }
@@ -264,7 +258,7 @@ pub struct EscalationSettings {
     pub strike_decay_hours: u32,
     pub containment: Containment,
     /// The role given by `containment = "silence"`.
-    pub silence_role_id: Option<u64>,
+    pub silence_role_id: Option<RoleId>,
 }
 
 impl Default for EscalationSettings {
@@ -283,9 +277,9 @@ impl Default for EscalationSettings {
 #[serde(default, deny_unknown_fields)]
 pub struct ExemptSettings {
     /// Roles never acted on, besides those with moderator permissions.
-    pub roles: Vec<u64>,
+    pub roles: Vec<RoleId>,
     /// Users never acted on.
-    pub users: Vec<u64>,
+    pub users: Vec<UserId>,
     /// Leave other bots alone.
     pub bots: bool,
 }
@@ -314,12 +308,12 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     pub defaults: Settings,
-    pub guilds: crate::idmap::IdMap<Settings>,
+    pub guilds: crate::idmap::IdMap<GuildId, Settings>,
 }
 
 impl Config {
     /// The settings in force for a guild.
-    pub fn for_guild(&self, guild_id: u64) -> &Settings {
+    pub fn for_guild(&self, guild_id: GuildId) -> &Settings {
         self.guilds.get(&guild_id).unwrap_or(&self.defaults)
     }
 
@@ -330,7 +324,7 @@ impl Config {
 
     /// Parses and validates a configuration file's text with guilds' own changes laid over
     /// it (`(guild_id, "[section]\nkey = value\n…")`, as moderators' changes are stored).
-    pub fn from_toml_with(text: &str, guild_overrides: &[(u64, &str)]) -> Result<Self, ConfigError> {
+    pub fn from_toml_with(text: &str, guild_overrides: &[(GuildId, &str)]) -> Result<Self, ConfigError> {
         load::parse_with(text, guild_overrides)
     }
 }

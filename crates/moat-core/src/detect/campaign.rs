@@ -16,16 +16,20 @@ use crate::idmap::IdMap;
 
 use crate::action::{human_duration, Detector, Millis};
 use crate::config::CampaignSettings;
+use crate::hash::{Fnv1a, OFFSET};
+use crate::id::{ChannelId, MessageId, UserId};
 
-use super::{Finding, Severity};
+use super::{Account, Doomed, Finding, Severity};
 
 /// One post of a tracked message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Post {
     pub ts: Millis,
-    pub user_id: u64,
-    pub channel_id: u64,
-    pub message_id: u64,
+    pub user_id: UserId,
+    pub channel_id: ChannelId,
+    pub message_id: MessageId,
+    /// When the poster's account was created.
+    pub account_created: Millis,
     /// Posted by a young account.
     pub new: bool,
     /// Carries a link, a ping or `@everyone`: what a scam needs. Someone asking the same
@@ -47,14 +51,27 @@ const MAX_POSTS: usize = 64;
 /// Fingerprints tracked per guild at most.
 const MAX_KEYS: usize = 50_000;
 
+/// A key touched at a time, for expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Touched {
+    at: Millis,
+    key: u64,
+}
+
 /// Per-guild campaign memory.
 #[derive(Debug, Clone, Default)]
 pub struct CampaignWatch {
-    entries: IdMap<Entry>,
+    entries: IdMap<u64, Entry>,
     /// Keys in the order they were last touched, for expiry.
-    order: VecDeque<(Millis, u64)>,
+    order: VecDeque<Touched>,
     /// Signatures of confirmed many-account campaigns, with when to forget them.
-    confirmed: IdMap<Millis>,
+    confirmed: IdMap<u64, Millis>,
+}
+
+impl Post {
+    fn doomed(&self) -> Doomed {
+        Doomed { channel: self.channel_id, message: self.message_id, author: self.user_id }
+    }
 }
 
 /// Each `http(s)://` link of a message with its key: `(key, "host/path")`. The key hashes
@@ -76,19 +93,19 @@ pub fn link_urls(content: &str) -> impl Iterator<Item = (u64, &str)> + '_ {
         if url.is_empty() {
             continue;
         }
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ 0x6c69_6e6b;
-        for b in url.bytes().map(|b| b.to_ascii_lowercase()) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        // A basis of its own ("link"), so a link's key never equals a text's fingerprint.
+        let mut h = Fnv1a::with_basis(OFFSET ^ 0x6c69_6e6b);
+        for b in url.bytes() {
+            h.mix(u64::from(b.to_ascii_lowercase()));
         }
-        return Some((h, url));
+        return Some((h.finish(), url));
     })
 }
 
 impl CampaignWatch {
     fn expire(&mut self, s: &CampaignSettings, now: Millis) {
         let keep = u64::from(s.account_window_secs.max(s.channel_window_secs)) * 1000;
-        while let Some(&(t, key)) = self.order.front() {
+        while let Some(&Touched { at: t, key }) = self.order.front() {
             if now.saturating_sub(t) < keep && self.order.len() <= MAX_KEYS {
                 break;
             }
@@ -125,7 +142,7 @@ impl CampaignWatch {
                 entry.posts.remove(0);
             }
             entry.posts.push(post);
-            self.order.push_back((now, key));
+            self.order.push_back(Touched { at: now, key });
             let confirmed = self.confirmed.get(&key).is_some_and(|&until| until > now);
             let found = cross_channel(s, now, entry, post, label)
                 .or_else(|| many_accounts(s, now, entry, post, label, confirmed));
@@ -163,7 +180,7 @@ fn cross_channel(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, l
     }
     let mine = || entry.posts.iter().filter(|p| p.user_id == post.user_id && p.ts >= from && p.loud);
     // Distinct channels, counted without allocating: most messages stop here.
-    let mut seen = [0u64; 8];
+    let mut seen = [ChannelId(0); 8];
     let mut channels = 0usize;
     for p in mine() {
         if !seen[..channels.min(8)].contains(&p.channel_id) {
@@ -183,9 +200,10 @@ fn cross_channel(s: &CampaignSettings, now: Millis, entry: &Entry, post: Post, l
         detector: Detector::Campaign,
         severity: Severity::Contain { min_step: 1 },
         users: vec![post.user_id],
-        delete: mine.iter().map(|p| (p.channel_id, p.message_id, p.user_id)).collect(),
+        delete: mine.iter().map(|p| p.doomed()).collect(),
         reason,
         facts: vec![("channels".into(), channels.to_string())],
+        accounts: Vec::new(),
     })
 }
 
@@ -204,10 +222,12 @@ fn many_accounts(
     }
     let from = now.saturating_sub(u64::from(s.account_window_secs) * 1000);
     let recent: Vec<Post> = entry.posts.iter().filter(|p| p.new && p.ts >= from).copied().collect();
-    let mut users: Vec<u64> = Vec::new();
+    let mut users: Vec<UserId> = Vec::new();
+    let mut accounts: Vec<Account> = Vec::new();
     for p in &recent {
         if !users.contains(&p.user_id) {
             users.push(p.user_id);
+            accounts.push(Account { user: p.user_id, created: p.account_created });
         }
     }
     if !confirmed && (users.len() as u32) < s.min_accounts {
@@ -223,8 +243,8 @@ fn many_accounts(
             human_duration(now.saturating_sub(recent[0].ts).max(1000))
         )
     };
-    let delete =
-        recent.iter().filter(|p| users.contains(&p.user_id)).map(|p| (p.channel_id, p.message_id, p.user_id)).collect();
+    let delete = recent.iter().filter(|p| users.contains(&p.user_id)).map(Post::doomed).collect();
+    accounts.retain(|a| users.contains(&a.user));
     Some(Finding {
         detector: Detector::Campaign,
         severity: Severity::Contain { min_step: 1 },
@@ -232,6 +252,7 @@ fn many_accounts(
         delete,
         reason,
         facts: vec![("label".into(), label.to_string())],
+        accounts,
     })
 }
 
@@ -240,7 +261,23 @@ mod tests {
     use super::*;
 
     fn post(ts: Millis, user: u64, channel: u64, msg: u64, new: bool) -> Post {
-        Post { ts, user_id: user, channel_id: channel, message_id: msg, new, loud: true }
+        Post {
+            ts,
+            user_id: UserId(user),
+            channel_id: ChannelId(channel),
+            message_id: MessageId(msg),
+            account_created: 0,
+            new,
+            loud: true,
+        }
+    }
+
+    fn doomed(v: &[(u64, u64, u64)]) -> Vec<Doomed> {
+        v.iter().map(|&(c, m, a)| Doomed { channel: ChannelId(c), message: MessageId(m), author: UserId(a) }).collect()
+    }
+
+    fn users(v: &[u64]) -> Vec<UserId> {
+        v.iter().copied().map(UserId).collect()
     }
 
     #[test]
@@ -252,7 +289,7 @@ mod tests {
         assert!(w.observe(&s, 2_000, post(2_000, 1, 10, 101, false), &k).is_none(), "same channel twice");
         assert!(w.observe(&s, 3_000, post(3_000, 1, 11, 102, false), &k).is_none());
         let f = w.observe(&s, 4_000, post(4_000, 1, 12, 103, false), &k).expect("third channel");
-        assert_eq!(f.users, vec![1]);
+        assert_eq!(f.users, users(&[1]));
         assert_eq!(f.delete.len(), 4);
         assert_eq!(f.reason, "campaign: the same text in 3 channels within 3 s");
     }
@@ -287,13 +324,14 @@ mod tests {
         assert!(w.observe(&s, 60_000, post(60_000, 2, 10, 101, true), &k).is_none());
         assert!(w.observe(&s, 61_000, post(61_000, 50, 10, 150, false), &k).is_none(), "an old member is not counted");
         let f = w.observe(&s, 120_000, post(120_000, 3, 11, 102, true), &k).expect("three new accounts");
-        assert_eq!(f.users, vec![1, 2, 3]);
-        assert_eq!(f.delete, vec![(10, 100, 1), (10, 101, 2), (11, 102, 3)]);
+        assert_eq!(f.users, users(&[1, 2, 3]));
+        assert_eq!(f.delete, doomed(&[(10, 100, 1), (10, 101, 2), (11, 102, 3)]));
+        assert_eq!(f.accounts.len(), 3, "each poster's account, for the evidence");
         let late = w.observe(&s, 300_000, post(300_000, 4, 12, 103, true), &k).expect("joins the campaign");
-        assert_eq!(late.users, vec![4]);
+        assert_eq!(late.users, users(&[4]));
         let much_later = 300_000 + 2 * 3_600_000;
         let again = w.observe(&s, much_later, post(much_later, 5, 12, 104, true), &k).expect("remembered for hours");
-        assert_eq!(again.users, vec![5]);
+        assert_eq!(again.users, users(&[5]));
         assert!(w.observe(&s, 301_000, post(301_000, 51, 12, 151, false), &k).is_none());
     }
 

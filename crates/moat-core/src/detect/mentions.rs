@@ -7,14 +7,15 @@
 
 use crate::action::{Detector, Millis};
 use crate::config::MentionSettings;
-use crate::input::MessageIn;
+use crate::event::Message;
+use crate::id::UserId;
 use crate::text::TextStats;
 use crate::user::UserState;
 
 use super::Finding;
 
 /// Weighted mentions in one message.
-pub fn weight(s: &MentionSettings, msg: &MessageIn, stats: &TextStats) -> u32 {
+pub fn weight(s: &MentionSettings, msg: &Message, stats: &TextStats) -> u32 {
     let everyone = msg.mention_everyone || stats.everyone;
     msg.user_mentions + msg.role_mentions * s.role_weight + if everyone { s.everyone_weight } else { 0 }
 }
@@ -38,7 +39,11 @@ pub fn check(s: &MentionSettings, user: &mut UserState, weight: u32, now: Millis
         return None;
     };
     user.mention_count = 0;
-    Some(Finding::contain(Detector::Mentions, 0, reason).fact("mentions", weight).fact("window_mentions", window))
+    Some(
+        Finding::contain(Detector::Mentions, UserId(0), reason)
+            .fact("mentions", weight)
+            .fact("window_mentions", window),
+    )
 }
 
 #[cfg(test)]
@@ -48,8 +53,8 @@ mod tests {
     #[test]
     fn weighs_roles_and_everyone() {
         let s = MentionSettings::default();
-        let m = MessageIn { user_mentions: 2, role_mentions: 1, content: "@here", ..Default::default() };
-        assert_eq!(weight(&s, &m, &TextStats::measure(m.content)), 2 + s.role_weight + s.everyone_weight);
+        let m = Message { user_mentions: 2, role_mentions: 1, content: "@here".into(), ..Default::default() };
+        assert_eq!(weight(&s, &m, &TextStats::measure(&m.content)), 2 + s.role_weight + s.everyone_weight);
     }
 
     #[test]

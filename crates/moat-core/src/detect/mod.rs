@@ -9,7 +9,16 @@ pub mod raid;
 pub mod scam;
 pub mod scraper;
 
-use crate::action::Detector;
+use crate::action::{Detector, Millis};
+use crate::id::{ChannelId, MessageId, UserId};
+
+/// A message a finding wants deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Doomed {
+    pub channel: ChannelId,
+    pub message: MessageId,
+    pub author: UserId,
+}
 
 /// How strongly a finding asks the engine to act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,15 +36,25 @@ pub struct Finding {
     pub severity: Severity,
     /// Users the finding is about (usually the author; detectors that do not know the author
     /// leave it to the engine).
-    pub users: Vec<u64>,
-    /// Messages to remove, as `(channel_id, message_id, author_id)`.
-    pub delete: Vec<(u64, u64, u64)>,
+    pub users: Vec<UserId>,
+    /// Messages to remove.
+    pub delete: Vec<Doomed>,
     pub reason: String,
     pub facts: Vec<(String, String)>,
+    /// When the accounts of `users` other than the author were created, where the detector
+    /// knows (a campaign's other posters), for the evidence.
+    pub accounts: Vec<Account>,
+}
+
+/// An account a finding names, with its creation time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Account {
+    pub user: UserId,
+    pub created: Millis,
 }
 
 impl Finding {
-    pub fn contain(detector: Detector, user: u64, reason: String) -> Self {
+    pub fn contain(detector: Detector, user: UserId, reason: String) -> Self {
         Finding {
             detector,
             severity: Severity::Contain { min_step: 1 },
@@ -43,6 +62,7 @@ impl Finding {
             delete: Vec::new(),
             reason,
             facts: Vec::new(),
+            accounts: Vec::new(),
         }
     }
 

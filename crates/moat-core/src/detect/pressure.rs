@@ -17,9 +17,9 @@
 
 use crate::action::Millis;
 use crate::config::PressureSettings;
-use crate::input::MessageIn;
-use crate::snowflake::{age_at, DAY, MINUTE};
+use crate::event::Message;
 use crate::text::TextStats;
+use crate::time::{age_at, DAY, MINUTE};
 use crate::user::UserState;
 
 use super::{one_decimal, Finding};
@@ -37,8 +37,8 @@ pub struct Weight {
 }
 
 /// The factor a member's standing puts on their pressure.
-pub fn standing_factor(s: &PressureSettings, msg: &MessageIn, now: Millis) -> f32 {
-    let account_age = age_at(msg.author_id, now);
+pub fn standing_factor(s: &PressureSettings, msg: &Message, now: Millis) -> f32 {
+    let account_age = age_at(msg.account_created, now);
     let member_age = msg.joined_at.map(|j| now.saturating_sub(j));
     if account_age < u64::from(s.new_account_days) * DAY
         || member_age.is_some_and(|a| a < u64::from(s.new_member_minutes) * MINUTE)
@@ -53,7 +53,7 @@ pub fn standing_factor(s: &PressureSettings, msg: &MessageIn, now: Millis) -> f3
 }
 
 /// Weighs one message.
-pub fn weigh(s: &PressureSettings, msg: &MessageIn, stats: &TextStats, repeat: bool, now: Millis) -> Weight {
+pub fn weigh(s: &PressureSettings, msg: &Message, stats: &TextStats, repeat: bool, now: Millis) -> Weight {
     let everyone = msg.mention_everyone || stats.everyone;
     let raw = if msg.edit { s.edit_base } else { s.base }
         + s.per_attachment * msg.attachments as f32
@@ -111,7 +111,7 @@ pub fn apply(s: &PressureSettings, user: &mut UserState, w: &Weight, now: Millis
     if (w.factor - 1.0).abs() > f32::EPSILON {
         reason += &format!(" (standing factor {})", w.factor);
     }
-    let finding = Finding::contain(Detector::Pressure, 0, reason)
+    let finding = Finding::contain(Detector::Pressure, crate::id::UserId(0), reason)
         .fact("pressure", one_decimal(user.pressure))
         .fact("messages", user.burst_msgs)
         .fact("seconds", one_decimal(secs));
@@ -125,22 +125,19 @@ pub fn apply(s: &PressureSettings, user: &mut UserState, w: &Weight, now: Millis
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snowflake::DISCORD_EPOCH_MS;
+    use crate::id::{ChannelId, MessageId, UserId};
 
     const NOW: Millis = 1_767_272_400_000;
 
-    /// A user id whose account is `days` old at NOW.
-    fn user_aged(days: u64) -> u64 {
-        (NOW - days * DAY - DISCORD_EPOCH_MS) << 22
-    }
-
-    fn msg(content: &str, account_days: u64, member_days: u64) -> MessageIn<'_> {
-        MessageIn {
-            id: 1,
-            channel_id: 2,
-            author_id: user_aged(account_days),
+    /// A message by an account `account_days` old, a member for `member_days`.
+    fn msg(content: &str, account_days: u64, member_days: u64) -> Message<'_> {
+        Message {
+            id: MessageId(1),
+            channel: ChannelId(2),
+            author: UserId(3),
+            account_created: NOW - account_days * DAY,
             joined_at: Some(NOW - member_days * DAY),
-            content,
+            content: content.into(),
             ..Default::default()
         }
     }
@@ -160,8 +157,8 @@ mod tests {
     #[test]
     fn sweetie_defaults_weigh_as_documented() {
         let s = sweetie();
-        let m = MessageIn { attachments: 1, user_mentions: 2, ..msg("ab\ncd", 400, 400) };
-        let w = weigh(&s, &m, &TextStats::measure(m.content), true, NOW);
+        let m = Message { attachments: 1, user_mentions: 2, ..msg("ab\ncd", 400, 400) };
+        let w = weigh(&s, &m, &TextStats::measure(&m.content), true, NOW);
         let expect = 10.0 + 8.33 + 2.0 * 2.5 + 5.0 * 0.00625 + 0.714 + 10.0;
         assert!((w.total - expect).abs() < 1e-4, "{} vs {expect}", w.total);
     }
@@ -206,7 +203,7 @@ mod tests {
         assert_eq!(standing_factor(&s, &msg("", 1000, 400), NOW), s.trusted_factor);
         assert_eq!(standing_factor(&s, &msg("", 1000, 10), NOW), 1.0);
         assert_eq!(standing_factor(&s, &msg("", 2, 1), NOW), s.new_factor, "young account");
-        let fresh_member = MessageIn { joined_at: Some(NOW - 5 * MINUTE), ..msg("", 1000, 0) };
+        let fresh_member = Message { joined_at: Some(NOW - 5 * MINUTE), ..msg("", 1000, 0) };
         assert_eq!(standing_factor(&s, &fresh_member, NOW), s.new_factor, "just joined");
     }
 
@@ -214,7 +211,7 @@ mod tests {
     fn a_crash_wall_from_a_newcomer_is_contained_at_once() {
         let s = PressureSettings::default();
         let wall = "卐".repeat(1800);
-        let m = MessageIn { joined_at: Some(NOW - 10 * MINUTE), ..msg(&wall, 300, 0) };
+        let m = Message { joined_at: Some(NOW - 10 * MINUTE), ..msg(&wall, 300, 0) };
         let w = weigh(&s, &m, &TextStats::measure(&wall), false, NOW);
         let mut u = UserState::default();
         let f = apply(&s, &mut u, &w, NOW).expect("one wall is enough");
@@ -234,7 +231,7 @@ mod tests {
     fn role_and_everyone_mentions_weigh() {
         let s = PressureSettings::default();
         let plain = msg("hey", 1000, 10);
-        let loud = MessageIn { role_mentions: 2, mention_everyone: true, ..msg("hey", 1000, 10) };
+        let loud = Message { role_mentions: 2, mention_everyone: true, ..msg("hey", 1000, 10) };
         let a = weigh(&s, &plain, &TextStats::measure("hey"), false, NOW).total;
         let b = weigh(&s, &loud, &TextStats::measure("hey"), false, NOW).total;
         assert!((b - a - (2.0 * s.per_role_mention + s.per_everyone)).abs() < 1e-4);

@@ -4,8 +4,8 @@
 //! and misses a raid that trickles in. moat scores joins instead:
 //!
 //! - each joiner gets a *suspicion* in 0..1 from what a raid account looks like: a young
-//!   account (read from its snowflake), a default avatar, and a name shaped like other
-//!   recent joiners' (`giftboy67127`, `giftboy31555`, ...);
+//!   account (its creation time, which the adapter gives with each join), a default avatar,
+//!   and a name shaped like other recent joiners' (`giftboy67127`, `giftboy31555`, ...);
 //! - a window of joins is a raid when it is both unusual for this guild (above
 //!   `rate_factor` times its own learned join rate, and at least `*_min_joins`) and
 //!   suspicious (mean suspicion at least `raid_mean_suspicion`). Two windows run at once: a
@@ -24,14 +24,16 @@ use crate::idmap::{IdMap, IdSet};
 
 use crate::action::{human_duration, Millis};
 use crate::config::RaidSettings;
-use crate::input::JoinIn;
-use crate::snowflake::{age_at, DAY, HOUR, MINUTE};
+use crate::event::MemberJoined;
+use crate::hash::Fnv1a;
+use crate::id::UserId;
+use crate::time::{age_at, DAY, HOUR, MINUTE};
 
 /// A join still inside the long window.
 #[derive(Debug, Clone, PartialEq)]
 struct Join {
     ts: Millis,
-    user_id: u64,
+    user_id: UserId,
     /// Suspicion from the account alone (age, avatar).
     base: f32,
     shape: u64,
@@ -53,9 +55,9 @@ pub enum Phase {
 pub struct Raid {
     pub since: Millis,
     pub last_member: Millis,
-    pub members: Vec<u64>,
+    pub members: Vec<UserId>,
     /// Joiners during the raid who did not look like raiders and were left alone.
-    pub spared: Vec<u64>,
+    pub spared: Vec<UserId>,
     pub trigger: String,
 }
 
@@ -65,13 +67,13 @@ pub enum Outcome {
     Nothing,
     /// A raid has begun: contain these members (and lock down if configured).
     Declared {
-        members: Vec<u64>,
+        members: Vec<UserId>,
         reason: String,
         facts: Vec<(String, String)>,
     },
     /// One more raid member arrived (or showed themselves) during a raid.
     Member {
-        user_id: u64,
+        user_id: UserId,
         reason: String,
     },
     /// Joins are unusually fast but do not look like a raid: tell moderators.
@@ -87,12 +89,19 @@ pub struct Ended {
     pub reason: String,
 }
 
+/// A newcomer who attacked, while no raid is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hostile {
+    at: Millis,
+    user: UserId,
+}
+
 /// Per-guild raid watch.
 #[derive(Debug, Clone, Default)]
 pub struct RaidWatch {
     joins: VecDeque<Join>,
-    shapes: IdMap<u32>,
-    hostile: VecDeque<(Millis, u64)>,
+    shapes: IdMap<u64, u32>,
+    hostile: VecDeque<Hostile>,
     baseline_per_hour: Option<f32>,
     hour_start: Millis,
     hour_joins: u32,
@@ -135,7 +144,7 @@ fn suspicion_of(base: f32, crowd: bool) -> f32 {
 /// A username reduced to its shape: lower case, each run of digits one `#`.
 /// `GiftBoy67127` and `giftboy31555` share a shape; `jamie` and `jamie.dev` do not.
 pub fn name_shape(name: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = Fnv1a::new();
     let mut in_digits = false;
     for c in name.chars().flat_map(char::to_lowercase) {
         let b = if c.is_ascii_digit() {
@@ -148,10 +157,9 @@ pub fn name_shape(name: &str) -> u64 {
             in_digits = false;
             u32::from(c)
         };
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        hash.mix(u64::from(b));
     }
-    hash
+    hash.finish()
 }
 
 impl RaidWatch {
@@ -191,7 +199,7 @@ impl RaidWatch {
             }
         }
         let hostile_horizon = now.saturating_sub(u64::from(s.slow_window_secs) * 1000);
-        while self.hostile.front().is_some_and(|&(t, _)| t < hostile_horizon) {
+        while self.hostile.front().is_some_and(|h| h.at < hostile_horizon) {
             self.hostile.pop_front();
         }
         if self.hour_start == 0 {
@@ -224,17 +232,17 @@ impl RaidWatch {
     }
 
     /// A member joined.
-    pub fn on_join(&mut self, s: &RaidSettings, now: Millis, join: &JoinIn) -> Outcome {
+    pub fn on_join(&mut self, s: &RaidSettings, now: Millis, join: &MemberJoined) -> Outcome {
         if !s.enabled || join.bot {
             return Outcome::Nothing;
         }
         self.expire(s, now);
-        let account_age = age_at(join.user_id, now);
+        let account_age = age_at(join.account_created, now);
         let j = Join {
             ts: now,
-            user_id: join.user_id,
+            user_id: join.user,
             base: account_suspicion(account_age, join.default_avatar),
-            shape: name_shape(join.username),
+            shape: name_shape(&join.username),
             account_age,
             default_avatar: join.default_avatar,
             member: false,
@@ -247,13 +255,13 @@ impl RaidWatch {
             let reason = is_member.then(|| format!("joined during a raid: {}", self.describe(last)));
             let Phase::Raid(raid) = &mut self.phase else { unreachable!() };
             let Some(reason) = reason else {
-                raid.spared.push(join.user_id);
+                raid.spared.push(join.user);
                 return Outcome::Nothing;
             };
-            raid.members.push(join.user_id);
+            raid.members.push(join.user);
             raid.last_member = now;
             self.joins.back_mut().expect("just pushed").member = true;
-            return Outcome::Member { user_id: join.user_id, reason };
+            return Outcome::Member { user_id: join.user, reason };
         }
         self.hour_joins += 1;
         for (secs, min) in [(s.fast_window_secs, s.fast_min_joins), (s.slow_window_secs, s.slow_min_joins)] {
@@ -295,13 +303,13 @@ impl RaidWatch {
         window_secs: u32,
         min_suspicion: f32,
         member_suspicion: f32,
-        also: &[u64],
+        also: &[UserId],
         reason: String,
         facts: Vec<(String, String)>,
     ) -> Outcome {
         let from = now.saturating_sub(u64::from(window_secs) * 1000);
-        let mut members: Vec<u64> = Vec::new();
-        let mut seen = IdSet::default();
+        let mut members: Vec<UserId> = Vec::new();
+        let mut seen: IdSet<UserId> = IdSet::default();
         for &u in also {
             if seen.insert(u) {
                 members.push(u);
@@ -309,7 +317,8 @@ impl RaidWatch {
         }
         // A name shaped like a known attacker's is guilt by association: such joiners need
         // only the ordinary member suspicion.
-        let attacker_shapes: IdSet = self.joins.iter().filter(|j| seen.contains(&j.user_id)).map(|j| j.shape).collect();
+        let attacker_shapes: IdSet<u64> =
+            self.joins.iter().filter(|j| seen.contains(&j.user_id)).map(|j| j.shape).collect();
         for j in self.joins.iter_mut().filter(|j| j.ts >= from && !j.member) {
             let crowd = self.shapes.get(&j.shape).copied().unwrap_or(0) >= SHAPE_CROWD;
             let susp = suspicion_of(j.base, crowd);
@@ -332,7 +341,7 @@ impl RaidWatch {
     }
 
     /// A newcomer did something only raiders do (mass pings, `@everyone`, a campaign).
-    pub fn on_hostile_newcomer(&mut self, s: &RaidSettings, now: Millis, user_id: u64, what: &str) -> Outcome {
+    pub fn on_hostile_newcomer(&mut self, s: &RaidSettings, now: Millis, user_id: UserId, what: &str) -> Outcome {
         if !s.enabled {
             return Outcome::Nothing;
         }
@@ -345,13 +354,13 @@ impl RaidWatch {
             raid.last_member = now;
             return Outcome::Member { user_id, reason: format!("newcomer {what} during a raid") };
         }
-        if !self.hostile.iter().any(|&(_, u)| u == user_id) {
-            self.hostile.push_back((now, user_id));
+        if !self.hostile.iter().any(|h| h.user == user_id) {
+            self.hostile.push_back(Hostile { at: now, user: user_id });
         }
         if (self.hostile.len() as u32) < s.hostile_newcomers {
             return Outcome::Nothing;
         }
-        let users: Vec<u64> = self.hostile.iter().map(|&(_, u)| u).collect();
+        let users: Vec<UserId> = self.hostile.iter().map(|h| h.user).collect();
         let reason = format!(
             "raid: {} newcomers attacking within {} (latest {what})",
             users.len(),

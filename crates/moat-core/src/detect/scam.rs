@@ -7,6 +7,7 @@
 
 use crate::action::Detector;
 use crate::config::ScamSettings;
+use crate::id::{GuildId, UserId};
 use crate::links::{LinkJudge, LinkReport, LinkVerdict};
 
 use super::{Finding, Severity};
@@ -15,20 +16,20 @@ use super::{Finding, Severity};
 pub fn check(
     s: &ScamSettings,
     judge: &dyn LinkJudge,
-    guild_id: u64,
-    user_id: u64,
+    guild_id: GuildId,
+    user_id: UserId,
     content: &str,
     edit: bool,
 ) -> Option<Finding> {
     if !s.enabled || (edit && !s.check_edits) || content.is_empty() {
         return None;
     }
-    let report = judge.judge(guild_id, content);
+    let report = judge.judge(guild_id.get(), content);
     finding(s, user_id, &report, edit)
 }
 
 /// The finding a report calls for.
-pub fn finding(s: &ScamSettings, user_id: u64, report: &LinkReport, edit: bool) -> Option<Finding> {
+pub fn finding(s: &ScamSettings, user_id: UserId, report: &LinkReport, edit: bool) -> Option<Finding> {
     let (severity, what) = match report.verdict {
         LinkVerdict::Clean => return None,
         LinkVerdict::Suspicious if !s.alert_suspicious => return None,
@@ -43,6 +44,7 @@ pub fn finding(s: &ScamSettings, user_id: u64, report: &LinkReport, edit: bool) 
         delete: Vec::new(),
         reason: format!("{what}{edited}: {}", report.summary()),
         facts: vec![("link_score".into(), format!("{:.2}", report.score))],
+        accounts: Vec::new(),
     };
     for link in report.links.iter().filter(|l| l.verdict != LinkVerdict::Clean) {
         f.facts.push(("link".into(), link.url.clone()));
@@ -59,16 +61,17 @@ mod tests {
     fn scam_contains_at_the_configured_rung_and_suspicious_flags() {
         let s = ScamSettings::default();
         let judge = BlocklistJudge::new(["bad.ru"]);
-        let f = check(&s, &judge, 1, 9, "free nitro https://bad.ru/claim", false).expect("scam");
+        let (g, u) = (GuildId(1), UserId(9));
+        let f = check(&s, &judge, g, u, "free nitro https://bad.ru/claim", false).expect("scam");
         assert_eq!(f.severity, Severity::Contain { min_step: s.min_step });
         assert!(f.reason.starts_with("scam link: bad.ru: bad.ru is on the blocklist"), "{}", f.reason);
-        assert!(check(&s, &judge, 1, 9, "https://good.org", false).is_none());
+        assert!(check(&s, &judge, g, u, "https://good.org", false).is_none());
 
         let report = LinkReport { verdict: LinkVerdict::Suspicious, ..Default::default() };
-        assert_eq!(finding(&s, 9, &report, true).unwrap().severity, Severity::Flag);
+        assert_eq!(finding(&s, u, &report, true).unwrap().severity, Severity::Flag);
         let quiet = ScamSettings { alert_suspicious: false, ..s.clone() };
-        assert!(finding(&quiet, 9, &report, false).is_none());
+        assert!(finding(&quiet, u, &report, false).is_none());
         let no_edits = ScamSettings { check_edits: false, ..s };
-        assert!(check(&no_edits, &judge, 1, 9, "https://bad.ru", true).is_none());
+        assert!(check(&no_edits, &judge, g, u, "https://bad.ru", true).is_none());
     }
 }

@@ -11,46 +11,54 @@ use crate::idmap::IdMap;
 
 use crate::action::Millis;
 use crate::config::ScraperSettings;
-use crate::snowflake::HOUR;
+use crate::id::{GuildId, UserId};
+use crate::time::HOUR;
+
+/// One join of a protected guild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SeenJoin {
+    at: Millis,
+    guild: GuildId,
+}
 
 #[derive(Debug, Clone, Default)]
 struct Track {
-    /// `(when, guild)` of joins within the window, oldest first.
-    joins: Vec<(Millis, u64)>,
+    /// Joins within the window, oldest first.
+    joins: Vec<SeenJoin>,
     spoke: bool,
     /// Guilds already told.
-    flagged: Vec<u64>,
+    flagged: Vec<GuildId>,
 }
 
 /// A silent multi-guild joiner to flag in these guilds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flagged {
-    pub user_id: u64,
+    pub user_id: UserId,
     /// Guilds to tell now (those not told before).
-    pub guilds: Vec<u64>,
+    pub guilds: Vec<GuildId>,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct ScraperWatch {
-    users: IdMap<Track>,
+    users: IdMap<UserId, Track>,
 }
 
 impl ScraperWatch {
-    pub fn on_join(&mut self, s: &ScraperSettings, now: Millis, user_id: u64, guild_id: u64) -> Option<Flagged> {
+    pub fn on_join(&mut self, s: &ScraperSettings, now: Millis, user_id: UserId, guild_id: GuildId) -> Option<Flagged> {
         if !s.enabled {
             return None;
         }
         let window = u64::from(s.window_hours) * HOUR;
         let track = self.users.entry(user_id).or_default();
-        track.joins.retain(|&(t, g)| now.saturating_sub(t) < window && g != guild_id);
-        track.joins.push((now, guild_id));
+        track.joins.retain(|j| now.saturating_sub(j.at) < window && j.guild != guild_id);
+        track.joins.push(SeenJoin { at: now, guild: guild_id });
         if track.spoke || (track.joins.len() as u32) < s.min_guilds {
             return None;
         }
-        let guilds: Vec<u64> = track.joins.iter().map(|&(_, g)| g).filter(|g| !track.flagged.contains(g)).collect();
+        let guilds: Vec<GuildId> = track.joins.iter().map(|j| j.guild).filter(|g| !track.flagged.contains(g)).collect();
         track.flagged.extend(&guilds);
-        let span = now.saturating_sub(track.joins[0].0);
+        let span = now.saturating_sub(track.joins[0].at);
         Some(Flagged {
             user_id,
             guilds,
@@ -63,7 +71,7 @@ impl ScraperWatch {
     }
 
     /// The user said something somewhere: a speaking account is not a silent scraper.
-    pub fn on_message(&mut self, user_id: u64) {
+    pub fn on_message(&mut self, user_id: UserId) {
         if let Some(t) = self.users.get_mut(&user_id) {
             t.spoke = true;
         }
@@ -72,7 +80,7 @@ impl ScraperWatch {
     /// Forgets accounts whose joins are all older than the window.
     pub fn sweep(&mut self, s: &ScraperSettings, now: Millis) {
         let window = u64::from(s.window_hours) * HOUR;
-        self.users.retain(|_, t| t.joins.last().is_some_and(|&(ts, _)| now.saturating_sub(ts) < window));
+        self.users.retain(|_, t| t.joins.last().is_some_and(|j| now.saturating_sub(j.at) < window));
     }
 
     pub fn tracked(&self) -> usize {
@@ -84,29 +92,31 @@ impl ScraperWatch {
 mod tests {
     use super::*;
 
+    const U7: UserId = UserId(7);
+
     #[test]
     fn silent_joiner_of_many_guilds_is_flagged_in_each() {
         let s = ScraperSettings::default();
         let mut w = ScraperWatch::default();
-        assert!(w.on_join(&s, 0, 7, 100).is_none());
-        assert!(w.on_join(&s, HOUR, 7, 101).is_none());
-        let f = w.on_join(&s, 2 * HOUR, 7, 102).expect("third guild");
-        assert_eq!(f.guilds, vec![100, 101, 102]);
+        assert!(w.on_join(&s, 0, U7, GuildId(100)).is_none());
+        assert!(w.on_join(&s, HOUR, U7, GuildId(101)).is_none());
+        let f = w.on_join(&s, 2 * HOUR, U7, GuildId(102)).expect("third guild");
+        assert_eq!(f.guilds, vec![GuildId(100), GuildId(101), GuildId(102)]);
         assert!(f.reason.contains("3 protected servers within 2 h"), "{}", f.reason);
-        let g = w.on_join(&s, 3 * HOUR, 7, 103).expect("a fourth guild is told too");
-        assert_eq!(g.guilds, vec![103]);
+        let g = w.on_join(&s, 3 * HOUR, U7, GuildId(103)).expect("a fourth guild is told too");
+        assert_eq!(g.guilds, vec![GuildId(103)]);
     }
 
     #[test]
     fn speakers_and_slow_joiners_are_left_alone() {
         let s = ScraperSettings::default();
         let mut w = ScraperWatch::default();
-        w.on_join(&s, 0, 8, 100);
-        w.on_message(8);
-        w.on_join(&s, 1, 8, 101);
-        assert!(w.on_join(&s, 2, 8, 102).is_none());
+        w.on_join(&s, 0, UserId(8), GuildId(100));
+        w.on_message(UserId(8));
+        w.on_join(&s, 1, UserId(8), GuildId(101));
+        assert!(w.on_join(&s, 2, UserId(8), GuildId(102)).is_none());
         for (i, g) in [200, 201, 202].into_iter().enumerate() {
-            assert!(w.on_join(&s, i as u64 * 7 * HOUR, 9, g).is_none());
+            assert!(w.on_join(&s, i as u64 * 7 * HOUR, UserId(9), GuildId(g)).is_none());
         }
         w.sweep(&s, 100 * HOUR);
         assert_eq!(w.tracked(), 0);
@@ -117,7 +127,7 @@ mod tests {
         let s = ScraperSettings::default();
         let mut w = ScraperWatch::default();
         for t in 0..5 {
-            assert!(w.on_join(&s, t, 9, 100).is_none());
+            assert!(w.on_join(&s, t, UserId(9), GuildId(100)).is_none());
         }
     }
 }

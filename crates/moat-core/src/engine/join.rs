@@ -1,13 +1,14 @@
 //! Judging arrivals: the guild's raid watch and the process-wide scraper watch.
 
 use crate::action::{Action, ActionKind, Detector, Evidence, Millis};
-use crate::input::JoinIn;
-use crate::snowflake::age_at;
+use crate::event::MemberJoined;
+use crate::time::age_at;
 
 use super::Engine;
 
 impl Engine {
-    pub(super) fn on_join(&mut self, now: Millis, gid: u64, join: &JoinIn, out: &mut Vec<Action>) {
+    pub(super) fn on_join(&mut self, now: Millis, join: &MemberJoined, out: &mut Vec<Action>) {
+        let gid = join.guild;
         let s = self.config.for_guild(gid);
         let g = self.guilds.entry(gid).or_default();
         let outcome = g.raid.on_join(&s.raid, now, join);
@@ -17,9 +18,9 @@ impl Engine {
         if join.bot || self.guilds.len() < scraper.min_guilds as usize {
             return;
         }
-        let Some(flagged) = self.scrapers.on_join(scraper, now, join.user_id, gid) else { return };
+        let Some(flagged) = self.scrapers.on_join(scraper, now, join.user, gid) else { return };
         let ev = Evidence::default()
-            .fact("account_age", crate::action::human_duration(age_at(join.user_id, now)))
+            .fact("account_age", crate::action::human_duration(age_at(join.account_created, now)))
             .fact("guilds", flagged.guilds.len());
         for guild in flagged.guilds {
             out.push(

@@ -1,13 +1,11 @@
 //! Judging a message (or an edit): every message-level detector looks at it once, and the
 //! findings go to [`respond`](super::respond).
 
-use twilight_model::guild::auto_moderation::AutoModerationTriggerType;
-
 use crate::action::{Action, Detector, Millis};
-use crate::detect::{campaign, mentions, pressure, raid::Outcome, scam, Finding, Severity};
-use crate::input::MessageIn;
-use crate::snowflake::{age_at, DAY, MINUTE};
+use crate::detect::{campaign, mentions, pressure, raid::Outcome, scam, Doomed, Finding, Severity};
+use crate::event::{AutoModHit, Message};
 use crate::text::{fingerprint, TextStats};
+use crate::time::{age_at, DAY, HOUR, MINUTE};
 
 use super::Engine;
 
@@ -18,41 +16,43 @@ const CRASH_UNUSUAL: u32 = 50;
 const AUTOMOD_STRIKES: f32 = 3.0;
 
 impl Engine {
-    pub(super) fn on_message(&mut self, now: Millis, gid: u64, m: &MessageIn, out: &mut Vec<Action>) {
+    pub(super) fn on_message(&mut self, now: Millis, m: &Message, out: &mut Vec<Action>) {
+        let gid = m.guild;
         let s = self.config.for_guild(gid);
         if m.webhook || (m.author_bot && s.exempt.bots) {
             return;
         }
-        self.scrapers.on_message(m.author_id);
+        self.scrapers.on_message(m.author);
         let g = self.guilds.entry(gid).or_default();
-        let exempt = g.info.is_moderator(m.author_id, &m.roles)
-            || s.exempt.users.contains(&m.author_id)
+        let exempt = g.info.is_moderator(m.author, &m.roles)
+            || s.exempt.users.contains(&m.author)
             || m.roles.iter().any(|r| s.exempt.roles.contains(r));
-        g.recent.record(now, m);
-        let user = g.users.entry(m.author_id).or_default();
+        g.recent.record(now, m, super::held_for(s));
+        let user = g.users.entry(m.author).or_default();
         user.last_seen = now;
+        user.account_created = m.account_created;
         if !exempt && user.is_contained(now) {
             let incident = user.incident;
-            let d = (m.channel_id, m.id, m.author_id);
-            out.push(
-                super::respond::delete_action(g, now, gid, Detector::Containment, "posted while contained", d)
-                    .incident(incident),
-            );
+            let d = Doomed { channel: m.channel, message: m.id, author: m.author };
+            let mut a = super::respond::delete_action(g, now, gid, Detector::Containment, "posted while contained", d);
+            a.incident = incident;
+            out.push(a);
             return;
         }
 
-        let stats = TextStats::measure(m.content);
-        let fp = fingerprint(m.content);
-        let has_link = m.content.contains("://");
+        let content: &str = &m.content;
+        let stats = TextStats::measure(content);
+        let fp = fingerprint(content);
+        let has_link = crate::text::has_scheme(content);
         let mut findings: Vec<Finding> = Vec::new();
 
-        if let Some(f) = scam::check(&s.scam, self.judge.as_ref(), gid, m.author_id, m.content, m.edit) {
+        if let Some(f) = scam::check(&s.scam, self.judge.as_ref(), gid, m.author, content, m.edit) {
             findings.push(f);
         }
         let mention_weight = mentions::weight(&s.mentions, m, &stats);
         if s.mentions.enabled {
             if let Some(f) = mentions::check(&s.mentions, user, mention_weight, now) {
-                findings.push(Finding { users: vec![m.author_id], ..f });
+                findings.push(Finding { users: vec![m.author], ..f });
             }
         }
         if s.pressure.enabled {
@@ -62,11 +62,11 @@ impl Engine {
             }
             let w = pressure::weigh(&s.pressure, m, &stats, repeat, now);
             if let Some(f) = pressure::apply(&s.pressure, user, &w, now) {
-                findings.push(Finding { users: vec![m.author_id], ..f });
+                findings.push(Finding { users: vec![m.author], ..f });
             }
         }
 
-        let account_age = age_at(m.author_id, now);
+        let account_age = age_at(m.account_created, now);
         let member_age = m.joined_at.map(|j| now.saturating_sub(j));
         let newcomer = member_age.is_some_and(|a| a < u64::from(s.raid.newcomer_minutes) * MINUTE);
         let everyone = m.mention_everyone || stats.everyone;
@@ -75,8 +75,8 @@ impl Engine {
             // good reasons; they are no campaign's signature, and do not make the words
             // around them one either.
             let judge = self.judge.as_ref();
-            let mut keys: Vec<(u64, &'static str)> = campaign::link_urls(m.content)
-                .filter(|(_, url)| !judge.trusted_link(gid, url))
+            let mut keys: Vec<(u64, &'static str)> = campaign::link_urls(content)
+                .filter(|(_, url)| !judge.trusted_link(gid.get(), url))
                 .map(|(k, _)| (k, "link"))
                 .collect();
             let loud = mention_weight > 0 || !keys.is_empty();
@@ -85,12 +85,18 @@ impl Engine {
             }
             let post = campaign::Post {
                 ts: now,
-                user_id: m.author_id,
-                channel_id: m.channel_id,
+                user_id: m.author,
+                channel_id: m.channel,
                 message_id: m.id,
+                account_created: m.account_created,
                 new: account_age < u64::from(s.campaign.new_account_days) * DAY,
                 loud,
             };
+            if s.campaign.enabled && !keys.is_empty() {
+                // The campaign watch may delete this message minutes from now: keep its
+                // evidence that long.
+                g.recent.hold(m.id);
+            }
             if let Some(f) = g.campaigns.observe(&s.campaign, now, post, &keys) {
                 findings.push(f);
             }
@@ -114,31 +120,34 @@ impl Engine {
             None
         };
         let outcome = match hostile {
-            Some(what) => g.raid.on_hostile_newcomer(&s.raid, now, m.author_id, &what),
+            Some(what) => g.raid.on_hostile_newcomer(&s.raid, now, m.author, &what),
             None => Outcome::Nothing,
         };
 
-        let ctx =
-            super::respond::Context { gid, now, author: m.author_id, message: Some((m.channel_id, m.id)), exempt };
+        let ctx = super::respond::Context {
+            gid,
+            now,
+            author: m.author,
+            account_created: m.account_created,
+            message: Some((m.channel, m.id)),
+            exempt,
+        };
         self.respond(&ctx, findings, out);
         self.raid_outcome(gid, now, outcome, out);
     }
 
     /// Discord's AutoMod acted on a member: count it as a strike, and contain the member
     /// once strikes pile up.
-    pub(super) fn on_automod(
-        &mut self,
-        now: Millis,
-        gid: u64,
-        user_id: u64,
-        trigger: AutoModerationTriggerType,
-        out: &mut Vec<Action>,
-    ) {
+    pub(super) fn on_automod(&mut self, now: Millis, hit: &AutoModHit, out: &mut Vec<Action>) {
+        let (gid, user_id, trigger) = (hit.guild, hit.user, hit.rule);
         let s = self.config.for_guild(gid);
         let g = self.guilds.entry(gid).or_default();
-        let decay = u64::from(s.escalation.strike_decay_hours) * crate::snowflake::HOUR;
+        let decay = u64::from(s.escalation.strike_decay_hours) * HOUR;
         let user = g.users.entry(user_id).or_default();
         user.last_seen = now;
+        if hit.account_created != 0 {
+            user.account_created = hit.account_created;
+        }
         let strikes = user.strikes_at(now, decay) + 1.0;
         user.strikes = strikes;
         user.strikes_at = now;
@@ -154,7 +163,8 @@ impl Engine {
             user_id,
             format!("Discord AutoMod acted on {} of their messages ({:?} rule)", strikes.ceil() as u32, trigger),
         );
-        let ctx = super::respond::Context { gid, now, author: user_id, message: None, exempt: false };
+        let account_created = user.account_created;
+        let ctx = super::respond::Context { gid, now, author: user_id, account_created, message: None, exempt: false };
         self.respond(&ctx, vec![finding], out);
     }
 }

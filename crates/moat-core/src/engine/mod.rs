@@ -1,6 +1,7 @@
-//! The engine: Discord events in, moderation actions out.
+//! The engine: events in, moderation actions out.
 //!
-//! [`Engine::handle`] takes one gateway event and the time it happened, updates per-guild
+//! [`Engine::handle`] takes one [`Event`] (the engine's own input model, which each
+//! platform's adapter translates into) and the time it happened, updates per-guild
 //! state and appends the actions it decides to `out`. It does no I/O and reads no clock, so
 //! the live bot, `moat replay`, `moat demo` and the tests all get the same answer from the
 //! same events, and an hour of traffic replays in milliseconds.
@@ -14,32 +15,36 @@ mod join;
 mod message;
 mod respond;
 
-use crate::idmap::IdMap;
-
-use twilight_model::gateway::{event::Event, payload::incoming::GuildCreate};
-
 use crate::action::{Action, Millis};
-use crate::config::Config;
+use crate::config::{Config, Settings};
 use crate::detect::{campaign::CampaignWatch, raid::RaidWatch, scraper::ScraperWatch};
+use crate::event::Event;
 use crate::guild::GuildInfo;
-use crate::input::{JoinIn, MessageIn};
+use crate::id::{GuildId, UserId};
+use crate::idmap::IdMap;
 use crate::links::{LinkJudge, NoLinks};
 use crate::recent::Recent;
-use crate::snowflake::MINUTE;
+use crate::time::{HOUR, MINUTE};
 use crate::user::UserState;
 
 /// How long a guild's recent messages are kept for deletion and evidence.
-const RECENT_KEEP: Millis = 30_000;
+pub(crate) const RECENT_KEEP: Millis = 30_000;
 /// How often idle state is swept, in event time.
 const SWEEP_EVERY: Millis = MINUTE;
 /// A member with nothing pending is forgotten after this long without activity.
 const USER_IDLE: Millis = 10 * MINUTE;
 
+/// How long messages a campaign tracks are held for its deletions' evidence: as long as the
+/// campaign watch remembers them.
+fn held_for(s: &Settings) -> Millis {
+    u64::from(s.campaign.account_window_secs.max(s.campaign.channel_window_secs)) * 1000
+}
+
 /// Everything the engine keeps about one guild.
 #[derive(Debug, Clone)]
 pub(crate) struct GuildState {
     pub info: GuildInfo,
-    pub users: IdMap<UserState>,
+    pub users: IdMap<UserId, UserState>,
     pub raid: RaidWatch,
     pub campaigns: CampaignWatch,
     pub recent: Recent,
@@ -74,9 +79,9 @@ pub struct EngineStats {
 pub struct Engine {
     config: Config,
     judge: Box<dyn LinkJudge>,
-    guilds: IdMap<GuildState>,
+    guilds: IdMap<GuildId, GuildState>,
     /// Guilds in a raid, whose timers [`Engine::advance`] checks.
-    raiding: Vec<u64>,
+    raiding: Vec<GuildId>,
     scrapers: ScraperWatch,
     now: Millis,
     next_sweep: Millis,
@@ -116,53 +121,23 @@ impl Engine {
         self.now
     }
 
-    /// Handles one gateway event that happened at `ts` (unix ms).
+    /// Handles one event that happened at `ts` (unix ms).
     pub fn handle(&mut self, ts: Millis, event: &Event, out: &mut Vec<Action>) {
         self.advance(ts, out);
         let now = self.now;
         match event {
-            Event::GuildCreate(gc) => {
-                if let GuildCreate::Available(g) = &**gc {
-                    self.guilds.entry(g.id.get()).or_default().info = GuildInfo::from_guild(g);
-                }
-            }
-            Event::GuildUpdate(gu) => {
-                let info = &mut self.guilds.entry(gu.id.get()).or_default().info;
-                info.owner_id = gu.owner_id.get();
-                info.name.clone_from(&gu.name);
-                for role in &gu.roles {
-                    info.set_role(gu.id.get(), role);
-                }
-            }
-            Event::GuildDelete(gd) if !gd.unavailable.unwrap_or(false) => {
+            Event::GuildKnown(g) => self.guilds.entry(g.guild).or_default().info.update(g),
+            Event::GuildGone(g) => {
                 // moat left the guild (or it was deleted): drop everything about it.
-                self.guilds.remove(&gd.id.get());
-                self.raiding.retain(|&g| g != gd.id.get());
+                self.guilds.remove(&g.guild);
+                self.raiding.retain(|&r| r != g.guild);
             }
-            Event::RoleCreate(rc) => {
-                self.guilds.entry(rc.guild_id.get()).or_default().info.set_role(rc.guild_id.get(), &rc.role);
-            }
-            Event::RoleUpdate(ru) => {
-                self.guilds.entry(ru.guild_id.get()).or_default().info.set_role(ru.guild_id.get(), &ru.role);
-            }
-            Event::RoleDelete(rd) => {
-                self.guilds.entry(rd.guild_id.get()).or_default().info.remove_role(rd.role_id.get());
-            }
-            Event::MemberAdd(ma) => self.on_join(now, ma.guild_id.get(), &JoinIn::from_member_add(ma), out),
-            Event::MessageCreate(mc) => {
-                if let (Some(g), Some(m)) = (mc.guild_id, MessageIn::from_message(&mc.message, false)) {
-                    self.on_message(now, g.get(), &m, out);
-                }
-            }
-            Event::MessageUpdate(mu) => {
-                if let (Some(g), Some(m)) = (mu.guild_id, MessageIn::from_message(&mu.as_ref().0, true)) {
-                    self.on_message(now, g.get(), &m, out);
-                }
-            }
-            Event::AutoModerationActionExecution(e) => {
-                self.on_automod(now, e.guild_id.get(), e.user_id.get(), e.rule_trigger_type, out);
-            }
-            _ => {}
+            Event::RoleUpserted(r) => self.guilds.entry(r.guild).or_default().info.set_role(&r.role),
+            Event::RoleRemoved(r) => self.guilds.entry(r.guild).or_default().info.remove_role(r.role),
+            Event::MemberJoined(j) => self.on_join(now, j, out),
+            Event::MemberLeft(_) => {}
+            Event::Message(m) => self.on_message(now, m, out),
+            Event::AutoModHit(h) => self.on_automod(now, h, out),
         }
     }
 
@@ -207,9 +182,14 @@ impl Engine {
     fn sweep(&mut self, now: Millis) {
         for (gid, g) in self.guilds.iter_mut() {
             let s = self.config.for_guild(*gid);
-            let strike_decay = u64::from(s.escalation.strike_decay_hours) * crate::snowflake::HOUR;
+            let strike_decay = u64::from(s.escalation.strike_decay_hours) * HOUR;
             g.users.retain(|_, u| !u.is_idle(now, USER_IDLE, strike_decay));
-            g.recent.expire(now);
+            // A map that emptied out (a raid's guild gone quiet) is swept by its capacity:
+            // give most of it back.
+            if g.users.capacity() > 64 && g.users.len() < g.users.capacity() / 8 {
+                g.users.shrink_to(g.users.len() * 2);
+            }
+            g.recent.expire(now, held_for(s));
             g.campaigns.sweep(&s.campaign, now);
             g.raid.sweep(&s.raid, now);
         }
@@ -231,7 +211,7 @@ impl Engine {
     }
 
     /// The state of one member, if the engine holds any (for `status` commands and tests).
-    pub fn user_state(&self, guild_id: u64, user_id: u64) -> Option<&UserState> {
+    pub fn user_state(&self, guild_id: GuildId, user_id: UserId) -> Option<&UserState> {
         self.guilds.get(&guild_id)?.users.get(&user_id)
     }
 
@@ -239,7 +219,14 @@ impl Engine {
     /// and a containment running until `contained_until` (0 for none), so a repeat offender
     /// does not start again from the first rung and a contained member's posts are still
     /// deleted.
-    pub fn seed_member(&mut self, guild_id: u64, user_id: u64, strikes: f32, at: Millis, contained_until: Millis) {
+    pub fn seed_member(
+        &mut self,
+        guild_id: GuildId,
+        user_id: UserId,
+        strikes: f32,
+        at: Millis,
+        contained_until: Millis,
+    ) {
         let u = self.guilds.entry(guild_id).or_default().users.entry(user_id).or_default();
         u.strikes = strikes.max(0.0);
         u.strikes_at = at;
@@ -248,12 +235,12 @@ impl Engine {
     }
 
     /// Whether the guild is in a raid now.
-    pub fn in_raid(&self, guild_id: u64) -> bool {
+    pub fn in_raid(&self, guild_id: GuildId) -> bool {
         self.guilds.get(&guild_id).is_some_and(|g| g.raid.in_raid())
     }
 
     /// The members of the guild's current raid, in the order they were found.
-    pub fn raid_members(&self, guild_id: u64) -> Vec<u64> {
+    pub fn raid_members(&self, guild_id: GuildId) -> Vec<UserId> {
         match self.guilds.get(&guild_id).map(|g| &g.raid.phase) {
             Some(crate::detect::raid::Phase::Raid(r)) => r.members.clone(),
             _ => Vec::new(),
@@ -262,7 +249,7 @@ impl Engine {
 
     /// A moderator ends the guild's raid now: the unlock and the summary alert follow as
     /// if it had gone quiet. Returns whether there was a raid to end.
-    pub fn end_raid(&mut self, guild_id: u64, ts: Millis, by: &str, out: &mut Vec<Action>) -> bool {
+    pub fn end_raid(&mut self, guild_id: GuildId, ts: Millis, by: &str, out: &mut Vec<Action>) -> bool {
         self.advance(ts, out);
         let now = self.now;
         let ended = self.guilds.get_mut(&guild_id).and_then(|g| g.raid.end_now(by));

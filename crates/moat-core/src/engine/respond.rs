@@ -4,16 +4,16 @@
 //! Deletions come first in the output so that an adapter can stop spam spreading while the
 //! slower calls (timeouts, bans) wait for their rate limits.
 
-use crate::idmap::IdSet;
-
 use crate::action::{human_duration, incident_id, Action, ActionKind, Detector, Evidence, Millis};
-use crate::config::RaidAction;
+use crate::config::StepKind;
 use crate::detect::{
     raid::{Outcome, Phase},
-    Finding, Severity,
+    Doomed, Finding, Severity,
 };
 use crate::escalation;
-use crate::snowflake::{age_at, HOUR};
+use crate::id::{ChannelId, GuildId, IncidentId, MessageId, UserId};
+use crate::idmap::IdSet;
+use crate::time::{age_at, HOUR};
 
 use super::{Engine, GuildState};
 
@@ -24,12 +24,14 @@ const ALERT_NAMES: usize = 25;
 
 /// What the findings are about.
 pub(super) struct Context {
-    pub gid: u64,
+    pub gid: GuildId,
     pub now: Millis,
     /// The author of the message judged (or the member acted on).
-    pub author: u64,
+    pub author: UserId,
+    /// When the author's account was created (0: unknown).
+    pub account_created: Millis,
     /// The message judged, as `(channel_id, message_id)`.
-    pub message: Option<(u64, u64)>,
+    pub message: Option<(ChannelId, MessageId)>,
     /// The author is a moderator, the owner or configured exempt.
     pub exempt: bool,
 }
@@ -51,15 +53,15 @@ fn priority(f: &Finding) -> (u8, u8) {
     (severity, detector)
 }
 
-fn evidence_of(g: &GuildState, messages: impl IntoIterator<Item = u64>, facts: &[(String, String)]) -> Evidence {
+fn evidence_of(g: &GuildState, messages: impl IntoIterator<Item = MessageId>, facts: &[(String, String)]) -> Evidence {
     let mut ev = Evidence { messages: Vec::new(), facts: facts.to_vec() };
     for id in messages {
         if ev.messages.len() >= EVIDENCE_MESSAGES {
             break;
         }
-        // The ring already keeps text cut to `recent::KEEP_CHARS`.
-        if let Some(r) = g.recent.get(id) {
-            ev.messages.push(r.evidence());
+        // The ring already keeps text cut to `evidence::CONTENT_MAX`.
+        if let Some(m) = g.recent.evidence(id) {
+            ev.messages.push(m);
         }
     }
     ev
@@ -71,17 +73,34 @@ fn evidence_of(g: &GuildState, messages: impl IntoIterator<Item = u64>, facts: &
 pub(super) fn delete_action(
     g: &GuildState,
     now: Millis,
-    gid: u64,
+    gid: GuildId,
     detector: Detector,
     reason: &str,
-    (c, m, author): (u64, u64, u64),
+    d: Doomed,
 ) -> Action {
-    let a = Action::new(now, gid, ActionKind::DeleteMessage, detector, reason.to_string()).user(author).message(c, m);
-    a.evidence(evidence_of(g, [m], &[]))
+    let a = Action::new(now, gid, ActionKind::DeleteMessage, detector, reason.to_string())
+        .user(d.author)
+        .message(d.channel, d.message);
+    a.evidence(evidence_of(g, [d.message], &[]))
 }
 
-fn age_facts(g: &GuildState, user: u64, now: Millis, facts: &mut Vec<(String, String)>) {
-    facts.push(("account_age".into(), human_duration(age_at(user, now))));
+/// The account's age (when known) and the strikes it holds.
+/// What a recent message's deletion names.
+fn doomed_of(r: &crate::recent::RecentMessage) -> Doomed {
+    Doomed { channel: r.channel_id, message: r.id, author: r.author_id }
+}
+
+/// A raid's incident: the guild's, from the raid's start (no first user).
+fn raid_incident(gid: GuildId, since: Millis) -> IncidentId {
+    incident_id(gid, Detector::Raid, since, UserId(0))
+}
+
+fn age_facts(g: &GuildState, user: UserId, ctx: &Context, facts: &mut Vec<(String, String)>) {
+    let created = if user == ctx.author { ctx.account_created } else { 0 };
+    let created = if created != 0 { created } else { g.users.get(&user).map_or(0, |u| u.account_created) };
+    if created != 0 {
+        facts.push(("account_age".into(), human_duration(age_at(created, ctx.now))));
+    }
     if let Some(u) = g.users.get(&user) {
         if u.strikes > 0.0 {
             facts.push(("strikes".into(), format!("{}", u.strikes.ceil() as u32)));
@@ -110,15 +129,22 @@ impl Engine {
             }
         }
 
-        let mut deleted = IdSet::default();
-        let mut punished = IdSet::default();
+        let mut deleted: IdSet<MessageId> = IdSet::default();
+        let mut punished: IdSet<UserId> = IdSet::default();
         for (i, f) in findings.iter().enumerate() {
-            let exempt =
-                |u: u64| (u == ctx.author && ctx.exempt) || g.info.is_moderator(u, &[]) || s.exempt.users.contains(&u);
+            for a in &f.accounts {
+                let st = g.users.entry(a.user).or_default();
+                if st.account_created == 0 {
+                    st.account_created = a.created;
+                }
+            }
+            let exempt = |u: UserId| {
+                (u == ctx.author && ctx.exempt) || g.info.is_moderator(u, &[]) || s.exempt.users.contains(&u)
+            };
             if f.severity == Severity::Flag {
                 for &u in f.users.iter().filter(|&&u| !g.users.get(&u).is_some_and(|st| st.is_contained(now))) {
                     let mut facts = f.facts.clone();
-                    age_facts(g, u, now, &mut facts);
+                    age_facts(g, u, ctx, &mut facts);
                     let mut a = Action::new(now, gid, ActionKind::Flag, f.detector, f.reason.clone()).user(u);
                     if let Some((c, m)) = ctx.message {
                         a = a.message(c, m);
@@ -131,18 +157,18 @@ impl Engine {
 
             // What goes: the finding's messages, the message judged, and for floods the
             // author's last few seconds.
-            let mut doomed: Vec<(u64, u64, u64)> = f.delete.clone();
+            let mut doomed: Vec<Doomed> = f.delete.clone();
             if f.users.contains(&ctx.author) {
-                if let Some((c, m)) = ctx.message {
-                    doomed.push((c, m, ctx.author));
+                if let Some((channel, message)) = ctx.message {
+                    doomed.push(Doomed { channel, message, author: ctx.author });
                 }
                 if matches!(f.detector, Detector::Pressure | Detector::Mentions) {
                     let since = now.saturating_sub(u64::from(s.pressure.delete_recent_secs) * 1000);
-                    doomed.extend(g.recent.by_author(ctx.author, since).map(|r| (r.channel_id, r.id, r.author_id)));
+                    doomed.extend(g.recent.by_author(ctx.author, since).into_iter().map(doomed_of));
                 }
             }
-            doomed.retain(|&(_, m, author)| !exempt(author) && deleted.insert(m));
-            doomed.sort_by_key(|&(_, m, _)| m);
+            doomed.retain(|d| !exempt(d.author) && deleted.insert(d.message));
+            doomed.sort_by_key(|d| d.message);
             for &d in &doomed {
                 out.push(delete_action(g, now, gid, f.detector, &f.reason, d));
             }
@@ -175,7 +201,7 @@ impl Engine {
                     continue;
                 }
                 let p = escalation::punish(&s.escalation, state, min_step, now);
-                state.incident = incident;
+                state.incident = Some(incident);
                 let mut reason = f.reason.clone();
                 if i == 0 && u == ctx.author && !also.is_empty() {
                     reason = format!("{reason}; also {}", also.join("; "));
@@ -184,8 +210,8 @@ impl Engine {
                     reason = format!("{reason} [strike {}, rung {} of the ladder]", p.strikes, p.rung);
                 }
                 let mut facts = f.facts.clone();
-                age_facts(g, u, now, &mut facts);
-                let messages = doomed.iter().filter(|d| d.2 == u).map(|d| d.1);
+                age_facts(g, u, ctx, &mut facts);
+                let messages = doomed.iter().filter(|d| d.author == u).map(|d| d.message);
                 let ev = evidence_of(g, messages, &facts);
                 let mut a = escalation::apply(&p, Action::new(now, gid, p.kind, f.detector, reason).user(u));
                 if u == ctx.author {
@@ -197,28 +223,31 @@ impl Engine {
             }
         }
         for a in &mut out[first..] {
-            a.incident = incident;
+            a.incident = Some(incident);
         }
     }
 
     /// Acts on what the raid watch said.
-    pub(super) fn raid_outcome(&mut self, gid: u64, now: Millis, outcome: Outcome, out: &mut Vec<Action>) {
+    pub(super) fn raid_outcome(&mut self, gid: GuildId, now: Millis, outcome: Outcome, out: &mut Vec<Action>) {
+        if outcome == Outcome::Nothing {
+            return;
+        }
         let first = out.len();
         self.raid_actions(gid, now, outcome, out);
         let since = match self.guilds.get(&gid).map(|g| &g.raid.phase) {
             Some(Phase::Raid(r)) => r.since,
             _ => now,
         };
-        let incident = incident_id(gid, Detector::Raid, since, 0);
+        let incident = raid_incident(gid, since);
         for a in &mut out[first..] {
-            a.incident = incident;
+            a.incident = Some(incident);
         }
         if let Some(g) = self.guilds.get_mut(&gid) {
             for a in &out[first..] {
                 if a.kind.is_punitive() {
                     for u in &a.user_ids {
                         if let Some(st) = g.users.get_mut(u) {
-                            st.incident = incident;
+                            st.incident = Some(incident);
                         }
                     }
                 }
@@ -226,7 +255,7 @@ impl Engine {
         }
     }
 
-    fn raid_actions(&mut self, gid: u64, now: Millis, outcome: Outcome, out: &mut Vec<Action>) {
+    fn raid_actions(&mut self, gid: GuildId, now: Millis, outcome: Outcome, out: &mut Vec<Action>) {
         match outcome {
             Outcome::Nothing => {}
             Outcome::Spike { reason } => {
@@ -246,14 +275,14 @@ impl Engine {
                     );
                 }
                 let contained = self.contain_raiders(gid, now, &members, &reason, out);
-                let named: Vec<String> = contained.iter().take(ALERT_NAMES).map(u64::to_string).collect();
+                let named: Vec<String> = contained.iter().take(ALERT_NAMES).map(UserId::to_string).collect();
                 let more = contained.len().saturating_sub(ALERT_NAMES);
                 let what = match s.action {
-                    RaidAction::Contain => {
+                    StepKind::Contain => {
                         format!("contained for {}", human_duration(u64::from(s.contain_secs) * 1000))
                     }
-                    RaidAction::Kick => "kicked".into(),
-                    RaidAction::Ban => "banned".into(),
+                    StepKind::Kick => "kicked".into(),
+                    StepKind::Ban => "banned".into(),
                 };
                 let text = format!(
                     "{reason}. {} raid members {what}{}: {}{}. Undo: end the raid and lift their timeouts, \
@@ -274,21 +303,16 @@ impl Engine {
     /// Contains raid members with the guild's raid action; returns those acted on.
     fn contain_raiders(
         &mut self,
-        gid: u64,
+        gid: GuildId,
         now: Millis,
-        members: &[u64],
+        members: &[UserId],
         reason: &str,
         out: &mut Vec<Action>,
-    ) -> Vec<u64> {
+    ) -> Vec<UserId> {
         let s = self.config.for_guild(gid);
         let g = self.guilds.entry(gid).or_default();
-        let (kind, duration) = match s.raid.action {
-            RaidAction::Contain => {
-                (escalation::contain_kind(&s.escalation), Some(u64::from(s.raid.contain_secs) * 1000))
-            }
-            RaidAction::Kick => (ActionKind::Kick, None),
-            RaidAction::Ban => (ActionKind::Ban, None),
-        };
+        let (kind, duration) =
+            escalation::step_action(&s.escalation, s.raid.action, u64::from(s.raid.contain_secs) * 1000);
         let mut acted = Vec::new();
         let mut doomed = Vec::new();
         for &u in members {
@@ -299,7 +323,7 @@ impl Engine {
             st.last_seen = now;
             let already = st.is_contained(now);
             st.contained_until = now + duration.unwrap_or(HOUR);
-            doomed.extend(g.recent.by_author(u, 0).map(|r| (r.channel_id, r.id, r.author_id)));
+            doomed.extend(g.recent.by_author(u, 0).into_iter().map(doomed_of));
             if !already {
                 acted.push(u);
             }
@@ -316,7 +340,7 @@ impl Engine {
     }
 
     /// Ends a guild's raid if it is due; returns whether the guild is no longer in a raid.
-    pub(super) fn end_raid_if_due(&mut self, gid: u64, now: Millis, out: &mut Vec<Action>) -> bool {
+    pub(super) fn end_raid_if_due(&mut self, gid: GuildId, now: Millis, out: &mut Vec<Action>) -> bool {
         let s = self.config.for_guild(gid);
         let Some(g) = self.guilds.get_mut(&gid) else { return true };
         let Some(ended) = g.raid.tick(&s.raid, now) else { return !g.raid.in_raid() };
@@ -327,7 +351,7 @@ impl Engine {
     /// The unlock and the summary alert of a raid that has ended.
     pub(super) fn raid_ended(
         &mut self,
-        gid: u64,
+        gid: GuildId,
         now: Millis,
         ended: crate::detect::raid::Ended,
         out: &mut Vec<Action>,
@@ -340,7 +364,7 @@ impl Engine {
             ended.raid.members.len(),
             ended.raid.spared.len()
         );
-        let incident = incident_id(gid, Detector::Raid, ended.raid.since, 0);
+        let incident = raid_incident(gid, ended.raid.since);
         if s.raid.lockdown {
             out.push(
                 Action::new(now, gid, ActionKind::Unlock, Detector::Raid, ended.reason.clone()).incident(incident),

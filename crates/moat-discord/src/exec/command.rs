@@ -3,12 +3,12 @@
 
 use serde_json::Value;
 use twilight_http::request::{AuditLogReason as _, Method};
-use twilight_model::id::Id;
 use twilight_model::util::Timestamp;
 
 use super::calls::{raw, send};
 use super::{lockdown, Executor};
 use crate::commands::{reply, Invocation, Request};
+use crate::ids::ToTwilight as _;
 use crate::shared::lock;
 
 impl Executor {
@@ -29,7 +29,8 @@ impl Executor {
 
     /// Carries out a command that acts, then answers it.
     pub(super) fn command(&mut self, inv: Invocation) {
-        let g = inv.guild.max(1);
+        let g = inv.guild;
+        let Ok(gid) = g.twilight() else { return };
         let now = self.settings.clock.now_ms();
         let locks = self.locks.clone();
         let store = self.settings.store.clone();
@@ -40,15 +41,19 @@ impl Executor {
             let text = match req {
                 Request::Silence { user, minutes } => {
                     let until = Timestamp::from_micros(((now + minutes * 60_000) as i64).saturating_mul(1000)).ok();
-                    match send(&shared, "time out a member (command)", || client.update_guild_member(Id::new(g), Id::new(user.max(1))).communication_disabled_until(until).reason(&by)).await {
+                    let Ok(uid) = user.twilight() else { return };
+                    match send(&shared, "time out a member (command)", || client.update_guild_member(gid, uid).communication_disabled_until(until).reason(&by)).await {
                         Ok(_) => format!("<@{user}> is timed out for {minutes} min."),
                         Err(e) => format!("Discord refused to time out <@{user}> ({e:?}): check moat's permissions and role position."),
                     }
                 }
-                Request::Unsilence(user) => match send(&shared, "lift a timeout (command)", || client.update_guild_member(Id::new(g), Id::new(user.max(1))).communication_disabled_until(None).reason(&by)).await {
-                    Ok(_) => format!("<@{user}>'s timeout is lifted."),
-                    Err(e) => format!("Discord refused to lift <@{user}>'s timeout ({e:?})."),
-                },
+                Request::Unsilence(user) => {
+                    let Ok(uid) = user.twilight() else { return };
+                    match send(&shared, "lift a timeout (command)", || client.update_guild_member(gid, uid).communication_disabled_until(None).reason(&by)).await {
+                        Ok(_) => format!("<@{user}>'s timeout is lifted."),
+                        Err(e) => format!("Discord refused to lift <@{user}>'s timeout ({e:?})."),
+                    }
+                }
                 Request::Lockdown(true) => match lockdown::lock_down(&client, &shared, &locks, g, now, 3_600_000).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
                     Ok(()) => "Locked down: verification raised, invites and DMs paused for an hour. `/moat lockdown off` restores the previous settings.".into(),
                     Err(e) => format!("Could not lock down ({e:?}): moat needs Manage Server."),
@@ -67,8 +72,8 @@ impl Executor {
                 Request::RaidBan => {
                     let (mut banned, mut failed) = (0usize, 0usize);
                     for chunk in raiders.chunks(200) {
-                        let ids: Vec<_> = chunk.iter().map(|&u| Id::new(u.max(1))).collect();
-                        match send(&shared, "bulk-ban the raid (command)", || client.bulk_guild_ban(Id::new(g), &ids).reason(&by)).await {
+                        let ids: Vec<_> = chunk.iter().filter_map(|u| u.twilight().ok()).collect();
+                        match send(&shared, "bulk-ban the raid (command)", || client.bulk_guild_ban(gid, &ids).reason(&by)).await {
                             Ok(body) => {
                                 let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
                                 banned += v["banned_users"].as_array().map_or(0, Vec::len);

@@ -9,19 +9,21 @@
 
 use std::sync::Mutex;
 
+use moat_core::id::{ChannelId, MessageId};
+use moat_discord_wire::snowflake::created_at;
 use twilight_http::Client;
-use twilight_model::id::Id;
 
 use super::calls::send;
 use super::lanes::Barrier;
-use super::{BULK_DELETE_MAX_AGE, DISCORD_EPOCH};
+use super::BULK_DELETE_MAX_AGE;
 use crate::clock::Clock;
+use crate::ids::ToTwilight as _;
 use crate::shared::{lock, Shared};
 
 /// Messages of one channel waiting for deletion.
 #[derive(Default)]
 pub struct Pending {
-    pub ids: Vec<u64>,
+    pub ids: Vec<MessageId>,
     /// Batches whose member actions wait for these deletions.
     pub barriers: Vec<Barrier>,
     /// A drain is queued on the channel's lane.
@@ -29,29 +31,35 @@ pub struct Pending {
 }
 
 /// Deletes everything pending in `channel`, then lets waiting member actions go.
-pub async fn drain(client: &Client, shared: &Shared, clock: &Clock, channel: u64, pending: &Mutex<Pending>) {
+pub async fn drain(client: &Client, shared: &Shared, clock: &Clock, channel: ChannelId, pending: &Mutex<Pending>) {
     let (ids, barriers) = {
         let mut p = lock(pending);
         p.queued = false;
         (std::mem::take(&mut p.ids), std::mem::take(&mut p.barriers))
     };
     let now = clock.now_ms();
-    let (fresh, mut singles): (Vec<u64>, Vec<u64>) =
-        ids.into_iter().partition(|&m| (m >> 22) + DISCORD_EPOCH + BULK_DELETE_MAX_AGE > now);
-    let channel_id = Id::new(channel.max(1));
+    let release = || {
+        for b in &barriers {
+            b.arrive();
+        }
+    };
+    let Ok(channel_id) = channel.twilight() else {
+        release();
+        return;
+    };
+    let ids: Vec<_> = ids.into_iter().filter_map(|m| m.twilight().ok()).collect();
+    let (fresh, mut singles): (Vec<_>, Vec<_>) =
+        ids.into_iter().partition(|m| created_at(m.get()) + BULK_DELETE_MAX_AGE > now);
     for chunk in fresh.chunks(100) {
         if chunk.len() < 2 {
             singles.extend_from_slice(chunk);
             continue;
         }
-        let ids: Vec<_> = chunk.iter().map(|&m| Id::new(m.max(1))).collect();
-        let what = format!("bulk-delete {} messages", ids.len());
-        let _ = send(shared, &what, || client.delete_messages(channel_id, &ids)).await;
+        let what = format!("bulk-delete {} messages", chunk.len());
+        let _ = send(shared, &what, || client.delete_messages(channel_id, chunk)).await;
     }
     for m in singles {
-        let _ = send(shared, "delete a message", || client.delete_message(channel_id, Id::new(m.max(1)))).await;
+        let _ = send(shared, "delete a message", || client.delete_message(channel_id, m)).await;
     }
-    for b in barriers {
-        b.arrive();
-    }
+    release();
 }

@@ -5,6 +5,7 @@
 //! ahead). Before changing anything moat reads what is there *now* and keeps it, so the
 //! unlock restores the guild's real settings, not what moat assumed they were.
 
+use moat_core::id::GuildId;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -70,7 +71,7 @@ impl Saved {
 
 /// Mirrors the guild's entry of `locks` into the store: saved while locked down, forgotten
 /// once restored. Errors are reported, never fatal (the lockdown itself already happened).
-pub async fn persist(store: Option<&moat_store::Store>, locks: &Locks, guild: u64, now_ms: u64) {
+pub async fn persist(store: Option<&moat_store::Store>, locks: &Locks, guild: GuildId, now_ms: u64) {
     let Some(store) = store else { return };
     let saved = locks.lock().await.get(&guild).map(Saved::to_json);
     let r = match store.guild(guild) {
@@ -86,7 +87,7 @@ pub async fn persist(store: Option<&moat_store::Store>, locks: &Locks, guild: u6
 }
 
 /// Guilds moat has locked down, with what to restore.
-pub type Locks = Arc<Mutex<HashMap<u64, Saved>>>;
+pub type Locks = Arc<Mutex<HashMap<GuildId, Saved>>>;
 
 /// `unix ms` as Discord's ISO 8601.
 pub fn iso(ms: u64) -> String {
@@ -100,7 +101,7 @@ pub async fn lock_down(
     client: &Client,
     shared: &Shared,
     locks: &Locks,
-    guild: u64,
+    guild: GuildId,
     now_ms: u64,
     duration_ms: u64,
 ) -> Result<(), CallError> {
@@ -143,7 +144,7 @@ pub async fn lock_down(
 
 /// Lifts the lockdown of `guild`, restoring what was saved. Does nothing if moat did not
 /// lock it down.
-pub async fn unlock(client: &Client, shared: &Shared, locks: &Locks, guild: u64) -> Result<(), CallError> {
+pub async fn unlock(client: &Client, shared: &Shared, locks: &Locks, guild: GuildId) -> Result<(), CallError> {
     let mut held = locks.lock().await;
     let Some(saved) = held.remove(&guild) else { return Ok(()) };
     let restore = json!({ "invites_disabled_until": saved.invites_disabled_until, "dms_disabled_until": saved.dms_disabled_until });

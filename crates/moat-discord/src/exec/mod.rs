@@ -24,36 +24,35 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use moat_core::config::MAX_TIMEOUT_MS;
+use moat_core::id::{ChannelId, GuildId, IncidentId, MessageId, RoleId, UserId};
+use moat_core::time::{DAY, HOUR};
 use moat_core::{Action, ActionKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 use twilight_http::request::AuditLogReason as _;
 use twilight_http::Client;
-use twilight_model::id::Id;
 use twilight_model::util::Timestamp;
 
 use crate::alerts::Alerts;
 use crate::clock::Clock;
+use crate::ids::ToTwilight as _;
 use crate::shared::{lock, Shared};
 use calls::send;
 use lockdown::Locks;
 
-const DAY_MS: u64 = 86_400_000;
-const DISCORD_EPOCH: u64 = 1_420_070_400_000;
 /// Bulk delete refuses messages this old; keep an hour's margin.
-const BULK_DELETE_MAX_AGE: u64 = 14 * DAY_MS - 3_600_000;
-/// Longest timeout Discord accepts.
-const TIMEOUT_MAX_MS: u64 = 28 * DAY_MS;
+const BULK_DELETE_MAX_AGE: u64 = 14 * DAY - HOUR;
 
 /// Work for the executor.
 pub enum Job {
     /// Actions the engine decided on one event, and when that event arrived.
     Actions { actions: Vec<Action>, received: Instant },
     /// Where a guild's alerts go (`None`: nowhere, only the feed).
-    AlertChannel { guild: u64, channel: Option<u64> },
+    AlertChannel { guild: GuildId, channel: Option<ChannelId> },
     /// Plain-language problems to tell a guild's moderators.
-    Problems { guild: u64, problems: Vec<String> },
+    Problems { guild: GuildId, problems: Vec<String> },
     /// Create or update moat's AutoMod rule in a guild.
-    AutoMod { guild: u64, rule: serde_json::Value },
+    AutoMod { guild: GuildId, rule: serde_json::Value },
     /// Register `/moat` for this application.
     RegisterCommands { application: u64 },
     /// Answer an interaction with this callback body.
@@ -62,9 +61,9 @@ pub enum Job {
     Command(crate::commands::Invocation),
     /// A lockdown that was in force before a restart: keep it, and restore `saved` at
     /// its end.
-    KeepLocked { guild: u64, saved: lockdown::Saved },
+    KeepLocked { guild: GuildId, saved: lockdown::Saved },
     /// A stored timer came due: end a silence or a timed ban.
-    Lift { guild: u64, user: u64, kind: moat_store::timers::TimerKind },
+    Lift { guild: GuildId, user: UserId, kind: moat_store::timers::TimerKind },
 }
 
 /// What the executor needs to know besides the jobs.
@@ -74,14 +73,14 @@ pub struct ExecSettings {
     pub ban_batch: Duration,
     pub alert_edit: Duration,
     /// A configured alert channel overrides the one found by name.
-    pub alert_channel: Option<u64>,
-    pub silence_role: Option<u64>,
+    pub alert_channel: Option<ChannelId>,
+    pub silence_role: Option<RoleId>,
     /// Where the settings saved before a lockdown are kept across restarts.
     pub store: Option<moat_store::Store>,
 }
 
 struct PendingBans {
-    users: Vec<u64>,
+    users: Vec<UserId>,
     since: Instant,
     reason: String,
 }
@@ -92,12 +91,12 @@ pub struct Executor {
     shared: Arc<Shared>,
     settings: ExecSettings,
     alerts: Arc<Mutex<Alerts>>,
-    channels: HashMap<u64, Option<u64>>,
-    bans: BTreeMap<u64, PendingBans>,
+    channels: HashMap<GuildId, Option<ChannelId>>,
+    bans: BTreeMap<GuildId, PendingBans>,
     locks: Locks,
     lanes: lanes::Lanes,
     /// Messages waiting to be deleted, per channel.
-    deletes: HashMap<u64, Arc<Mutex<deletes::Pending>>>,
+    deletes: HashMap<ChannelId, Arc<Mutex<deletes::Pending>>>,
 }
 
 /// Runs the executor until the job channel closes, then finishes what is pending.
@@ -196,12 +195,12 @@ impl Executor {
             }
             Job::Problems { guild, problems } => {
                 let channel = self.settings.alert_channel.or_else(|| self.channels.get(&guild).copied().flatten());
-                if let Some(ch) = channel {
+                if let Some(Ok(ch)) = channel.map(|c| c.twilight()) {
                     let text = format!("**moat cannot fully protect this server:**\n- {}", problems.join("\n- "));
                     self.spawn(format!("post:{ch}"), move |client, shared| async move {
                         let text: String = text.chars().take(2000).collect();
                         let _ = send(&shared, "tell moderators what moat cannot do", || {
-                            client.create_message(Id::new(ch.max(1))).content(&text)
+                            client.create_message(ch).content(&text)
                         })
                         .await;
                     });
@@ -242,7 +241,7 @@ impl Executor {
         };
 
         // 1. Deletes, per channel, bulk where Discord allows it.
-        let mut by_channel: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+        let mut by_channel: BTreeMap<ChannelId, Vec<MessageId>> = BTreeMap::new();
         for (a, _) in batch.iter().filter(|(a, _)| a.kind == ActionKind::DeleteMessage) {
             if let (Some(c), Some(m)) = (a.channel_id, a.message_id) {
                 let ids = by_channel.entry(c).or_default();
@@ -276,13 +275,15 @@ impl Executor {
 
         // 2. Member actions one by one; bans wait to go in bulk.
         for (a, _) in &batch {
-            let g = a.guild_id.max(1);
+            let g = a.guild_id;
+            let Ok(gid) = g.twilight() else { continue };
             let reason = calls::audit_reason(&a.reason);
             match a.kind {
                 ActionKind::Timeout => {
-                    let until_ms = now + a.duration_ms.unwrap_or(600_000).min(TIMEOUT_MAX_MS);
+                    let until_ms = now + a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
                     let Ok(until) = Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) else { continue };
                     for &u in &a.user_ids {
+                        let Ok(uid) = u.twilight() else { continue };
                         mark(&self.shared);
                         let (reason, alerts, incident, after) =
                             (reason.clone(), self.alerts.clone(), a.incident, barrier.clone());
@@ -290,30 +291,29 @@ impl Executor {
                             after.wait().await;
                             let r = send(&shared, "time out a member", || {
                                 client
-                                    .update_guild_member(Id::new(g), Id::new(u.max(1)))
+                                    .update_guild_member(gid, uid)
                                     .communication_disabled_until(Some(until))
                                     .reason(&reason)
                             })
                             .await;
-                            refused(&alerts, incident, r.err(), "time out", u);
+                            refused(&alerts, incident, r.err(), "time out", Some(u));
                         });
                     }
                 }
                 ActionKind::Silence => {
                     for &u in &a.user_ids {
+                        let Ok(uid) = u.twilight() else { continue };
                         mark(&self.shared);
-                        let role = self.settings.silence_role;
+                        let role = self.settings.silence_role.and_then(|r| r.twilight().ok());
                         let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
-                        let until_ms = now + a.duration_ms.unwrap_or(600_000).min(TIMEOUT_MAX_MS);
+                        let until_ms = now + a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
                         let after = barrier.clone();
                         self.spawn(format!("member:{g}"), move |client, shared| async move {
                             after.wait().await;
                             let r = match role {
                                 Some(r) => {
                                     send(&shared, "give the silence role", || {
-                                        client
-                                            .add_guild_member_role(Id::new(g), Id::new(u.max(1)), Id::new(r.max(1)))
-                                            .reason(&reason)
+                                        client.add_guild_member_role(gid, uid, r).reason(&reason)
                                     })
                                     .await
                                 }
@@ -321,7 +321,7 @@ impl Executor {
                                     Ok(until) => {
                                         send(&shared, "time out a member (no silence role set)", || {
                                             client
-                                                .update_guild_member(Id::new(g), Id::new(u.max(1)))
+                                                .update_guild_member(gid, uid)
                                                 .communication_disabled_until(Some(until))
                                                 .reason(&reason)
                                         })
@@ -330,22 +330,22 @@ impl Executor {
                                     Err(_) => return,
                                 },
                             };
-                            refused(&alerts, incident, r.err(), "silence", u);
+                            refused(&alerts, incident, r.err(), "silence", Some(u));
                         });
                     }
                 }
                 ActionKind::Kick => {
                     for &u in &a.user_ids {
+                        let Ok(uid) = u.twilight() else { continue };
                         mark(&self.shared);
                         let (reason, alerts, incident, after) =
                             (reason.clone(), self.alerts.clone(), a.incident, barrier.clone());
                         self.spawn(format!("kick:{g}"), move |client, shared| async move {
                             after.wait().await;
-                            let r = send(&shared, "kick a member", || {
-                                client.remove_guild_member(Id::new(g), Id::new(u.max(1))).reason(&reason)
-                            })
-                            .await;
-                            refused(&alerts, incident, r.err(), "kick", u);
+                            let r =
+                                send(&shared, "kick a member", || client.remove_guild_member(gid, uid).reason(&reason))
+                                    .await;
+                            refused(&alerts, incident, r.err(), "kick", Some(u));
                         });
                     }
                 }
@@ -368,7 +368,7 @@ impl Executor {
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
                         let r = lockdown::lock_down(&client, &shared, &locks, g, now, duration).await;
                         lockdown::persist(store.as_ref(), &locks, g, now).await;
-                        refused(&alerts, incident, r.err(), "lock the server down", 0);
+                        refused(&alerts, incident, r.err(), "lock the server down", None);
                     });
                 }
                 ActionKind::Unlock => {
@@ -388,7 +388,7 @@ impl Executor {
 
     /// Sends held bans: all when `now`, else those held for `ban_batch`.
     fn flush_bans(&mut self, all: bool) {
-        let due: Vec<u64> = self
+        let due: Vec<GuildId> = self
             .bans
             .iter()
             .filter(|(_, p)| all || p.users.len() >= 200 || p.since.elapsed() >= self.settings.ban_batch)
@@ -396,16 +396,19 @@ impl Executor {
             .collect();
         for g in due {
             let Some(p) = self.bans.remove(&g) else { continue };
+            let Ok(gid) = g.twilight() else {
+                self.shared.end();
+                continue;
+            };
             for chunk in p.users.chunks(200) {
-                let ids: Vec<_> = chunk.iter().map(|&u| Id::new(u.max(1))).collect();
+                let ids: Vec<_> = chunk.iter().filter_map(|u| u.twilight().ok()).collect();
                 let reason = p.reason.clone();
                 self.spawn(format!("ban:{g}"), move |client, shared| async move {
                     if ids.len() == 1 {
-                        let _ = send(&shared, "ban a member", || client.create_ban(Id::new(g), ids[0]).reason(&reason))
-                            .await;
+                        let _ = send(&shared, "ban a member", || client.create_ban(gid, ids[0]).reason(&reason)).await;
                     } else {
                         let what = format!("bulk-ban {} members", ids.len());
-                        let _ = send(&shared, &what, || client.bulk_guild_ban(Id::new(g), &ids).reason(&reason)).await;
+                        let _ = send(&shared, &what, || client.bulk_guild_ban(gid, &ids).reason(&reason)).await;
                     }
                 });
             }
@@ -447,16 +450,23 @@ impl Executor {
 }
 
 /// Notes on the incident's alert that Discord refused an action (usually permissions).
-fn refused(alerts: &Mutex<Alerts>, incident: u64, err: Option<calls::CallError>, what: &str, user: u64) {
+fn refused(
+    alerts: &Mutex<Alerts>,
+    incident: Option<IncidentId>,
+    err: Option<calls::CallError>,
+    what: &str,
+    user: Option<UserId>,
+) {
     let Some(err) = err else { return };
-    let text = match err.status() {
-        Some(403) if user != 0 => {
+    let text = match (err.status(), user) {
+        (Some(403), Some(user)) => {
             format!("Discord refused to {what} <@{user}>: moat lacks the permission, or its role is not above theirs.")
         }
-        Some(403) => format!("Discord refused to {what}: moat lacks the \"Manage Server\" permission."),
-        Some(s) => format!("could not {what}: Discord answered {s}."),
-        None => format!("could not {what}: no answer from Discord."),
+        (Some(403), None) => format!("Discord refused to {what}: moat lacks the \"Manage Server\" permission."),
+        (Some(s), _) => format!("could not {what}: Discord answered {s}."),
+        (None, _) => format!("could not {what}: no answer from Discord."),
     };
+    let Some(incident) = incident else { return };
     if let Some(inc) = lock(alerts).incidents.get_mut(&incident) {
         inc.note(text);
     }

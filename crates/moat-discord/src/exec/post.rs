@@ -2,38 +2,36 @@
 
 use std::sync::Mutex;
 
+use moat_core::id::{ChannelId, IncidentId, MessageId};
 use serde_json::Value;
 use twilight_http::Client;
-use twilight_model::id::Id;
 
 use super::calls::send;
 use crate::alerts::Alerts;
+use crate::ids::ToTwilight as _;
 use crate::shared::{lock, Feed, Shared};
 
 pub(super) async fn post_or_edit(
     client: &Client,
     shared: &Shared,
     alerts: &Mutex<Alerts>,
-    key: u64,
-    channel: u64,
-    message: Option<u64>,
+    key: IncidentId,
+    channel: ChannelId,
+    message: Option<MessageId>,
     text: String,
 ) {
-    let channel_id = Id::new(channel.max(1));
-    let result = match message {
-        None => send(shared, "post an alert", || client.create_message(channel_id).content(&text)).await,
-        Some(m) => {
-            send(shared, "update an alert", || {
-                client.update_message(channel_id, Id::new(m.max(1))).content(Some(&text))
-            })
-            .await
+    let result = match (channel.twilight(), message.map(|m| m.twilight())) {
+        (Ok(c), None) => send(shared, "post an alert", || client.create_message(c).content(&text)).await,
+        (Ok(c), Some(Ok(m))) => {
+            send(shared, "update an alert", || client.update_message(c, m).content(Some(&text))).await
         }
+        _ => Err(super::calls::CallError::Other("an id of 0".into())),
     };
     let new_id = result
         .as_ref()
         .ok()
         .and_then(|body| serde_json::from_slice::<Value>(body).ok())
-        .and_then(|v| v.get("id")?.as_str()?.parse::<u64>().ok());
+        .and_then(|v| v.get("id")?.as_str()?.parse::<MessageId>().ok());
     if result.is_ok() {
         shared.emit(Feed::Alert { text, edit: message.is_some() });
     }

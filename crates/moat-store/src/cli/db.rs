@@ -7,7 +7,7 @@ use crate::migrate::latest;
 use crate::Store;
 
 pub(crate) async fn run(sub: &str, mut args: Args, store: &Store) -> Outcome {
-    let guild = args.number("--guild")?;
+    let guild = args.number("--guild")?.map(moat_core::id::GuildId);
     let yes = args.flag("--yes");
     if let Some(extra) = args.positionals()?.first() {
         return Err(Fail::Usage(format!("unexpected argument `{extra}`")));

@@ -10,9 +10,11 @@ use crate::Store;
 pub(crate) async fn run(sub: &str, mut args: Args, store: &Store) -> Outcome {
     match sub {
         "export" => {
-            let guild = args.number("--guild")?;
-            let incident =
-                args.number("--incident")?.ok_or_else(|| Fail::Usage("export needs --incident ID".into()))?;
+            let guild = args.number("--guild")?.map(moat_core::id::GuildId);
+            let incident = args
+                .number("--incident")?
+                .map(moat_core::id::IncidentId)
+                .ok_or_else(|| Fail::Usage("export needs --incident ID".into()))?;
             no_more(args)?;
             // Resolves (and scopes) the incident as `incidents show` does.
             let found = find(store, guild, incident).await?;

@@ -1,5 +1,6 @@
 //! `moat incidents list` and `moat incidents show`.
 
+use moat_core::id::{GuildId, IncidentId, UserId};
 use serde_json::Value;
 
 use super::args::{parse_id, Args};
@@ -12,7 +13,7 @@ use crate::Store;
 const DEFAULT_LIMIT: u64 = 50;
 
 pub(crate) async fn run(sub: &str, mut args: Args, store: &Store) -> Outcome {
-    let guild = args.number("--guild")?;
+    let guild = args.number("--guild")?.map(GuildId);
     let json = args.flag("--json");
     match sub {
         "list" => {
@@ -28,7 +29,7 @@ pub(crate) async fn run(sub: &str, mut args: Args, store: &Store) -> Outcome {
             let [id] = rest.as_slice() else {
                 return Err(Fail::Usage("show takes one incident id".into()));
             };
-            let id = parse_id(id, "incident")?;
+            let id = IncidentId(parse_id(id, "incident")?);
             let incident = find(store, guild, id).await?;
             Ok(if json { json_text(&incident.to_json()) } else { show_text(&incident) })
         }
@@ -37,14 +38,14 @@ pub(crate) async fn run(sub: &str, mut args: Args, store: &Store) -> Outcome {
 }
 
 /// The incident `id`: in `guild` only when given, else wherever it is (operator).
-pub(crate) async fn find(store: &Store, guild: Option<u64>, id: u64) -> Result<Incident, Fail> {
+pub(crate) async fn find(store: &Store, guild: Option<GuildId>, id: IncidentId) -> Result<Incident, Fail> {
     let guild = match guild {
         Some(g) => g,
         None => match store.locate_incident(id).await?.as_slice() {
             [] => return Err(Fail::Run(format!("not found: incident {id}"))),
             [one] => *one,
             many => {
-                let names: Vec<String> = many.iter().map(u64::to_string).collect();
+                let names: Vec<String> = many.iter().map(GuildId::to_string).collect();
                 return Err(Fail::Run(format!("incident {id} exists in guilds {}; pass --guild", names.join(", "))));
             }
         },
@@ -52,7 +53,7 @@ pub(crate) async fn find(store: &Store, guild: Option<u64>, id: u64) -> Result<I
     Ok(store.guild(guild)?.incident(id).await?)
 }
 
-async fn list(store: &Store, guild: Option<u64>, limit: u32, json: bool) -> Outcome {
+async fn list(store: &Store, guild: Option<GuildId>, limit: u32, json: bool) -> Outcome {
     let guilds = match guild {
         Some(g) => vec![g],
         None => store.guild_ids().await?,
@@ -109,7 +110,7 @@ fn show_text(inc: &Incident) -> String {
     if let (Some(at), Some(by)) = (s.undone_at, &s.undone_by) {
         out.push_str(&format!("undone {} by {by}\n", utc(at)));
     }
-    let shown: Vec<String> = inc.members.iter().take(20).map(u64::to_string).collect();
+    let shown: Vec<String> = inc.members.iter().take(20).map(UserId::to_string).collect();
     let more = inc.members.len().saturating_sub(shown.len());
     out.push_str(&format!(
         "members ({}): {}{}\n",
@@ -125,7 +126,7 @@ fn show_text(inc: &Incident) -> String {
             (None, Some(us)) => format!(" {} users", us.len()),
             _ => String::new(),
         };
-        out.push_str(&format!("  {} {:<14}{users}: {reason}\n", utc(e.ts), e.kind));
+        out.push_str(&format!("  {} {:<14}{users}: {reason}\n", utc(e.ts), e.kind.as_str()));
     }
     out.push_str(&format!("undo: {}\n", inc.undo.describe()));
     out

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use moat_core::action::{Action, ActionKind, Detector, Evidence, EvidenceMessage};
+use moat_core::id::{ChannelId, GuildId, IncidentId, MessageId, UserId};
 use sqlx::Connection;
 
 /// The PostgreSQL the tests use, unless `MOAT_TEST_POSTGRES` names another.
@@ -148,9 +149,9 @@ macro_rules! both {
 
 pub fn message(id: u64, channel: u64, author: u64, ts: u64, content: &str) -> EvidenceMessage {
     EvidenceMessage {
-        message_id: id,
-        channel_id: channel,
-        author_id: author,
+        message_id: MessageId(id),
+        channel_id: ChannelId(channel),
+        author_id: UserId(author),
         ts,
         content: content.to_string(),
         attachment_urls: vec![format!("https://cdn.discordapp.com/attachments/{channel}/{id}/proof.png")],
@@ -159,7 +160,8 @@ pub fn message(id: u64, channel: u64, author: u64, ts: u64, content: &str) -> Ev
 
 /// A raid on `guild` at `t0`: a 10-minute lockdown and a one-hour timeout of each raider,
 /// each with the message it posted as evidence.
-pub fn raid(guild: u64, incident: u64, t0: u64, raiders: std::ops::Range<u64>) -> Vec<Action> {
+pub fn raid(guild: GuildId, incident: impl Into<IncidentId>, t0: u64, raiders: std::ops::Range<u64>) -> Vec<Action> {
+    let incident: IncidentId = incident.into();
     let mut out = vec![Action::new(t0, guild, ActionKind::Lockdown, Detector::Raid, "raid: 40 joins in 30 s".into())
         .duration(10 * MIN)
         .incident(incident)
@@ -168,9 +170,9 @@ pub fn raid(guild: u64, incident: u64, t0: u64, raiders: std::ops::Range<u64>) -
         let ts = t0 + 100 + i as u64;
         out.push(
             Action::new(ts, guild, ActionKind::Timeout, Detector::Raid, "raid member".into())
-                .user(user)
+                .user(UserId(user))
                 .duration(60 * MIN)
-                .message(555, 9000 + user)
+                .message(ChannelId(555), MessageId(9000 + user))
                 .incident(incident)
                 .evidence(Evidence {
                     messages: vec![message(9000 + user, 555, user, ts, &format!("FREE NITRO from raider {user}"))],
@@ -182,12 +184,12 @@ pub fn raid(guild: u64, incident: u64, t0: u64, raiders: std::ops::Range<u64>) -
 }
 
 /// A flood timeout of `user` that ends at `ends`.
-pub fn flood(guild: u64, incident: u64, user: u64, ts: u64, ends: u64) -> Action {
+pub fn flood(guild: GuildId, incident: impl Into<IncidentId>, user: u64, ts: u64, ends: u64) -> Action {
     Action::new(ts, guild, ActionKind::Timeout, Detector::Pressure, "flood: 14 messages in 5 s".into())
-        .user(user)
+        .user(UserId(user))
         .duration(ends - ts)
-        .message(777, 70_000 + user)
-        .incident(incident)
+        .message(ChannelId(777), MessageId(70_000 + user))
+        .incident(incident.into())
         .evidence(Evidence {
             messages: vec![message(70_000 + user, 777, user, ts, "spam spam spam")],
             facts: Vec::new(),

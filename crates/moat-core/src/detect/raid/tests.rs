@@ -1,15 +1,22 @@
 use super::*;
-use crate::snowflake::DISCORD_EPOCH_MS;
 
 const T0: Millis = 1_767_272_400_000;
+/// Test ids carry their account's creation time, for brevity: (ms since this) << 22.
+const EPOCH: Millis = 1_420_070_400_000;
 
-/// A user id whose account was created `age` before `at`, made unique by `n`.
-fn uid(age: Millis, at: Millis, n: u64) -> u64 {
-    ((at - age - DISCORD_EPOCH_MS) << 22) | (n & 0x3F_FFFF)
+/// A user whose account was created `age` before `at`, made unique by `n`.
+fn uid(age: Millis, at: Millis, n: u64) -> UserId {
+    UserId(((at - age - EPOCH) << 22) | (n & 0x3F_FFFF))
 }
 
-fn join(user_id: u64, name: &str, default_avatar: bool) -> JoinIn<'_> {
-    JoinIn { user_id, bot: false, default_avatar, username: name }
+fn join(user: UserId, name: &str, default_avatar: bool) -> MemberJoined<'_> {
+    MemberJoined {
+        user,
+        account_created: (user.get() >> 22) + EPOCH,
+        default_avatar,
+        username: name.into(),
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -108,15 +115,19 @@ fn hostile_newcomers_confirm_a_raid_without_a_spike() {
     let mut w = RaidWatch::default();
     let silent = uid(HOUR, T0, 1);
     w.on_join(&s, T0, &join(silent, "quiet1", true));
-    assert_eq!(w.on_hostile_newcomer(&s, T0 + 1000, 10, "pinging @everyone"), Outcome::Nothing);
-    assert_eq!(w.on_hostile_newcomer(&s, T0 + 2000, 10, "pinging @everyone"), Outcome::Nothing, "same user twice");
-    assert_eq!(w.on_hostile_newcomer(&s, T0 + 3000, 11, "pinging @everyone"), Outcome::Nothing);
-    let Outcome::Declared { members, .. } = w.on_hostile_newcomer(&s, T0 + 4000, 12, "mass-pinging") else {
+    assert_eq!(w.on_hostile_newcomer(&s, T0 + 1000, UserId(10), "pinging @everyone"), Outcome::Nothing);
+    assert_eq!(
+        w.on_hostile_newcomer(&s, T0 + 2000, UserId(10), "pinging @everyone"),
+        Outcome::Nothing,
+        "same user twice"
+    );
+    assert_eq!(w.on_hostile_newcomer(&s, T0 + 3000, UserId(11), "pinging @everyone"), Outcome::Nothing);
+    let Outcome::Declared { members, .. } = w.on_hostile_newcomer(&s, T0 + 4000, UserId(12), "mass-pinging") else {
         panic!("three hostile newcomers")
     };
-    assert_eq!(members[..3], [10, 11, 12]);
+    assert_eq!(members[..3], [UserId(10), UserId(11), UserId(12)]);
     assert!(members.contains(&silent), "the silent fresh joiner is an accomplice");
-    assert!(matches!(w.on_hostile_newcomer(&s, T0 + 5000, 13, "x"), Outcome::Member { .. }));
+    assert!(matches!(w.on_hostile_newcomer(&s, T0 + 5000, UserId(13), "x"), Outcome::Member { .. }));
 }
 
 #[test]
@@ -178,7 +189,7 @@ fn silent_joiners_named_like_attackers_are_accomplices() {
     let mut w = RaidWatch::default();
     // Three attackers, one silent friend named like one of them (too few alike to be a
     // crowd), an established joiner named alike too, and a young joiner named otherwise.
-    let attackers: Vec<u64> = (0..3).map(|i| uid(3 * DAY, T0, i)).collect();
+    let attackers: Vec<UserId> = (0..3).map(|i| uid(3 * DAY, T0, i)).collect();
     for (i, (&a, name)) in attackers.iter().zip(["deals1", "zz2", "qq3"]).enumerate() {
         w.on_join(&s, T0 + i as u64 * 2 * MINUTE, &join(a, name, false));
     }

@@ -1,27 +1,25 @@
-//! Captures made in code: a guild, members, messages, in Discord's own payload shapes.
+//! Small captures of a known guild, made in code: what `moat demo` plays with no file at
+//! hand, and what end-to-end tests need at a chosen size (a 300-account raid).
 //!
-//! `moat demo` needs scenarios that work with no file at hand, and the end-to-end tests
-//! need ones of a chosen size (a 300-account raid). [`Capture`] writes the same JSON lines a
-//! recorded capture holds, so both go through the exact path a real capture does.
-//! The built-in scenarios are [`raid`], [`flood`], [`scam_takeover`] and [`normal_chat`].
+//! [`Capture`] writes the same JSON lines a recorded capture holds (through [`payload`]), in
+//! a guild whose ids the test knows ([`Ids`]): a moderators' `#mod-log`, moat's own member
+//! with the role and position the test asks for. The built-in scenarios are [`raid`],
+//! [`flood`], [`scam_takeover`] and [`normal_chat`]. For scripted scenarios with
+//! expectations, see [`crate::scenarios`].
 
+use moat_core::time::DAY;
+use moat_core::Millis;
+/// A snowflake made at `at` (unix ms) with a small counter in its low bits.
+pub use moat_discord_wire::snowflake::at as snowflake;
 use serde_json::{json, Value};
 
-use crate::rest::iso_from_ms;
+use crate::payload::{self, perms};
 
-const DISCORD_EPOCH: u64 = 1_420_070_400_000;
-const DAY: u64 = 86_400_000;
-/// `ADMINISTRATOR`.
-pub const ADMIN: u64 = 1 << 3;
-/// What a plain member may do (view, send, read history, ...), as in the shared captures.
-pub const MEMBER_PERMS: u64 = 26_843_955_777;
-/// A moderator's permissions in the shared captures.
-pub const MOD_PERMS: u64 = 1_126_355_591_751;
+/// The bot user the fake Discord answers as unless told otherwise (its `DEFAULT_BOT_ID`).
+pub const BOT_ID: u64 = 1_275_076_804_608_131_074;
 
-/// A snowflake made at `ms` with a small counter.
-pub fn snowflake(ms: u64, n: u64) -> u64 {
-    (ms.saturating_sub(DISCORD_EPOCH) << 22) | (n & 0x3f_ffff)
-}
+/// The time the built-in scenarios happen at (2026-01-01 13:00 UTC).
+pub const T0: Millis = 1_767_272_400_000;
 
 /// Ids of the guild [`Capture`] makes.
 #[derive(Debug, Clone, Copy)]
@@ -41,38 +39,26 @@ pub struct Ids {
 /// A capture being written.
 pub struct Capture {
     pub ids: Ids,
-    pub t0: u64,
-    lines: Vec<String>,
+    pub t0: Millis,
+    lines: Vec<(Millis, String)>,
     n: u64,
 }
 
-fn user(id: u64, name: &str, avatar: bool, bot: bool) -> Value {
-    json!({"id": id.to_string(), "username": name, "discriminator": "0", "global_name": null,
-           "avatar": if avatar { Value::from(format!("{:032x}", id)) } else { Value::Null }, "bot": bot,
-           "public_flags": 0, "flags": 0, "banner": null, "accent_color": null})
-}
-
-fn member(roles: &[u64], joined: u64) -> Value {
-    json!({"roles": roles.iter().map(u64::to_string).collect::<Vec<_>>(), "joined_at": iso_from_ms(joined),
-           "premium_since": null, "deaf": false, "mute": false, "flags": 0, "pending": false, "nick": null,
-           "avatar": null, "communication_disabled_until": null})
-}
-
-fn role(id: u64, name: &str, position: i64, perms: u64, managed: bool) -> Value {
-    json!({"id": id.to_string(), "name": name, "color": 0, "hoist": false, "icon": null, "unicode_emoji": null,
-           "position": position, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
-           "permissions": perms.to_string(), "managed": managed, "mentionable": false, "flags": 0})
+fn user(id: u64, name: &str, bot: bool) -> Value {
+    let mut u = payload::user(id, name, true);
+    u["bot"] = bot.into();
+    u
 }
 
 impl Capture {
     /// A guild at `t0` (unix ms) where moat's role has `bot_perms` at `bot_position` (the
     /// Members role sits at 2, Moderator at 5).
-    pub fn new(t0: u64, bot_perms: u64, bot_position: i64) -> Capture {
+    pub fn new(t0: Millis, bot_perms: u64, bot_position: i64) -> Capture {
         let base = snowflake(t0 - 400 * DAY, 0);
         let ids = Ids {
             guild: base + 1,
             owner: snowflake(t0 - 900 * DAY, 1),
-            bot: crate::DEFAULT_BOT_ID,
+            bot: BOT_ID,
             everyone_role: base + 1,
             moderator_role: base + 2,
             member_role: base + 3,
@@ -81,62 +67,57 @@ impl Capture {
             channels: [base + 10, base + 11, base + 12, base + 13, base + 14],
         };
         let mut c = Capture { ids, t0, lines: Vec::new(), n: 100 };
+        let mut bot_role = payload::role(ids.bot_role, "moat", bot_perms, bot_position);
+        bot_role["managed"] = true.into();
         let roles = vec![
-            role(ids.everyone_role, "@everyone", 0, MEMBER_PERMS, false),
-            role(ids.moderator_role, "Moderator", 5, MOD_PERMS, false),
-            role(ids.member_role, "Members", 2, MEMBER_PERMS, false),
-            role(ids.bot_role, "moat", bot_position, bot_perms, true),
+            payload::role(ids.everyone_role, "@everyone", perms::MEMBER, 0),
+            payload::role(ids.moderator_role, "Moderator", perms::MODERATOR, 5),
+            payload::role(ids.member_role, "Members", perms::MEMBER, 2),
+            bot_role,
         ];
         let names = ["general", "gaming", "memes", "off-topic", "mod-log"];
-        let channels: Vec<Value> = ids
-            .channels
-            .iter()
-            .zip(names)
-            .enumerate()
-            .map(|(i, (id, name))| json!({"id": id.to_string(), "type": 0, "name": name, "position": i, "permission_overwrites": [], "nsfw": false, "parent_id": null, "flags": 0, "rate_limit_per_user": 0, "topic": null, "last_message_id": null}))
-            .collect();
-        let mut bot_member = member(&[ids.bot_role], t0 - 300 * DAY);
-        bot_member["user"] = user(ids.bot, "moat", true, true);
-        let mut mod_member = member(&[ids.moderator_role], t0 - 700 * DAY);
-        mod_member["user"] = user(ids.moderator, "river", true, false);
-        let d = json!({
-            "id": ids.guild.to_string(), "name": "Demo Garden", "icon": null, "splash": null, "discovery_splash": null,
-            "owner_id": ids.owner.to_string(), "afk_channel_id": null, "afk_timeout": 300, "verification_level": 1,
-            "default_message_notifications": 1, "explicit_content_filter": 2, "roles": roles, "emojis": [],
-            "features": ["COMMUNITY"], "mfa_level": 1, "application_id": null, "system_channel_id": ids.channels[0].to_string(),
-            "system_channel_flags": 0, "rules_channel_id": null, "max_presences": null, "max_members": 500000,
-            "vanity_url_code": null, "description": null, "banner": null, "premium_tier": 1, "premium_subscription_count": 3,
-            "preferred_locale": "en-US", "public_updates_channel_id": null, "max_video_channel_users": 25, "nsfw_level": 0,
-            "stickers": [], "premium_progress_bar_enabled": false, "safety_alerts_channel_id": null,
-            "joined_at": iso_from_ms(t0 - 300 * DAY), "large": true, "unavailable": false, "member_count": 4000,
-            "voice_states": [], "members": [bot_member, mod_member], "channels": channels, "threads": [], "presences": [],
-            "stage_instances": [], "guild_scheduled_events": [],
-        });
-        c.push(t0 - 1, "GUILD_CREATE", d);
+        let channels =
+            ids.channels.iter().zip(names).enumerate().map(|(i, (&id, n))| payload::channel(id, n, i as i64));
+        let members = vec![
+            payload::member(user(ids.bot, "moat", true), &[ids.bot_role], t0 - 300 * DAY),
+            payload::member(user(ids.moderator, "river", false), &[ids.moderator_role], t0 - 700 * DAY),
+        ];
+        let mut g = payload::guild_create(
+            ids.guild,
+            "Demo Garden",
+            ids.owner,
+            roles,
+            channels.collect(),
+            members,
+            t0 - 300 * DAY,
+        );
+        g["member_count"] = 4000.into();
+        c.push(t0 - 1, "GUILD_CREATE", g);
         c
     }
 
     /// The usual set-up: moat is an administrator above everyone.
-    pub fn standard(t0: u64) -> Capture {
-        Capture::new(t0, ADMIN, 7)
+    pub fn standard(t0: Millis) -> Capture {
+        Capture::new(t0, perms::ADMINISTRATOR, 7)
     }
 
-    fn push(&mut self, ts: u64, t: &str, d: Value) {
-        self.lines.push(json!({"ts": ts, "t": t, "d": d}).to_string());
+    fn push(&mut self, ts: Millis, t: &str, d: Value) {
+        self.lines.push((ts, payload::line(ts, t, d)));
     }
 
     /// A new user id for an account created `age_ms` before `at`.
-    pub fn account(&mut self, at: u64, age_ms: u64) -> u64 {
+    pub fn account(&mut self, at: Millis, age_ms: u64) -> u64 {
         self.n += 1;
         snowflake(at.saturating_sub(age_ms), self.n)
     }
 
     /// `user` joins at `at`.
-    pub fn join(&mut self, at: u64, user_id: u64, name: &str, avatar: bool) {
-        let mut d = member(&[], at);
-        d["user"] = user(user_id, name, avatar, false);
-        d["guild_id"] = self.ids.guild.to_string().into();
-        self.push(at, "GUILD_MEMBER_ADD", d);
+    pub fn join(&mut self, at: Millis, user_id: u64, name: &str, avatar: bool) {
+        let mut u = user(user_id, name, false);
+        if !avatar {
+            u["avatar"] = Value::Null;
+        }
+        self.push(at, "GUILD_MEMBER_ADD", payload::member_add(self.ids.guild, u, at));
     }
 
     /// `author` (a member since `joined`) says `content` in channel `ch` (index) at `at`;
@@ -144,10 +125,10 @@ impl Capture {
     #[allow(clippy::too_many_arguments)]
     pub fn say(
         &mut self,
-        at: u64,
+        at: Millis,
         author: u64,
         name: &str,
-        joined: u64,
+        joined: Millis,
         ch: usize,
         content: &str,
         mentions: &[u64],
@@ -155,23 +136,26 @@ impl Capture {
         self.n += 1;
         let id = snowflake(at, self.n);
         let roles: Vec<u64> = if author == self.ids.moderator { vec![self.ids.moderator_role] } else { vec![] };
-        let d = json!({
-            "id": id.to_string(), "channel_id": self.ids.channels[ch % 5].to_string(), "guild_id": self.ids.guild.to_string(),
-            "author": user(author, name, true, false), "member": member(&roles, joined), "content": content,
-            "timestamp": iso_from_ms(at), "edited_timestamp": null, "tts": false, "mention_everyone": false,
-            "mentions": mentions.iter().map(|&m| {
-                let mut u = user(m, "someone", true, false);
-                u["member"] = member(&[], joined);
-                u
-            }).collect::<Vec<_>>(),
-            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 0, "flags": 0, "components": [],
-        });
-        self.push(at, "MESSAGE_CREATE", d);
+        let m = payload::Msg {
+            id,
+            guild: self.ids.guild,
+            channel: self.ids.channels[ch % 5],
+            author,
+            author_name: name,
+            author_avatar: true,
+            roles: &roles,
+            joined,
+            content,
+            mentions,
+            at,
+            ..Default::default()
+        };
+        self.push(at, "MESSAGE_CREATE", payload::message(&m));
         id
     }
 
     /// Established members chatting for `secs` seconds from `from`.
-    pub fn chatter(&mut self, from: u64, secs: u64, people: usize) {
+    pub fn chatter(&mut self, from: Millis, secs: u64, people: usize) {
         const LINES: [&str; 8] = [
             "anyone up for a match later?",
             "that patch notes thread is wild",
@@ -182,7 +166,7 @@ impl Capture {
             "brb coffee",
             "honestly I prefer the old map",
         ];
-        let folks: Vec<(u64, u64)> = (0..people.max(1))
+        let folks: Vec<(u64, Millis)> = (0..people.max(1))
             .map(|i| {
                 (snowflake(self.t0 - (500 + i as u64 * 7) * DAY, 500 + i as u64), self.t0 - (300 + i as u64) * DAY)
             })
@@ -197,11 +181,13 @@ impl Capture {
         }
     }
 
-    /// The capture's text, one JSON object a line, sorted by `ts`.
+    /// The capture's text, one JSON object a line, sorted by `ts` (stably).
     pub fn finish(mut self) -> String {
-        self.lines.sort_by_key(|l| serde_json::from_str::<Value>(l).ok().and_then(|v| v["ts"].as_u64()).unwrap_or(0));
-        let mut s = self.lines.join("\n");
-        s.push('\n');
+        self.lines.sort_by_key(|(ts, _)| *ts);
+        let mut s: String = self.lines.into_iter().map(|(_, l)| l + "\n").collect();
+        if s.is_empty() {
+            s.push('\n');
+        }
         s
     }
 }
@@ -209,8 +195,7 @@ impl Capture {
 /// An `INTERACTION_CREATE` payload: `/moat` with these `options` (Discord's shape, e.g.
 /// `[{"type":1,"name":"status","options":[]}]`), run by `invoker` holding `perms`.
 pub fn moat_command(ids: &Ids, interaction_id: u64, invoker: u64, perms: u64, options: Value) -> String {
-    let mut m = member(&[], T0 - 500 * DAY);
-    m["user"] = user(invoker, "someone", true, false);
+    let mut m = payload::member(user(invoker, "someone", false), &[], T0 - 500 * DAY);
     m["permissions"] = perms.to_string().into();
     json!({
         "id": interaction_id.to_string(), "application_id": ids.bot.to_string(), "type": 2,
@@ -223,9 +208,6 @@ pub fn moat_command(ids: &Ids, interaction_id: u64, invoker: u64, perms: u64, op
     })
     .to_string()
 }
-
-/// The time the built-in scenarios happen at (2026-01-01 13:00 UTC).
-pub const T0: u64 = 1_767_272_400_000;
 
 /// `n` fresh accounts with default avatars and look-alike names join within a minute, and a
 /// third of them ping people; normal chat goes on around it.
@@ -286,4 +268,33 @@ pub fn normal_chat() -> (Ids, String) {
     let m = c.ids.moderator;
     c.say(T0 + 45_000, m, "river", T0 - 700 * DAY, 0, "reminder: game night is on friday, sign up in #gaming!", &[]);
     (c.ids, c.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use moat_core::event::Event;
+    use moat_discord_wire::capture::parse_line;
+
+    #[test]
+    fn captures_parse_and_are_sorted() {
+        for (_, capture) in [raid(30), flood(), scam_takeover(), normal_chat()] {
+            let mut last = 0;
+            for line in capture.lines() {
+                let l = parse_line(line).expect("fixture lines parse");
+                assert!(l.ts >= last);
+                last = l.ts;
+            }
+        }
+    }
+
+    #[test]
+    fn the_guild_knows_its_moderators_and_moat() {
+        let (ids, capture) = normal_chat();
+        let first = parse_line(capture.lines().next().unwrap()).unwrap();
+        let Some(Event::GuildKnown(g)) = first.event else { panic!("GUILD_CREATE first") };
+        assert_eq!(g.guild.get(), ids.guild);
+        assert!(g.roles.iter().any(|r| r.id.get() == ids.moderator_role && r.moderates));
+        assert!(capture.contains(&format!("\"id\":\"{BOT_ID}\"")));
+    }
 }

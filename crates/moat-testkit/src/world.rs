@@ -1,6 +1,6 @@
 //! A small simulated guild that writes a capture: people, channels, chat, joins, edits.
 //!
-//! Scenarios ([`super::scenarios`]) script what happens; the world turns it into capture
+//! Scenarios ([`crate::scenarios`]) script what happens; the world turns it into capture
 //! lines with realistic ids (snowflakes carry the account's creation time), timestamps and
 //! member data, and remembers who should be acted on and who must be left alone.
 
@@ -8,9 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::payload::{self, perms, Msg};
-use crate::action::Millis;
-use crate::snowflake::{DAY, DISCORD_EPOCH_MS};
+use moat_core::time::DAY;
+use moat_core::Millis;
+use moat_discord_wire::snowflake::DISCORD_EPOCH_MS;
+
+use crate::payload::{self, perms, Msg};
 
 /// A deterministic pseudo-random generator (xorshift64*): same seed, same capture.
 /// (A `Cell` inside, so scripts can draw numbers while building a call on the world.)

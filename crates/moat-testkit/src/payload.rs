@@ -4,15 +4,17 @@
 
 use serde_json::{json, Value};
 
-use crate::action::Millis;
+use moat_core::Millis;
 
-/// Permission bits of the roles generated guilds use.
+/// Permission bits of the roles generated guilds use, built on `moat-discord-wire`'s.
 pub mod perms {
-    /// Add reactions, view channels, send messages, embed links, attach files, read history.
+    pub use moat_discord_wire::permissions::*;
+
+    /// `ADD_REACTIONS`, `VIEW_CHANNEL`, `SEND_MESSAGES`, `EMBED_LINKS`, `ATTACH_FILES`,
+    /// `READ_MESSAGE_HISTORY`.
     pub const MEMBER: u64 = (1 << 6) | (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16);
     /// A member who may also manage messages and time people out.
-    pub const MODERATOR: u64 = MEMBER | (1 << 13) | (1 << 40);
-    pub const ADMINISTRATOR: u64 = 1 << 3;
+    pub const MODERATOR: u64 = MEMBER | MANAGE_MESSAGES | MODERATE_MEMBERS;
 }
 
 /// `2026-01-01T13:00:00.000+00:00` for a unix-ms time.
@@ -167,7 +169,7 @@ pub fn line(ts: Millis, t: &str, d: Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::parse_line;
+    use moat_discord_wire::capture::parse_line;
 
     #[test]
     fn iso_dates() {

@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use super::world::{Expect, Person, World};
-use crate::action::Millis;
-use crate::snowflake::{DAY, HOUR, MINUTE};
+use moat_core::time::{DAY, HOUR, MINUTE};
+use moat_core::Millis;
+
+use crate::world::{Expect, Person, World};
 
 /// A generated capture and what a guard should make of it.
 #[derive(Debug, Clone)]

@@ -81,6 +81,8 @@ pub enum Request {
 pub struct Invocation {
     pub id: u64,
     pub token: String,
+    /// The application the interaction belongs to (its webhook routes carry it).
+    pub application: u64,
     pub guild: GuildId,
     pub invoker: UserId,
     /// `None` when the invoker lacks [`NEEDED`].
@@ -134,7 +136,14 @@ pub fn parse(i: &Interaction) -> Option<Invocation> {
     let allowed = perms.contains(NEEDED) || perms.contains(Permissions::ADMINISTRATOR);
     // A subcommand this version does not know answers with the status.
     let request = allowed.then(|| request(&data.options).unwrap_or(Request::Status));
-    Some(Invocation { id: i.id.get(), token: i.token.clone(), guild, invoker, request })
+    Some(Invocation {
+        id: i.id.get(),
+        token: i.token.clone(),
+        application: i.application_id.get(),
+        guild,
+        invoker,
+        request,
+    })
 }
 
 fn request(options: &[CommandDataOption]) -> Option<Request> {
@@ -168,6 +177,24 @@ pub const DENIED: &str = "moat's commands are for moderators: you need the Timeo
 
 /// An ephemeral reply, cut to Discord's 2000 characters.
 pub fn reply(content: &str) -> Value {
-    let content: String = content.chars().take(2000).collect();
-    json!({ "type": 4, "data": { "content": content, "flags": 64, "allowed_mentions": { "parse": [] } } })
+    json!({ "type": 4, "data": { "content": cut(content), "flags": 64, "allowed_mentions": { "parse": [] } } })
+}
+
+/// The first answer to a command that acts: "moat is thinking", ephemeral (type 5). Discord
+/// drops an interaction unanswered after 3 s, and the work behind `/moat raid ban` or
+/// `/moat lockdown` (bulk bans, guild reads and edits, rate-limit waits, retries) may take
+/// longer, so the executor sends this before any of it and edits the answer afterwards.
+pub fn deferred() -> Value {
+    json!({ "type": 5, "data": { "flags": 64 } })
+}
+
+/// The body that replaces a deferred answer with the outcome
+/// (`PATCH /webhooks/{application}/{token}/messages/@original`).
+pub fn outcome(content: &str) -> Value {
+    json!({ "content": cut(content), "allowed_mentions": { "parse": [] } })
+}
+
+/// Discord's 2000 characters.
+fn cut(content: &str) -> String {
+    content.chars().take(2000).collect()
 }

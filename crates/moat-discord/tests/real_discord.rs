@@ -20,7 +20,6 @@ async fn every_call_follows_discords_openapi_spec() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bot defect: /moat does its REST work before answering and never defers (issue 11 item 1)"]
 async fn moat_answers_at_once_then_edits_the_answer() {
     // Each REST call costs 500 ms of the fake's clock, as a slow Discord would.
     let h = common::start(Options { rest_latency_ms: 500, ..Options::default() }, common::config("")).await;

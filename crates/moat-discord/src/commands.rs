@@ -28,7 +28,9 @@ pub fn definition() -> Value {
         "name": "moat",
         "type": 1,
         "description": "moat: raids, floods and scams",
-        "default_member_permissions": NEEDED.bits().to_string(),
+        // Discord's OpenAPI spec types it as an integer (the API also takes the string
+        // Discord's prose docs show); moat sends what the spec says.
+        "default_member_permissions": NEEDED.bits(),
         "contexts": [0],
         "options": [
             {"type": 1, "name": "status", "description": "what moat is doing and what it cannot do"},

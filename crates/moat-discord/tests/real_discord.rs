@@ -11,7 +11,6 @@ use moat_testkit::fixture as scenario;
 const MODERATE_MEMBERS: u64 = 1 << 40;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bot defect: /moat is registered with default_member_permissions as a string (issue 11)"]
 async fn every_call_follows_discords_openapi_spec() {
     let h = common::start(Options::default(), common::config("[raid]\naction = \"ban\"\n")).await;
     let (_, capture) = scenario::raid(30);

@@ -6,42 +6,30 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Read, Write};
+use std::path::Path;
 use std::time::Instant;
 
 use moat_core::{action::json, Action, Config, Engine};
 use moat_discord_wire::capture::parse_line;
 use moat_discord_wire::CaptureError;
 
-use moat_store::cli::Args;
+use crate::flags::ReplayArgs;
 
 /// Reads `--config PATH` (or the defaults) and says clearly what is wrong with a bad file.
-pub fn load_config(path: Option<&str>) -> Result<Config, String> {
+pub fn load_config(path: Option<&Path>) -> Result<Config, String> {
     match path {
         None => Ok(Config::default()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {p}: {e}"))?;
+            let p = p.display();
+            let text = std::fs::read_to_string(p.to_string()).map_err(|e| format!("cannot read {p}: {e}"))?;
             Config::from_toml(&text).map_err(|e| format!("{p}: {e}"))
         }
     }
 }
 
-pub fn run(args: &[String]) -> i32 {
-    let mut a = Args::new(args);
-    let no_drain = a.flag("--no-drain");
-    let stats = a.flag("--stats");
-    let database = match a.value("--database") {
-        Ok(d) => d,
-        Err(e) => return usage(&e),
-    };
-    let config = match a.value("--config") {
-        Ok(c) => c,
-        Err(e) => return usage(&e),
-    };
-    let files = match a.positionals() {
-        Ok(f) => f,
-        Err(e) => return usage(&e),
-    };
-    let [path] = files.as_slice() else { return usage("replay takes one capture file (or - for standard input)") };
+pub fn run(a: ReplayArgs) -> i32 {
+    let ReplayArgs { capture: path, config, database, no_drain, stats } = a;
+    let path = path.as_str();
     let config = match load_config(config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -97,11 +85,6 @@ pub fn run(args: &[String]) -> i32 {
     } else {
         0
     }
-}
-
-fn usage(e: &str) -> i32 {
-    eprintln!("moat replay: {e}\nusage: moat replay CAPTURE.jsonl [--config moat.toml] [--database URL] [--no-drain] [--stats]");
-    2
 }
 
 /// What a replay went through.

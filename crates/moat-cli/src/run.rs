@@ -17,10 +17,7 @@ use moat_core::{Config, Engine};
 use moat_discord::config::parse_shards;
 use moat_discord::{Bot, BotConfig, Feed};
 
-use moat_store::cli::Args;
-
-const USAGE: &str = "usage: moat run [--config moat.toml] [--shards A..B --total-shards N] [--alert-channel ID] \
-[--evidence FILE] [--database URL] [--gateway-url ws://127.0.0.1:PORT --rest-proxy 127.0.0.1:PORT]";
+use crate::flags::RunArgs;
 
 /// The `[discord]` section of the config file.
 #[derive(Debug, Default)]
@@ -67,30 +64,17 @@ fn split_config(text: &str) -> Result<(DiscordSection, String), String> {
     Ok((d, rest))
 }
 
-pub fn run(args: &[String]) -> i32 {
-    let mut a = Args::new(args);
-    let database = match a.value("--database") {
-        Ok(d) => d,
-        Err(e) => return usage(&e),
-    };
-    let mut value = |name: &str| a.value(name);
-    let (config, shards, total, alert, evidence, gateway, rest) = match (
-        value("--config"),
-        value("--shards"),
-        value("--total-shards"),
-        value("--alert-channel"),
-        value("--evidence"),
-        value("--gateway-url"),
-        value("--rest-proxy"),
-    ) {
-        (Ok(c), Ok(s), Ok(t), Ok(al), Ok(ev), Ok(g), Ok(r)) => (c, s, t, al, ev, g, r),
-        _ => return usage("a flag is missing its value"),
-    };
-    match a.positionals() {
-        Ok(p) if p.is_empty() => {}
-        Ok(p) => return usage(&format!("unexpected argument `{}`", p[0])),
-        Err(e) => return usage(&e),
-    }
+pub fn run(a: RunArgs) -> i32 {
+    let RunArgs {
+        config,
+        shards,
+        total_shards: total,
+        alert_channel: alert,
+        evidence,
+        database,
+        gateway_url: gateway,
+        rest_proxy: rest,
+    } = a;
     let (section, engine_text) = match config.as_deref().map(std::fs::read_to_string) {
         None => (DiscordSection::default(), String::new()),
         Some(Err(e)) => return fail(&format!("cannot read the config file: {e}")),
@@ -107,21 +91,13 @@ pub fn run(args: &[String]) -> i32 {
     let Some(token) = token else {
         return fail("no bot token: set DISCORD_TOKEN, or `token` under [discord] in the config file");
     };
-    let total_shards: u32 = match total.as_deref().map(str::parse) {
-        None => 1,
-        Some(Ok(n)) if n > 0 => n,
-        Some(_) => return usage("--total-shards takes a positive number"),
-    };
+    let total_shards: u32 = total.unwrap_or(1);
     let shard_range = match shards.as_deref().map(parse_shards) {
         None => 0..total_shards,
         Some(Ok(r)) => r,
         Some(Err(e)) => return usage(&e),
     };
-    let alert_channel = match alert.as_deref().map(str::parse::<u64>) {
-        None => section.alert_channel,
-        Some(Ok(c)) => Some(c),
-        Some(Err(_)) => return usage("--alert-channel takes a channel id"),
-    };
+    let alert_channel = alert.or(section.alert_channel);
     for url in gateway.iter().chain(rest.iter()) {
         if !url.contains("127.0.0.1") && !url.contains("localhost") {
             return fail("--gateway-url and --rest-proxy are for a local endpoint on 127.0.0.1 (plain, no TLS)");
@@ -137,7 +113,7 @@ pub fn run(args: &[String]) -> i32 {
         gateway_url: gateway,
         rest_proxy: rest,
         alert_channel: alert_channel.map(moat_core::id::ChannelId),
-        evidence_path: evidence.or(section.evidence).map(Into::into),
+        evidence_path: evidence.or(section.evidence.map(Into::into)),
         automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
         link_judge: Some(std::sync::Arc::from(crate::judge::default_judge())),
         config_text: engine_text,
@@ -207,7 +183,7 @@ fn log(f: &Feed) {
 }
 
 fn usage(e: &str) -> i32 {
-    eprintln!("moat run: {e}\n{USAGE}");
+    eprintln!("moat run: {e} (see moat run --help)");
     2
 }
 

@@ -8,6 +8,7 @@ mod check;
 mod demo;
 mod judge;
 mod lines;
+mod mastodon;
 mod replay;
 mod run;
 mod store_cmds;

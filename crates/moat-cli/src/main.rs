@@ -10,6 +10,7 @@ mod demo;
 mod flags;
 mod judge;
 mod lines;
+mod mastodon;
 mod replay;
 mod run;
 mod store_cmds;

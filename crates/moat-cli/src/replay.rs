@@ -124,6 +124,7 @@ pub fn replay(engine: &mut Engine, input: impl Read, out: &mut impl Write, drain
     let mut report = Report::default();
     let mut actions: Vec<Action> = Vec::new();
     let mut lines = crate::lines::Lines::new(input);
+    let mut mastodon = crate::mastodon::MastodonReplay::default();
     while let Some(next) = lines.next_line() {
         let buf = match next {
             Ok(b) => b,
@@ -152,25 +153,50 @@ pub fn replay(engine: &mut Engine, input: impl Read, out: &mut impl Write, drain
             Err(CaptureError::Unsupported(event)) => {
                 *report.unsupported.entry(event).or_default() += 1;
             }
+            // The platform is sniffed per line: what is not Discord's may be Mastodon's.
+            Err(_) if crate::mastodon::MastodonReplay::claims(line) => {
+                match mastodon.line(engine, line, &mut actions) {
+                    Ok(()) => report.events += 1,
+                    Err(e) => {
+                        report.bad_lines += 1;
+                        eprintln!("moat replay: line {}: {e}", report.lines);
+                    }
+                }
+            }
             Err(e) => {
                 report.bad_lines += 1;
                 eprintln!("moat replay: line {}: {e}", report.lines);
             }
         }
-        write_actions(&mut actions, out, &mut report, keep);
+        write_actions(&mut actions, out, &mut report, keep, &mastodon);
     }
     if drain {
         engine.drain(&mut actions);
-        write_actions(&mut actions, out, &mut report, keep);
+        write_actions(&mut actions, out, &mut report, keep, &mastodon);
+    }
+    for (t, n) in std::mem::take(&mut mastodon.unused) {
+        *report.unsupported.entry(format!("mastodon {t}")).or_default() += n;
     }
     report.seconds = started.elapsed().as_secs_f64();
     report
 }
 
-fn write_actions(actions: &mut Vec<Action>, out: &mut impl Write, report: &mut Report, keep: bool) {
+fn write_actions(
+    actions: &mut Vec<Action>,
+    out: &mut impl Write,
+    report: &mut Report,
+    keep: bool,
+    mastodon: &crate::mastodon::MastodonReplay,
+) {
     for a in actions.drain(..) {
         report.actions += 1;
-        let _ = writeln!(out, "{}", json::to_value(&a));
+        if mastodon.owns(&a) {
+            for l in mastodon.lines(&a) {
+                let _ = writeln!(out, "{l}");
+            }
+        } else {
+            let _ = writeln!(out, "{}", json::to_value(&a));
+        }
         if keep {
             report.kept.push(a);
         }

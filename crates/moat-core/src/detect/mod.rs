@@ -3,6 +3,12 @@
 //! escalation, deletion, evidence), so detectors stay small and testable on their own.
 
 pub mod campaign;
+pub mod fedi_cluster;
+pub mod fedi_mentions;
+pub mod fedi_profile;
+pub mod fedi_settings;
+pub mod fedi_signup;
+pub mod fedi_wave;
 pub mod mentions;
 pub mod pressure;
 pub mod raid;

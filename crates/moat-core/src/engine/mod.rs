@@ -11,6 +11,8 @@
 //! (exemptions, escalation, deletion, evidence). Timers (a raid going quiet) fire from
 //! [`Engine::advance`], which every event calls first with its own time.
 
+mod fedi;
+mod fedi_state;
 mod join;
 mod message;
 mod respond;
@@ -83,6 +85,10 @@ pub struct Engine {
     /// Guilds in a raid, whose timers [`Engine::advance`] checks.
     raiding: Vec<GuildId>,
     scrapers: ScraperWatch,
+    /// Fediverse servers' state (see [`fedi`]), their thresholds, and those in a wave.
+    fedi: IdMap<GuildId, fedi_state::FediServer>,
+    fedi_settings: crate::detect::fedi_settings::FediSettings,
+    fedi_raiding: Vec<GuildId>,
     now: Millis,
     next_sweep: Millis,
 }
@@ -96,6 +102,9 @@ impl Engine {
             guilds: IdMap::default(),
             raiding: Vec::new(),
             scrapers: ScraperWatch::default(),
+            fedi: IdMap::default(),
+            fedi_settings: Default::default(),
+            fedi_raiding: Vec::new(),
             now: 0,
             next_sweep: 0,
         }
@@ -138,6 +147,9 @@ impl Engine {
             Event::MemberLeft(_) => {}
             Event::Message(m) => self.on_message(now, m, out),
             Event::AutoModHit(h) => self.on_automod(now, h, out),
+            Event::FediAccount(a) => self.on_fedi_account(now, a, out),
+            Event::FediStatus(st) => self.on_fedi_status(now, st, out),
+            Event::FediReport(r) => self.on_fedi_report(now, r, out),
         }
     }
 
@@ -154,6 +166,9 @@ impl Engine {
                     self.raiding.push(gid);
                 }
             }
+        }
+        if !self.fedi_raiding.is_empty() {
+            self.fedi_advance(now, out);
         }
         if now >= self.next_sweep {
             self.sweep(now);
@@ -176,6 +191,9 @@ impl Engine {
             // Ending a raid takes its guild out of `raiding`, so each turn fires at least one.
             self.advance(due.max(self.now), out);
         }
+        while let Some(due) = self.fedi_deadline() {
+            self.advance(due.max(self.now), out);
+        }
         self.now
     }
 
@@ -194,6 +212,7 @@ impl Engine {
             g.raid.sweep(&s.raid, now);
         }
         self.scrapers.sweep(&self.config.defaults.scraper, now);
+        self.fedi_sweep(now);
     }
 
     /// What the engine holds now.
@@ -207,7 +226,16 @@ impl Engine {
             st.user_bytes += user_bytes;
             st.approx_bytes += user_bytes + g.recent.heap_bytes() + g.raid.heap_bytes() + g.campaigns.heap_bytes();
         }
+        for f in self.fedi.values() {
+            st.users += f.users.len();
+            st.approx_bytes += f.heap_bytes();
+        }
         st
+    }
+
+    /// Replaces the fediverse detectors' thresholds.
+    pub fn set_fedi_settings(&mut self, s: crate::detect::fedi_settings::FediSettings) {
+        self.fedi_settings = s;
     }
 
     /// The state of one member, if the engine holds any (for `status` commands and tests).

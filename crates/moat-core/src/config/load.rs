@@ -210,6 +210,15 @@ pub(crate) fn validate(s: &Settings) -> Result<(), Invalid> {
     }
     at_least("scraper.min_guilds", s.scraper.min_guilds, 2)?;
     at_least("scraper.window_hours", s.scraper.window_hours, 1)?;
+    at_least("burst.min_members", s.burst.min_members, 2)?;
+    at_least("burst.window_secs", s.burst.window_secs, 1)?;
+    at_least("cross_guild.min_guilds", s.cross_guild.min_guilds, 2)?;
+    at_least("cross_guild.window_secs", s.cross_guild.window_secs, 1)?;
+    for (key, step) in [("cross_guild.min_step", s.cross_guild.min_step), ("lure.min_step", s.lure.min_step)] {
+        if step == 0 || step as usize > e.ladder.len() {
+            return Err((key, format!("must name a rung between 1 and {} (the ladder's length)", e.ladder.len())));
+        }
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 //! root of the repository documents every key; a test checks that it parses to exactly these
 //! defaults, so the two cannot drift apart.
 
+mod behaviour;
 mod ladder;
 mod load;
 
@@ -13,6 +14,7 @@ use serde::Deserialize;
 
 use crate::id::{GuildId, RoleId, UserId};
 
+pub use behaviour::{BurstSettings, CrossGuildSettings, LureSettings};
 pub use ladder::{Step, StepKind, MAX_TIMEOUT_MS};
 pub use load::ConfigError;
 
@@ -302,6 +304,9 @@ pub struct Settings {
     pub scraper: ScraperSettings,
     pub escalation: EscalationSettings,
     pub exempt: ExemptSettings,
+    pub burst: BurstSettings,
+    pub cross_guild: CrossGuildSettings,
+    pub lure: LureSettings,
 }
 
 /// The default settings and each guild's own.

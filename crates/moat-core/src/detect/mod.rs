@@ -2,6 +2,7 @@
 //! found as a [`Finding`]; the engine decides what to do about findings (exemptions,
 //! escalation, deletion, evidence), so detectors stay small and testable on their own.
 
+pub mod burst;
 pub mod campaign;
 pub mod fedi_cluster;
 pub mod fedi_mentions;

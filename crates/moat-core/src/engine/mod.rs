@@ -11,6 +11,7 @@
 //! (exemptions, escalation, deletion, evidence). Timers (a raid going quiet) fire from
 //! [`Engine::advance`], which every event calls first with its own time.
 
+mod burst;
 mod fedi;
 mod fedi_state;
 mod join;
@@ -19,7 +20,7 @@ mod respond;
 
 use crate::action::{Action, Millis};
 use crate::config::{Config, Settings};
-use crate::detect::{campaign::CampaignWatch, raid::RaidWatch, scraper::ScraperWatch};
+use crate::detect::{burst::BurstWatch, campaign::CampaignWatch, raid::RaidWatch, scraper::ScraperWatch};
 use crate::event::Event;
 use crate::guild::GuildInfo;
 use crate::id::{GuildId, UserId};
@@ -49,6 +50,7 @@ pub(crate) struct GuildState {
     pub users: IdMap<UserId, UserState>,
     pub raid: RaidWatch,
     pub campaigns: CampaignWatch,
+    pub burst: BurstWatch,
     pub recent: Recent,
 }
 
@@ -59,6 +61,7 @@ impl Default for GuildState {
             users: IdMap::default(),
             raid: RaidWatch::default(),
             campaigns: CampaignWatch::default(),
+            burst: BurstWatch::default(),
             recent: Recent::new(RECENT_KEEP),
         }
     }
@@ -210,6 +213,9 @@ impl Engine {
             g.recent.expire(now, held_for(s));
             g.campaigns.sweep(&s.campaign, now);
             g.raid.sweep(&s.raid, now);
+            if g.raid.burst_span(now).is_none() && !g.raid.in_raid() {
+                g.burst.close();
+            }
         }
         self.scrapers.sweep(&self.config.defaults.scraper, now);
         self.fedi_sweep(now);
@@ -224,7 +230,11 @@ impl Engine {
             st.recent_messages += g.recent.len();
             let user_bytes = g.users.capacity() * (8 + std::mem::size_of::<UserState>() + 1);
             st.user_bytes += user_bytes;
-            st.approx_bytes += user_bytes + g.recent.heap_bytes() + g.raid.heap_bytes() + g.campaigns.heap_bytes();
+            st.approx_bytes += user_bytes
+                + g.recent.heap_bytes()
+                + g.raid.heap_bytes()
+                + g.campaigns.heap_bytes()
+                + g.burst.heap_bytes();
         }
         for f in self.fedi.values() {
             st.users += f.users.len();

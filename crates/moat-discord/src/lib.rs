@@ -34,6 +34,7 @@ pub mod guilds;
 pub mod ids;
 pub mod memory;
 pub mod overrides;
+pub mod perms;
 pub mod shared;
 
 use std::sync::atomic::{AtomicU64, Ordering};

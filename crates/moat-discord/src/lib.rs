@@ -114,6 +114,7 @@ impl Bot {
             ban_batch: Duration::from_millis(cfg.ban_batch_ms),
             alert_edit: Duration::from_millis(cfg.alert_edit_ms),
             alert_channel: cfg.alert_channel,
+            ping_role: cfg.ping_role,
             silence_role: engine.config().defaults.escalation.silence_role_id,
             store: cfg.store.clone(),
         };

@@ -62,7 +62,6 @@ async fn no_call_is_sent_that_is_known_to_fail() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bot defect: alerts and their edits name members as <@id> without allowed_mentions (issue 11 item 3)"]
 async fn alerts_ping_nobody() {
     let h = common::start(Options::default(), common::config("")).await;
     let (_, capture) = scenario::raid(30);
@@ -77,8 +76,33 @@ async fn alerts_ping_nobody() {
         })
         .collect();
     assert!(!posts.is_empty());
+    assert!(posts.iter().any(|c| c.json()["content"].as_str().unwrap_or("").contains("<@")), "mentions are rendered");
     for c in posts {
         assert_eq!(c.json()["allowed_mentions"]["parse"], serde_json::json!([]), "{} {}: {}", c.method, c.path, c.body);
+        assert_eq!(c.json()["allowed_mentions"].get("roles"), None, "no role pinged unless configured");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_moderator_role_is_pinged_once_per_incident() {
+    let (ids, capture) = scenario::raid(30);
+    let role = moat_core::id::RoleId(ids.moderator_role);
+    let h = common::start_with(Options::default(), common::config(""), |c| c.ping_role = Some(role)).await;
+    h.play(&capture).await;
+    let (posts, edits): (Vec<_>, Vec<_>) = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(is_message_post)
+        .filter(|c| !c.path.starts_with("/webhooks/"))
+        .partition(|c| c.method == "POST");
+    let raid_post = posts.iter().find(|c| c.json()["content"].as_str().unwrap_or("").contains("raid")).expect("posted");
+    let role_s = ids.moderator_role.to_string();
+    assert!(raid_post.json()["content"].as_str().unwrap().starts_with(&format!("<@&{role_s}>")), "{}", raid_post.body);
+    assert_eq!(raid_post.json()["allowed_mentions"], serde_json::json!({"parse": [], "roles": [role_s]}));
+    assert!(!edits.is_empty());
+    for e in edits {
+        assert_eq!(e.json()["allowed_mentions"], serde_json::json!({"parse": []}), "an edit pings nobody");
     }
 }
 

@@ -79,6 +79,8 @@ pub struct ExecSettings {
     pub alert_edit: Duration,
     /// A configured alert channel overrides the one found by name.
     pub alert_channel: Option<ChannelId>,
+    /// Pinged once, on each incident's first alert.
+    pub ping_role: Option<RoleId>,
     pub silence_role: Option<RoleId>,
     /// Where the settings saved before a lockdown are kept across restarts.
     pub store: Option<moat_store::Store>,
@@ -212,8 +214,9 @@ impl Executor {
                     let text = format!("**moat cannot fully protect this server:**\n- {}", problems.join("\n- "));
                     self.spawn(format!("post:{ch}"), move |client, shared| async move {
                         let text: String = text.chars().take(2000).collect();
+                        let nobody = post::ping_nobody();
                         let _ = send(&shared, "tell moderators what moat cannot do", || {
-                            client.create_message(ch).content(&text)
+                            client.create_message(ch).content(&text).allowed_mentions(Some(&nobody))
                         })
                         .await;
                     });
@@ -474,9 +477,10 @@ impl Executor {
         }
         self.shared.alerts_dirty.store(al.dirty() as u64, Ordering::Release);
         drop(al);
+        let ping = self.settings.ping_role;
         for (lane, alerts, key, channel, message, text) in todo {
             self.spawn(lane, move |client, shared| async move {
-                post::post_or_edit(&client, &shared, &alerts, key, channel, message, text).await;
+                post::post_or_edit(&client, &shared, &alerts, key, channel, message, text, ping).await;
             });
         }
     }

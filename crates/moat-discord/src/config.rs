@@ -22,6 +22,9 @@ pub struct BotConfig {
     pub rest_proxy: Option<String>,
     /// The moderators' channel for alerts; when unset, a channel named like `mod-log` is used.
     pub alert_channel: Option<moat_core::id::ChannelId>,
+    /// A role to ping once, on an incident's first alert (say, `@Moderators`); alerts
+    /// name members as mentions but never ping them, nor anyone else.
+    pub ping_role: Option<moat_core::id::RoleId>,
     /// Where every action is appended as a JSON line with its evidence, as it is decided.
     pub evidence_path: Option<PathBuf>,
     pub clock: Clock,
@@ -54,6 +57,7 @@ impl Default for BotConfig {
             gateway_url: None,
             rest_proxy: None,
             alert_channel: None,
+            ping_role: None,
             evidence_path: None,
             clock: Clock::Wall,
             ban_batch_ms: 400,

@@ -11,6 +11,7 @@
 
 use serde_json::Value;
 use twilight_http::request::{AuditLogReason as _, Method};
+use twilight_model::guild::Permissions;
 use twilight_model::util::Timestamp;
 
 use super::calls::{interaction, send};
@@ -44,6 +45,15 @@ impl Executor {
         ) {
             return; // the engine task answers these at once
         }
+        let need = match req {
+            Request::Silence { .. } | Request::Unsilence(_) => Permissions::MODERATE_MEMBERS,
+            Request::Lockdown(_) | Request::RaidEnd => Permissions::MANAGE_GUILD,
+            Request::RaidBan => Permissions::BAN_MEMBERS | Permissions::MANAGE_GUILD,
+            _ => Permissions::empty(),
+        };
+        // A command Discord would refuse is not tried: the moderator is told why.
+        let refused =
+            self.lacks(g, need).map(|p| format!("Not done: moat lacks the \"{p}\" permission in this server."));
         // The deferred answer goes first, on its own lane; the outcome waits for it.
         let (acked_tx, acked) = tokio::sync::oneshot::channel::<()>();
         let (id, token) = (inv.id, inv.token.clone());
@@ -54,7 +64,9 @@ impl Executor {
             let _ = acked_tx.send(());
         });
         self.spawn(format!("command:{g}"), move |client, shared| async move {
-            let text = match req {
+            let text = match (refused, req) {
+                (Some(why), _) => why,
+                (None, req) => match req {
                 Request::Silence { user, minutes } => {
                     let until = Timestamp::from_micros(((now + minutes * 60_000) as i64).saturating_mul(1000)).ok();
                     let Ok(uid) = user.twilight() else { return };
@@ -102,7 +114,7 @@ impl Executor {
                 }
                 // Answered by the engine task (returned above).
                 Request::Status | Request::User(_) | Request::Check(_) | Request::Setting(_) | Request::SetSetting { .. } => return,
-            };
+            }};
             let _ = acked.await;
             let body = outcome(&text);
             let path = format!("webhooks/{}/{}/messages/@original", inv.application, inv.token);

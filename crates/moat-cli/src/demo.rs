@@ -26,7 +26,7 @@ const AFTER_MS: u64 = 31 * 60_000;
 
 pub fn run(a: DemoArgs) -> i32 {
     let DemoArgs { scenario: scenario_path, json: as_json, quiet, config: config_path, database } = a;
-    let config = match crate::replay::load_config(config_path.as_deref()) {
+    let config = match crate::config::load(config_path.as_deref()).map(|l| l.engine()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("moat demo: {e}");

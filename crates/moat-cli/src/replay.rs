@@ -6,31 +6,18 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Read, Write};
-use std::path::Path;
 use std::time::Instant;
 
-use moat_core::{action::json, Action, Config, Engine};
+use moat_core::{action::json, Action, Engine};
 use moat_discord_wire::capture::parse_line;
 use moat_discord_wire::CaptureError;
 
 use crate::flags::ReplayArgs;
 
-/// Reads `--config PATH` (or the defaults) and says clearly what is wrong with a bad file.
-pub fn load_config(path: Option<&Path>) -> Result<Config, String> {
-    match path {
-        None => Ok(Config::default()),
-        Some(p) => {
-            let p = p.display();
-            let text = std::fs::read_to_string(p.to_string()).map_err(|e| format!("cannot read {p}: {e}"))?;
-            Config::from_toml(&text).map_err(|e| format!("{p}: {e}"))
-        }
-    }
-}
-
 pub fn run(a: ReplayArgs) -> i32 {
     let ReplayArgs { capture: path, config, database, no_drain, stats } = a;
     let path = path.as_str();
-    let config = match load_config(config.as_deref()) {
+    let (config, judge) = match crate::config::load(config.as_deref()).and_then(|l| Ok((l.engine(), l.judge()?))) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("moat replay: {e}");
@@ -48,7 +35,7 @@ pub fn run(a: ReplayArgs) -> i32 {
             }
         }
     };
-    let mut engine = Engine::new(config, crate::judge::default_judge());
+    let mut engine = Engine::new(config, judge);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut report = replay(&mut engine, input, &mut out, !no_drain, database.is_some());

@@ -54,7 +54,7 @@ pub mod time;
 pub mod user;
 
 pub use action::{Action, ActionKind, Detector, Millis};
-pub use config::{Config, Settings};
+pub use config::{Config, ConfigFile, Settings};
 pub use engine::{Engine, EngineStats};
 pub use event::Event;
 pub use evidence::Evidence;

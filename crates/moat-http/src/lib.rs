@@ -14,15 +14,30 @@
 //! - [`config`]: the `[http]` section (bind address, OAuth2 application, cookie key);
 //! - [`metrics`]: `/metrics` in the Prometheus text format (`moat_` names, unit suffixes,
 //!   no user or guild ids as labels), and `/healthz`, `/readyz` ([`health`]);
-//! - [`source`]: the interface to the bot.
+//! - [`source`]: the interface to the bot;
+//! - [`auth`], [`session`], [`access`], [`guard`]: Login with Discord, signed expiring
+//!   cookies, and the one rule of who sees which guild, checked on every request;
+//! - [`security`]: CSP and the other headers, CSRF on every form, the login rate limit;
+//! - [`pages`]: overview, incidents, incident (with undo and JSON export), settings, link
+//!   checker; [`sse`] nudges open pages when something happens; [`activity`] keeps the
+//!   per-minute counts the overview charts.
 
+pub mod access;
+pub mod activity;
+pub mod auth;
 pub mod config;
+pub mod discord;
+pub mod guard;
 pub mod health;
 pub mod metrics;
+pub mod pages;
+pub mod security;
 pub mod server;
+pub mod session;
 pub mod source;
+pub mod sse;
 
 pub use config::{ConfigError, HttpConfig};
 pub use metrics::Metrics;
-pub use server::{router, serve, Dashboard};
-pub use source::{BotControl, GuildInfo, GuildMode, GuildSnapshot, Live, LiveKind, Pressured, Sources};
+pub use server::{router, serve, serve_with, Dashboard};
+pub use source::{BotControl, GuildInfo, GuildMode, GuildSnapshot, Live, LiveKind, Moderator, Pressured, Sources};

@@ -108,6 +108,11 @@ impl Moderator {
 pub trait BotControl: Send + Sync + 'static {
     /// The guilds moat is in now.
     fn guilds(&self) -> Vec<GuildInfo>;
+    /// The roles a member holds in a guild (for the guild's moderator roles); empty when
+    /// unknown.
+    fn member_roles(&self, _guild: GuildId, _user: u64) -> Vec<u64> {
+        Vec::new()
+    }
     /// The guild's state now; `None` when moat is not in it.
     fn snapshot(&self, guild: GuildId) -> Option<GuildSnapshot>;
     /// Undoes an incident through the bot's executor (unbans, timeouts and silences lifted,

@@ -170,3 +170,104 @@ impl BotControl for TestBot {
         Box::pin(async { Ok("changed".to_string()) })
     }
 }
+
+pub const ANN: u64 = 9001;
+pub const BOB: u64 = 9002;
+pub const G1: u64 = 111_000_000_000_000_001;
+pub const G2: u64 = 222_000_000_000_000_002;
+pub const G3: u64 = 333_000_000_000_000_003;
+
+/// A fake Discord with two moderators: Ann owns guild 1 (and guild 3, which moat is not in)
+/// and is a plain member of guild 2; Bob holds Manage Server in guild 2 and nothing in 1.
+pub async fn fake_discord() -> moat_fake_discord::FakeDiscord {
+    use moat_fake_discord::{OAuthOptions, OAuthUser, Options};
+    let users = vec![
+        OAuthUser::new(ANN, "ann").in_guild(G1, true, 0).in_guild(G2, false, 1 << 10).in_guild(G3, true, 0),
+        OAuthUser::new(BOB, "bob").in_guild(G2, false, 1 << 5).in_guild(G1, false, 1 << 10),
+    ];
+    let opts = Options { oauth: OAuthOptions { users, ..OAuthOptions::default() }, ..Options::default() };
+    moat_fake_discord::FakeDiscord::start(opts).await.unwrap()
+}
+
+pub struct Running {
+    pub base: String,
+    pub dash: moat_http::Dashboard,
+    pub sources: moat_http::Sources,
+    pub bot: Arc<TestBot>,
+}
+
+/// A dashboard in front of `bot`, logging in through `fake`, on a fresh in-memory store.
+pub async fn dashboard(
+    fake: &moat_fake_discord::FakeDiscord,
+    bot: TestBot,
+    tweak: impl FnOnce(&mut moat_http::HttpConfig),
+) -> Running {
+    let store = moat_store::Store::open("sqlite::memory:").await.unwrap();
+    dashboard_on(fake, bot, store, tweak).await
+}
+
+pub async fn dashboard_on(
+    fake: &moat_fake_discord::FakeDiscord,
+    bot: TestBot,
+    store: moat_store::Store,
+    tweak: impl FnOnce(&mut moat_http::HttpConfig),
+) -> Running {
+    let bot = Arc::new(bot);
+    let sources = moat_http::Sources::new(store, bot.clone());
+    let mut cfg = moat_http::HttpConfig {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        discord_url: fake.rest_url(),
+        client_id: fake.options().application_id,
+        client_secret: "fake-client-secret".into(),
+        ..moat_http::HttpConfig::default()
+    };
+    tweak(&mut cfg);
+    let (dash, addr, _task) =
+        moat_http::serve(sources.clone(), Arc::new(moat_http::Metrics::new()), cfg).await.unwrap();
+    Running { base: format!("http://{addr}"), dash, sources, bot }
+}
+
+/// Logs `browser` in as `user` through the fake's OAuth2 pages; returns where it landed.
+pub async fn login(browser: &Browser, fake: &moat_fake_discord::FakeDiscord, base: &str, user: u64) -> (Reply, String) {
+    let r = browser.get(&format!("{}/login?user={user}", fake.rest_url())).await;
+    assert!(r.status < 400, "the fake knows user {user}");
+    browser.follow(&format!("{base}/auth/start")).await
+}
+
+/// The value of a hidden `csrf` field on a page.
+pub fn csrf(html: &str) -> String {
+    let i = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
+    html[i..].split('"').next().unwrap().to_string()
+}
+
+/// Records a raid in `guild`: a lockdown, `n` members banned with one message of evidence,
+/// a flag; returns its incident id.
+pub async fn record_raid(store: &moat_store::Store, guild: u64, n: u64, ts: u64) -> IncidentId {
+    use moat_core::evidence::{Evidence, EvidenceMessage};
+    use moat_core::id::{ChannelId, MessageId, UserId};
+    use moat_core::{Action, ActionKind, Detector};
+    let g = GuildId(guild);
+    let inc = IncidentId(guild % 1_000_000 * 1000 + ts % 1000 + 1);
+    store.guild_joined(g, ts).await.unwrap();
+    let users: Vec<UserId> = (0..n).map(|i| UserId(500_000 + i)).collect();
+    let ev = Evidence {
+        messages: vec![EvidenceMessage {
+            message_id: MessageId(77),
+            channel_id: ChannelId(5),
+            author_id: users[0],
+            ts,
+            content: "@everyone free nitro at discord-gift.example".into(),
+            attachment_urls: vec![],
+        }],
+        facts: vec![("joins".into(), n.to_string())],
+    };
+    let actions = vec![
+        Action::new(ts, g, ActionKind::Lockdown, Detector::Raid, format!("raid: {n} joins in 60 s")).incident(inc),
+        Action::new(ts + 1, g, ActionKind::Ban, Detector::Raid, format!("raid: {n} joins in 60 s, mean suspicion 0.8"))
+            .incident(inc)
+            .users(users.clone())
+            .evidence(ev),
+    ];
+    store.record(&actions).await.unwrap();
+    inc
+}

@@ -146,7 +146,7 @@ impl Cluster {
 
     /// Deletes every bucket and stream of this cluster's name (tests, and `moat cluster reset`).
     pub async fn remove_all(&self) -> Result<(), ClusterError> {
-        for suffix in ["leases", "members", "sessions", "identify", "rest", "pools", "parts"] {
+        for suffix in ["leases", "parts", "members", "sessions", "identify", "day", "rest", "pools"] {
             let _ = self.js.delete_key_value(format!("{}-{suffix}", self.settings.name)).await;
         }
         let _ = self.js.delete_stream(format!("{}-signals", self.settings.name)).await;

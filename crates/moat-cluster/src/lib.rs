@@ -22,6 +22,7 @@
 mod conn;
 mod error;
 pub mod hash;
+pub mod identify;
 pub mod lease;
 pub mod session;
 mod settings;

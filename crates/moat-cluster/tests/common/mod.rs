@@ -1,0 +1,73 @@
+//! What the cluster's tests share: a NATS or a clear skip, and a fresh cluster name per test.
+//!
+//! `moat_testkit::services` will own the service check once it reaches main; this is the
+//! same rule in a few lines: without NATS a test prints `SKIPPED:` with how to start it and
+//! passes, except under `CI=true`, where a missing service fails the run.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use moat_cluster::lease::Ownership;
+use moat_cluster::{Cluster, ClusterSettings};
+
+pub const URL: &str = "nats://127.0.0.1:4222";
+
+/// The NATS URL, or `None` after printing why the test is skipped.
+pub fn nats_or_skip(test: &str) -> Option<String> {
+    let url = std::env::var("MOAT_TEST_NATS").unwrap_or_else(|_| URL.into());
+    let addr = url.trim_start_matches("nats://").to_string();
+    let up = std::net::TcpStream::connect_timeout(
+        &addr.parse().unwrap_or_else(|_| "127.0.0.1:4222".parse().unwrap()),
+        Duration::from_secs(1),
+    )
+    .is_ok();
+    if up {
+        return Some(url);
+    }
+    let reason = format!("{test}: no NATS (JetStream) at {url}, start it with docker compose up -d");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{reason} (CI=true: services are required)");
+    }
+    println!("SKIPPED: {reason}");
+    None
+}
+
+/// Settings for a cluster of its own (a unique name) with a short lease.
+pub fn settings(lease_secs: u32) -> ClusterSettings {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros();
+    ClusterSettings { name: format!("t{}x{n}x{t}", std::process::id()), lease_secs, ..Default::default() }
+}
+
+pub async fn member(url: &str, s: &ClusterSettings, name: &str) -> Cluster {
+    Cluster::connect(url, s, Some(name.into())).await.expect("connect")
+}
+
+/// Waits (up to `limit`) until `cond` holds over the members' ownerships.
+pub async fn until(
+    limit: Duration,
+    rx: &[tokio::sync::watch::Receiver<Ownership>],
+    cond: impl Fn(&[Ownership]) -> bool,
+) -> Vec<Ownership> {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let now: Vec<Ownership> = rx.iter().map(|r| r.borrow().clone()).collect();
+        if cond(&now) || tokio::time::Instant::now() >= deadline {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// True when the ownerships are disjoint and together cover `0..units`.
+pub fn partition(o: &[Ownership], units: u32) -> bool {
+    let mut all = BTreeSet::new();
+    let total: usize = o.iter().map(|x| x.held.len()).sum();
+    for x in o {
+        all.extend(&x.held);
+    }
+    total == units as usize && all == (0..units).collect()
+}

@@ -4,6 +4,8 @@
 
 pub mod burst;
 pub mod campaign;
+pub mod crossguild;
+pub mod lure;
 pub mod mentions;
 pub mod pressure;
 pub mod raid;
@@ -28,6 +30,9 @@ pub enum Severity {
     Contain { min_step: u32 },
     /// Tell moderators; punish nobody.
     Flag,
+    /// Hold the message for review: delete it (its evidence kept) and ask moderators;
+    /// punish nobody.
+    Hold,
 }
 
 /// What a detector found about one message or one user.

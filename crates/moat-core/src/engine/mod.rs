@@ -12,13 +12,17 @@
 //! [`Engine::advance`], which every event calls first with its own time.
 
 mod burst;
+mod crossguild;
 mod join;
+mod lure;
 mod message;
 mod respond;
 
 use crate::action::{Action, Millis};
 use crate::config::{Config, Settings};
-use crate::detect::{burst::BurstWatch, campaign::CampaignWatch, raid::RaidWatch, scraper::ScraperWatch};
+use crate::detect::{
+    burst::BurstWatch, campaign::CampaignWatch, crossguild::CrossGuildWatch, raid::RaidWatch, scraper::ScraperWatch,
+};
 use crate::event::Event;
 use crate::guild::GuildInfo;
 use crate::id::{GuildId, UserId};
@@ -86,6 +90,10 @@ pub struct Engine {
     /// Guilds in a raid, whose timers [`Engine::advance`] checks.
     raiding: Vec<GuildId>,
     scrapers: ScraperWatch,
+    /// Campaigns across the guilds this process (or cluster) protects.
+    cross: CrossGuildWatch,
+    /// The secret cross-guild fingerprints are keyed with ([`Engine::set_fingerprint_secret`]).
+    cross_secret: u64,
     now: Millis,
     next_sweep: Millis,
 }
@@ -99,6 +107,8 @@ impl Engine {
             guilds: IdMap::default(),
             raiding: Vec::new(),
             scrapers: ScraperWatch::default(),
+            cross: CrossGuildWatch::default(),
+            cross_secret: 0,
             now: 0,
             next_sweep: 0,
         }
@@ -200,6 +210,7 @@ impl Engine {
             }
         }
         self.scrapers.sweep(&self.config.defaults.scraper, now);
+        self.cross.sweep(&self.config.defaults.cross_guild, now);
     }
 
     /// What the engine holds now.

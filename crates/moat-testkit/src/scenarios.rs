@@ -14,8 +14,10 @@ use moat_core::Millis;
 
 use crate::world::{Expect, Person, World};
 
+mod across;
 mod together;
 
+pub use across::{cross_guild_takeover, lure_clean_link, scam_discussion, streamer_crossposting};
 pub use together::{aged_raid, raid_bystanders};
 
 /// A generated capture and what a guard should make of it.
@@ -63,6 +65,10 @@ pub const ALL: &[(&str, Generator)] = &[
     ("unicode-tricks", unicode_tricks),
     ("aged-raid", aged_raid),
     ("raid-bystanders", raid_bystanders),
+    ("cross-guild-takeover", cross_guild_takeover),
+    ("streamer-crossposting", streamer_crossposting),
+    ("lure-clean-link", lure_clean_link),
+    ("scam-discussion", scam_discussion),
 ];
 
 /// The generator called `name`.

@@ -215,3 +215,23 @@ fn an_aged_raid_is_caught_by_what_it_does() {
 fn bots_among_real_viewers_are_contained_and_the_viewers_spared() {
     check(scenarios::raid_bystanders, 0..4);
 }
+
+#[test]
+fn a_takeover_posting_into_several_guilds_is_contained_in_each() {
+    check(scenarios::cross_guild_takeover, 0..6);
+}
+
+#[test]
+fn a_streamer_and_crossposted_announcements_are_left_alone() {
+    check(scenarios::streamer_crossposting, 0..6);
+}
+
+#[test]
+fn lures_with_clean_links_are_caught_by_their_words_and_authors() {
+    check(scenarios::lure_clean_link, 0..4);
+}
+
+#[test]
+fn members_discussing_scams_are_left_alone() {
+    check(scenarios::scam_discussion, 0..4);
+}

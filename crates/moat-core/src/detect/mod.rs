@@ -10,6 +10,8 @@ pub mod fedi_profile;
 pub mod fedi_settings;
 pub mod fedi_signup;
 pub mod fedi_wave;
+pub mod crossguild;
+pub mod lure;
 pub mod mentions;
 pub mod pressure;
 pub mod raid;
@@ -34,6 +36,9 @@ pub enum Severity {
     Contain { min_step: u32 },
     /// Tell moderators; punish nobody.
     Flag,
+    /// Hold the message for review: delete it (its evidence kept) and ask moderators;
+    /// punish nobody.
+    Hold,
 }
 
 /// What a detector found about one message or one user.

@@ -21,18 +21,31 @@ pub fn check(
     content: &str,
     edit: bool,
 ) -> Option<Finding> {
+    let report = report(s, judge, guild_id, content, edit)?;
+    finding(s, user_id, &report, edit, false)
+}
+
+/// The judge's report on a message, when links are checked for it.
+pub fn report(
+    s: &ScamSettings,
+    judge: &dyn LinkJudge,
+    guild_id: GuildId,
+    content: &str,
+    edit: bool,
+) -> Option<LinkReport> {
     if !s.enabled || (edit && !s.check_edits) || content.is_empty() {
         return None;
     }
-    let report = judge.judge(guild_id.get(), content);
-    finding(s, user_id, &report, edit)
+    Some(judge.judge(guild_id.get(), content))
 }
 
-/// The finding a report calls for.
-pub fn finding(s: &ScamSettings, user_id: UserId, report: &LinkReport, edit: bool) -> Option<Finding> {
+/// The finding a report calls for. A `suspicious` link from a `new` member (joined
+/// recently, or a young account) is held for review; from anyone else it is flagged.
+pub fn finding(s: &ScamSettings, user_id: UserId, report: &LinkReport, edit: bool, new: bool) -> Option<Finding> {
     let (severity, what) = match report.verdict {
         LinkVerdict::Clean => return None,
         LinkVerdict::Suspicious if !s.alert_suspicious => return None,
+        LinkVerdict::Suspicious if new => (Severity::Hold, "suspicious link from a new member"),
         LinkVerdict::Suspicious => (Severity::Flag, "suspicious link"),
         LinkVerdict::Scam => (Severity::Contain { min_step: s.min_step }, "scam link"),
     };
@@ -68,9 +81,10 @@ mod tests {
         assert!(check(&s, &judge, g, u, "https://good.org", false).is_none());
 
         let report = LinkReport { verdict: LinkVerdict::Suspicious, ..Default::default() };
-        assert_eq!(finding(&s, u, &report, true).unwrap().severity, Severity::Flag);
+        assert_eq!(finding(&s, u, &report, true, false).unwrap().severity, Severity::Flag);
+        assert_eq!(finding(&s, u, &report, false, true).unwrap().severity, Severity::Hold);
         let quiet = ScamSettings { alert_suspicious: false, ..s.clone() };
-        assert!(finding(&quiet, u, &report, false).is_none());
+        assert!(finding(&quiet, u, &report, false, true).is_none());
         let no_edits = ScamSettings { check_edits: false, ..s };
         assert!(check(&no_edits, &judge, g, u, "https://bad.ru", true).is_none());
     }

@@ -2,7 +2,7 @@
 //! findings go to [`respond`](super::respond).
 
 use crate::action::{Action, Detector, Millis};
-use crate::detect::{campaign, mentions, pressure, raid::Outcome, scam, Doomed, Finding, Severity};
+use crate::detect::{campaign, crossguild, mentions, pressure, raid::Outcome, scam, Doomed, Finding, Severity};
 use crate::event::{AutoModHit, Message};
 use crate::text::{fingerprint, TextStats};
 use crate::time::{age_at, DAY, HOUR, MINUTE};
@@ -45,8 +45,13 @@ impl Engine {
         let fp = fingerprint(content);
         let has_link = crate::text::has_scheme(content);
         let mut findings: Vec<Finding> = Vec::new();
+        let account_age = age_at(m.account_created, now);
+        let member_age = m.joined_at.map(|j| now.saturating_sub(j));
+        let new_member = member_age.is_some_and(|a| a < u64::from(s.pressure.new_member_minutes) * MINUTE)
+            || account_age < u64::from(s.pressure.new_account_days) * DAY;
 
-        if let Some(f) = scam::check(&s.scam, self.judge.as_ref(), gid, m.author, content, m.edit) {
+        let report = scam::report(&s.scam, self.judge.as_ref(), gid, content, m.edit);
+        if let Some(f) = report.as_ref().and_then(|r| scam::finding(&s.scam, m.author, r, m.edit, new_member)) {
             findings.push(f);
         }
         let mention_weight = mentions::weight(&s.mentions, m, &stats);
@@ -66,14 +71,10 @@ impl Engine {
             }
         }
 
-        let account_age = age_at(m.account_created, now);
-        let member_age = m.joined_at.map(|j| now.saturating_sub(j));
-        let newcomer = member_age.is_some_and(|a| a < u64::from(s.raid.newcomer_minutes) * MINUTE);
-        let everyone = m.mention_everyone || stats.everyone;
         // Links to sites the judge trusts (popular, well-known) are shared by crowds for good
         // reasons; they are no campaign's signature, and do not make the words around them
         // one either.
-        let link_keys: Vec<u64> = if has_link && !m.edit && !exempt {
+        let link_keys: Vec<u64> = if has_link && !m.edit {
             let judge = self.judge.as_ref();
             campaign::link_urls(content)
                 .filter(|(_, url)| !judge.trusted_link(gid.get(), url))
@@ -82,12 +83,38 @@ impl Engine {
         } else {
             Vec::new()
         };
-        if !m.edit && !exempt && (has_link || mention_weight > 0 || fp.len >= s.campaign.min_text_len) {
+        let lure = if s.lure.enabled && has_link && !m.edit { crate::detect::lure::find(content) } else { None };
+        if let Some(lure) = lure.as_ref().filter(|_| !exempt) {
+            let young = member_age.is_some_and(|a| a < u64::from(s.raid.newcomer_minutes) * MINUTE)
+                || account_age < u64::from(s.lure.new_account_days) * DAY;
+            let verdict = report.as_ref().map_or(crate::links::LinkVerdict::Clean, |r| r.verdict);
+            let signs = super::lure::Signs { young, verdict, everyone: m.mention_everyone || stats.everyone };
+            if let Some(f) = super::lure::finding(&s.lure, m.author, lure, &link_keys, content, signs) {
+                findings.push(f);
+            }
+        }
+        let newcomer = member_age.is_some_and(|a| a < u64::from(s.raid.newcomer_minutes) * MINUTE);
+        let everyone = m.mention_everyone || stats.everyone;
+        let mut cross = None;
+        if !m.edit && (has_link || mention_weight > 0 || fp.len >= s.campaign.min_text_len) {
             let mut keys: Vec<(u64, &'static str)> = link_keys.iter().map(|&k| (k, "link")).collect();
             let loud = mention_weight > 0 || !keys.is_empty();
             if fp.len >= s.campaign.min_text_len || (loud && fp.len > 0) {
                 keys.push((fp.hash, "text"));
             }
+            let verdict = report.as_ref().is_some_and(|r| r.verdict >= crate::links::LinkVerdict::Suspicious);
+            let signs = crossguild::Signs::default()
+                .with(crossguild::Signs::LURE, lure.is_some())
+                .with(crossguild::Signs::VERDICT, verdict)
+                .with(crossguild::Signs::MASS_PING, everyone || mention_weight >= 5);
+            cross = super::crossguild::fingerprint(
+                self.cross_secret,
+                now,
+                m,
+                &keys,
+                signs,
+                g.info.is_moderator(m.author, &m.roles),
+            );
             let post = campaign::Post {
                 ts: now,
                 user_id: m.author,
@@ -97,13 +124,15 @@ impl Engine {
                 new: account_age < u64::from(s.campaign.new_account_days) * DAY,
                 loud,
             };
-            if s.campaign.enabled && !keys.is_empty() {
-                // The campaign watch may delete this message minutes from now: keep its
+            if !exempt && (s.campaign.enabled || s.cross_guild.enabled) && !keys.is_empty() {
+                // The campaign watches may delete this message minutes from now: keep its
                 // evidence that long.
                 g.recent.hold(m.id);
             }
-            if let Some(f) = g.campaigns.observe(&s.campaign, now, post, &keys) {
-                findings.push(f);
+            if !exempt {
+                if let Some(f) = g.campaigns.observe(&s.campaign, now, post, &keys) {
+                    findings.push(f);
+                }
             }
         }
 
@@ -145,6 +174,9 @@ impl Engine {
         self.respond(&ctx, findings, out);
         self.raid_outcome(gid, now, outcome, out);
         self.raid_outcome(gid, now, burst, out);
+        if let Some(fp) = cross {
+            self.observe_cross_guild(&fp, out);
+        }
     }
 
     /// Discord's AutoMod acted on a member: count it as a strike, and contain the member

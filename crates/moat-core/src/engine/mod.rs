@@ -14,13 +14,17 @@
 mod burst;
 mod fedi;
 mod fedi_state;
+mod crossguild;
 mod join;
+mod lure;
 mod message;
 mod respond;
 
 use crate::action::{Action, Millis};
 use crate::config::{Config, Settings};
-use crate::detect::{burst::BurstWatch, campaign::CampaignWatch, raid::RaidWatch, scraper::ScraperWatch};
+use crate::detect::{
+    burst::BurstWatch, campaign::CampaignWatch, crossguild::CrossGuildWatch, raid::RaidWatch, scraper::ScraperWatch,
+};
 use crate::event::Event;
 use crate::guild::GuildInfo;
 use crate::id::{GuildId, UserId};
@@ -92,6 +96,10 @@ pub struct Engine {
     fedi: IdMap<GuildId, fedi_state::FediServer>,
     fedi_settings: crate::detect::fedi_settings::FediSettings,
     fedi_raiding: Vec<GuildId>,
+    /// Campaigns across the guilds this process (or cluster) protects.
+    cross: CrossGuildWatch,
+    /// The secret cross-guild fingerprints are keyed with ([`Engine::set_fingerprint_secret`]).
+    cross_secret: u64,
     now: Millis,
     next_sweep: Millis,
 }
@@ -108,6 +116,8 @@ impl Engine {
             fedi: IdMap::default(),
             fedi_settings: Default::default(),
             fedi_raiding: Vec::new(),
+            cross: CrossGuildWatch::default(),
+            cross_secret: 0,
             now: 0,
             next_sweep: 0,
         }
@@ -219,6 +229,7 @@ impl Engine {
         }
         self.scrapers.sweep(&self.config.defaults.scraper, now);
         self.fedi_sweep(now);
+        self.cross.sweep(&self.config.defaults.cross_guild, now);
     }
 
     /// What the engine holds now.

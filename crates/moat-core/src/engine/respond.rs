@@ -40,7 +40,8 @@ pub(super) struct Context {
 fn priority(f: &Finding) -> (u8, u8) {
     let severity = match f.severity {
         Severity::Contain { .. } => 0,
-        Severity::Flag => 1,
+        Severity::Hold => 1,
+        Severity::Flag => 2,
     };
     let detector = match f.detector {
         Detector::Scam => 0,
@@ -108,6 +109,32 @@ fn age_facts(g: &GuildState, user: UserId, ctx: &Context, facts: &mut Vec<(Strin
     }
 }
 
+/// A message held for review: deleted with its evidence, and the moderators asked (an
+/// exempt author's is only flagged).
+fn hold(g: &GuildState, ctx: &Context, f: &Finding, exempt: bool) -> Option<[Action; 2]> {
+    let (channel, message) = ctx.message?;
+    let mut facts = f.facts.clone();
+    age_facts(g, ctx.author, ctx, &mut facts);
+    let ev = evidence_of(g, [message], &facts);
+    let kind = if exempt { ActionKind::Flag } else { ActionKind::DeleteMessage };
+    let what = if exempt { "flagged" } else { "held for review (deleted, kept as evidence)" };
+    let delete = Action::new(ctx.now, ctx.gid, kind, f.detector, f.reason.clone())
+        .user(ctx.author)
+        .message(channel, message)
+        .evidence(ev.clone());
+    let ask = Action::new(
+        ctx.now,
+        ctx.gid,
+        ActionKind::Alert,
+        f.detector,
+        format!("{}: {what}; repost it if it is fine, or act on the author", f.reason),
+    )
+    .user(ctx.author)
+    .message(channel, message)
+    .evidence(ev);
+    Some([delete, ask])
+}
+
 impl Engine {
     /// Turns one message's (or member's) findings into actions.
     pub(super) fn respond(&mut self, ctx: &Context, mut findings: Vec<Finding>, out: &mut Vec<Action>) {
@@ -150,6 +177,12 @@ impl Engine {
                         a = a.message(c, m);
                     }
                     out.push(a.evidence(evidence_of(g, ctx.message.map(|(_, m)| m), &facts)));
+                }
+                continue;
+            }
+            if f.severity == Severity::Hold {
+                if let Some(a) = hold(g, ctx, f, exempt(ctx.author)) {
+                    out.extend(a);
                 }
                 continue;
             }

@@ -112,7 +112,6 @@ fn is_message_post(c: &moat_fake_discord::Call) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bot defect: message deletes, bulk deletes, verification, incident actions and AutoMod changes carry no X-Audit-Log-Reason (issue 11 item 5)"]
 async fn every_change_says_why_in_the_audit_log() {
     let h = common::start(Options::default(), common::config("")).await;
     let (_, raid) = scenario::raid(30);

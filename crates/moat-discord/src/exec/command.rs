@@ -82,11 +82,11 @@ impl Executor {
                         Err(e) => format!("Discord refused to lift <@{user}>'s timeout ({e:?})."),
                     }
                 }
-                Request::Lockdown(true) => match lockdown::lock_down(&client, &shared, &locks, g, now, 3_600_000).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
+                Request::Lockdown(true) => match lockdown::lock_down(&client, &shared, &locks, g, now, 3_600_000, &by).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
                     Ok(()) => "Locked down: verification raised, invites and DMs paused for an hour. `/moat lockdown off` restores the previous settings.".into(),
                     Err(e) => format!("Could not lock down ({e:?}): moat needs Manage Server."),
                 },
-                Request::Lockdown(false) | Request::RaidEnd => match lockdown::unlock(&client, &shared, &locks, g).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
+                Request::Lockdown(false) | Request::RaidEnd => match lockdown::unlock(&client, &shared, &locks, g, &by).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
                     Ok(()) => "Lockdown lifted; the server's previous settings are back. (The engine still ends its raid when joins go quiet.)".into(),
                     Err(e) => format!("Could not lift the lockdown ({e:?})."),
                 },

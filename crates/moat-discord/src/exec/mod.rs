@@ -257,7 +257,7 @@ impl Executor {
         };
 
         // 1. Deletes, per channel, bulk where Discord allows it.
-        let mut by_channel: BTreeMap<ChannelId, Vec<MessageId>> = BTreeMap::new();
+        let mut by_channel: BTreeMap<ChannelId, Vec<(MessageId, &Action)>> = BTreeMap::new();
         for (a, _) in batch.iter().filter(|(a, _)| a.kind == ActionKind::DeleteMessage) {
             if let (Some(c), Some(m)) = (a.channel_id, a.message_id) {
                 let need = Permissions::VIEW_CHANNEL | Permissions::MANAGE_MESSAGES;
@@ -266,8 +266,8 @@ impl Executor {
                     continue;
                 }
                 let ids = by_channel.entry(c).or_default();
-                if !ids.contains(&m) {
-                    ids.push(m);
+                if !ids.iter().any(|(x, _)| *x == m) {
+                    ids.push((m, a));
                 }
             }
         }
@@ -278,9 +278,10 @@ impl Executor {
             let queue = self.deletes.entry(channel).or_default().clone();
             let start_drain = {
                 let mut q = lock(&queue);
-                for m in ids {
+                for (m, a) in ids {
                     if !q.ids.contains(&m) {
                         q.ids.push(m);
+                        q.because(a.detector.as_str(), &a.reason);
                     }
                 }
                 q.barriers.push(barrier.clone());
@@ -391,7 +392,7 @@ impl Executor {
                     let store = self.settings.store.clone();
                     let (alerts, incident) = (self.alerts.clone(), a.incident);
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
-                        let r = lockdown::lock_down(&client, &shared, &locks, g, now, duration).await;
+                        let r = lockdown::lock_down(&client, &shared, &locks, g, now, duration, &reason).await;
                         lockdown::persist(store.as_ref(), &locks, g, now).await;
                         refused(&alerts, incident, r.err(), "lock the server down", None);
                     });
@@ -399,7 +400,7 @@ impl Executor {
                 ActionKind::Unlock => {
                     let (locks, store) = (self.locks.clone(), self.settings.store.clone());
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
-                        let _ = lockdown::unlock(&client, &shared, &locks, g).await;
+                        let _ = lockdown::unlock(&client, &shared, &locks, g, &reason).await;
                         lockdown::persist(store.as_ref(), &locks, g, now).await;
                     });
                 }

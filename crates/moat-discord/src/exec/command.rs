@@ -12,7 +12,6 @@
 use serde_json::Value;
 use twilight_http::request::{AuditLogReason as _, Method};
 use twilight_model::guild::Permissions;
-use twilight_model::util::Timestamp;
 
 use super::calls::{interaction, send};
 use super::{lockdown, Executor};
@@ -35,6 +34,7 @@ impl Executor {
         let Ok(gid) = g.twilight() else { return };
         let now = self.settings.clock.now_ms();
         let locks = self.locks.clone();
+        let clock = self.settings.clock.clone();
         let store = self.settings.store.clone();
         let raiders = lock(&self.alerts).raid_members(g);
         let by = format!("moat: asked by moderator {}", inv.invoker);
@@ -68,9 +68,8 @@ impl Executor {
                 (Some(why), _) => why,
                 (None, req) => match req {
                 Request::Silence { user, minutes } => {
-                    let until = Timestamp::from_micros(((now + minutes * 60_000) as i64).saturating_mul(1000)).ok();
                     let Ok(uid) = user.twilight() else { return };
-                    match send(&shared, "time out a member (command)", || client.update_guild_member(gid, uid).communication_disabled_until(until).reason(&by)).await {
+                    match send(&shared, "time out a member (command)", || client.update_guild_member(gid, uid).communication_disabled_until(super::timeout_end(&clock, minutes * 60_000)).reason(&by)).await {
                         Ok(_) => format!("<@{user}> is timed out for {minutes} min."),
                         Err(e) => format!("Discord refused to time out <@{user}> ({e:?}): check moat's permissions and role position."),
                     }

@@ -306,19 +306,21 @@ impl Executor {
             }
             match a.kind {
                 ActionKind::Timeout => {
-                    let until_ms = now + a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
-                    let Ok(until) = Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) else { continue };
+                    let length = a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
                     for &u in &a.user_ids {
                         let Ok(uid) = u.twilight() else { continue };
                         mark(&self.shared);
                         let (reason, alerts, incident, after) =
                             (reason.clone(), self.alerts.clone(), a.incident, barrier.clone());
+                        let clock = self.settings.clock.clone();
                         self.spawn(format!("member:{g}"), move |client, shared| async move {
                             after.wait().await;
+                            // The end is set as the call leaves (each try), so a call that
+                            // waited behind deletes or rate limits still lasts its length.
                             let r = send(&shared, "time out a member", || {
                                 client
                                     .update_guild_member(gid, uid)
-                                    .communication_disabled_until(Some(until))
+                                    .communication_disabled_until(timeout_end(&clock, length))
                                     .reason(&reason)
                             })
                             .await;
@@ -332,8 +334,8 @@ impl Executor {
                         mark(&self.shared);
                         let role = self.settings.silence_role.and_then(|r| r.twilight().ok());
                         let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
-                        let until_ms = now + a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
-                        let after = barrier.clone();
+                        let length = a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
+                        let (after, clock) = (barrier.clone(), self.settings.clock.clone());
                         self.spawn(format!("member:{g}"), move |client, shared| async move {
                             after.wait().await;
                             let r = match role {
@@ -343,18 +345,15 @@ impl Executor {
                                     })
                                     .await
                                 }
-                                None => match Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) {
-                                    Ok(until) => {
-                                        send(&shared, "time out a member (no silence role set)", || {
-                                            client
-                                                .update_guild_member(gid, uid)
-                                                .communication_disabled_until(Some(until))
-                                                .reason(&reason)
-                                        })
-                                        .await
-                                    }
-                                    Err(_) => return,
-                                },
+                                None => {
+                                    send(&shared, "time out a member (no silence role set)", || {
+                                        client
+                                            .update_guild_member(gid, uid)
+                                            .communication_disabled_until(timeout_end(&clock, length))
+                                            .reason(&reason)
+                                    })
+                                    .await
+                                }
                             };
                             refused(&alerts, incident, r.err(), "silence", Some(u));
                         });
@@ -485,6 +484,12 @@ impl Executor {
             });
         }
     }
+}
+
+/// A timeout of `length_ms` that starts now, on `clock`.
+pub(crate) fn timeout_end(clock: &Clock, length_ms: u64) -> Option<Timestamp> {
+    let until_ms = clock.now_ms().saturating_add(length_ms.min(MAX_TIMEOUT_MS));
+    Timestamp::from_micros((until_ms as i64).saturating_mul(1000)).ok()
 }
 
 /// Notes on the incident's alert that Discord refused an action (usually permissions).

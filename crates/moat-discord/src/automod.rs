@@ -14,11 +14,13 @@ use serde_json::{json, Value};
 use twilight_http::request::Method;
 use twilight_http::Client;
 
-use crate::exec::calls::raw;
+use crate::exec::calls::{raw, raw_as, Pacing, Raw};
 use crate::shared::Shared;
 
 /// The rule's name, by which moat finds its own rule again.
 pub const RULE_NAME: &str = "moat: scam links";
+/// The rule's audit-log reason.
+const RULE_REASON: &str = "moat: block known scam domains and deceptive masked links before anyone sees them";
 /// AutoMod's keyword limits.
 const MAX_KEYWORDS: usize = 1000;
 const MAX_KEYWORD_LEN: usize = 60;
@@ -74,30 +76,14 @@ pub async fn sync(client: &Client, shared: &Shared, guild: GuildId, body: &Value
         .iter()
         .find(|r| r.get("name").and_then(Value::as_str) == Some(RULE_NAME))
         .and_then(|r| r.get("id")?.as_str().map(str::to_string));
-    let _ = match ours {
+    let (what, method, path) = match ours {
         Some(id) => {
-            raw(
-                client,
-                shared,
-                "update the AutoMod scam rule",
-                Method::Patch,
-                format!("guilds/{guild}/auto-moderation/rules/{id}"),
-                Some(body),
-            )
-            .await
+            ("update the AutoMod scam rule", Method::Patch, format!("guilds/{guild}/auto-moderation/rules/{id}"))
         }
-        None => {
-            raw(
-                client,
-                shared,
-                "create the AutoMod scam rule",
-                Method::Post,
-                format!("guilds/{guild}/auto-moderation/rules"),
-                Some(body),
-            )
-            .await
-        }
+        None => ("create the AutoMod scam rule", Method::Post, format!("guilds/{guild}/auto-moderation/rules")),
     };
+    let r = Raw { method, path, body: Some(body), reason: Some(RULE_REASON), pacing: Pacing::Paced };
+    let _ = raw_as(client, shared, what, r).await;
 }
 
 #[cfg(test)]

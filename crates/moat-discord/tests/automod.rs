@@ -41,5 +41,16 @@ async fn the_scam_rule_is_created_once_and_then_updated() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(h.fake.world().guilds[&ids.guild].automod_rules.len(), 1, "updated, not duplicated");
+    let changes: Vec<_> =
+        h.fake.calls().into_iter().filter(|c| c.method != "GET" && c.path.contains("/auto-moderation/")).collect();
+    assert_eq!(changes.len(), 2, "one create, one update");
+    for c in changes {
+        assert!(
+            c.reason.as_deref().is_some_and(|r| r.starts_with("moat: ")),
+            "{} {}: no audit-log reason",
+            c.method,
+            c.path
+        );
+    }
     second.stop().await;
 }

@@ -12,7 +12,6 @@
 use serde_json::Value;
 use twilight_http::request::{AuditLogReason as _, Method};
 use twilight_model::guild::Permissions;
-use twilight_model::util::Timestamp;
 
 use super::calls::{interaction, send};
 use super::{lockdown, Executor};
@@ -35,6 +34,7 @@ impl Executor {
         let Ok(gid) = g.twilight() else { return };
         let now = self.settings.clock.now_ms();
         let locks = self.locks.clone();
+        let clock = self.settings.clock.clone();
         let store = self.settings.store.clone();
         let raiders = lock(&self.alerts).raid_members(g);
         let by = format!("moat: asked by moderator {}", inv.invoker);
@@ -68,9 +68,8 @@ impl Executor {
                 (Some(why), _) => why,
                 (None, req) => match req {
                 Request::Silence { user, minutes } => {
-                    let until = Timestamp::from_micros(((now + minutes * 60_000) as i64).saturating_mul(1000)).ok();
                     let Ok(uid) = user.twilight() else { return };
-                    match send(&shared, "time out a member (command)", || client.update_guild_member(gid, uid).communication_disabled_until(until).reason(&by)).await {
+                    match send(&shared, "time out a member (command)", || client.update_guild_member(gid, uid).communication_disabled_until(super::timeout_end(&clock, minutes * 60_000)).reason(&by)).await {
                         Ok(_) => format!("<@{user}> is timed out for {minutes} min."),
                         Err(e) => format!("Discord refused to time out <@{user}> ({e:?}): check moat's permissions and role position."),
                     }
@@ -82,11 +81,11 @@ impl Executor {
                         Err(e) => format!("Discord refused to lift <@{user}>'s timeout ({e:?})."),
                     }
                 }
-                Request::Lockdown(true) => match lockdown::lock_down(&client, &shared, &locks, g, now, 3_600_000).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
+                Request::Lockdown(true) => match lockdown::lock_down(&client, &shared, &locks, g, now, 3_600_000, &by).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
                     Ok(()) => "Locked down: verification raised, invites and DMs paused for an hour. `/moat lockdown off` restores the previous settings.".into(),
                     Err(e) => format!("Could not lock down ({e:?}): moat needs Manage Server."),
                 },
-                Request::Lockdown(false) | Request::RaidEnd => match lockdown::unlock(&client, &shared, &locks, g).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
+                Request::Lockdown(false) | Request::RaidEnd => match lockdown::unlock(&client, &shared, &locks, g, &by).await.and({ lockdown::persist(store.as_ref(), &locks, g, now).await; Ok(()) }) {
                     Ok(()) => "Lockdown lifted; the server's previous settings are back. (The engine still ends its raid when joins go quiet.)".into(),
                     Err(e) => format!("Could not lift the lockdown ({e:?})."),
                 },

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use moat_core::id::{ChannelId, MessageId};
 use moat_discord_wire::snowflake::created_at;
+use twilight_http::request::AuditLogReason as _;
 use twilight_http::Client;
 
 use super::calls::send;
@@ -28,14 +29,42 @@ pub struct Pending {
     pub barriers: Vec<Barrier>,
     /// A drain is queued on the channel's lane.
     pub queued: bool,
+    /// Why, for the audit log: the detectors behind the pending deletions, and the first
+    /// reason given.
+    pub detectors: Vec<&'static str>,
+    pub first_reason: Option<String>,
+}
+
+impl Pending {
+    /// Notes why a message is to be deleted.
+    pub fn because(&mut self, detector: &'static str, reason: &str) {
+        if !self.detectors.contains(&detector) {
+            self.detectors.push(detector);
+        }
+        if self.first_reason.is_none() {
+            self.first_reason = Some(reason.to_string());
+        }
+    }
+
+    /// The audit-log reason of a deletion of `n` of these messages.
+    fn reason(detectors: &[&str], first: Option<&str>, n: usize) -> String {
+        let what = if n == 1 { "1 message".to_string() } else { format!("{n} messages") };
+        let why = first.map(|r| format!(": {r}")).unwrap_or_default();
+        super::calls::audit_reason(&format!("deleted {what} ({}){why}", detectors.join(", ")))
+    }
 }
 
 /// Deletes everything pending in `channel`, then lets waiting member actions go.
 pub async fn drain(client: &Client, shared: &Shared, clock: &Clock, channel: ChannelId, pending: &Mutex<Pending>) {
-    let (ids, barriers) = {
+    let (ids, barriers, detectors, first) = {
         let mut p = lock(pending);
         p.queued = false;
-        (std::mem::take(&mut p.ids), std::mem::take(&mut p.barriers))
+        (
+            std::mem::take(&mut p.ids),
+            std::mem::take(&mut p.barriers),
+            std::mem::take(&mut p.detectors),
+            p.first_reason.take(),
+        )
     };
     let now = clock.now_ms();
     let release = || {
@@ -56,10 +85,12 @@ pub async fn drain(client: &Client, shared: &Shared, clock: &Clock, channel: Cha
             continue;
         }
         let what = format!("bulk-delete {} messages", chunk.len());
-        let _ = send(shared, &what, || client.delete_messages(channel_id, chunk)).await;
+        let reason = Pending::reason(&detectors, first.as_deref(), chunk.len());
+        let _ = send(shared, &what, || client.delete_messages(channel_id, chunk).reason(&reason)).await;
     }
+    let reason = Pending::reason(&detectors, first.as_deref(), 1);
     for m in singles {
-        let _ = send(shared, "delete a message", || client.delete_message(channel_id, m)).await;
+        let _ = send(shared, "delete a message", || client.delete_message(channel_id, m).reason(&reason)).await;
     }
     release();
 }

@@ -15,7 +15,7 @@ use twilight_http::request::Method;
 use twilight_http::Client;
 use twilight_model::util::Timestamp;
 
-use super::calls::{raw, CallError};
+use super::calls::{raw, raw_as, CallError, Pacing, Raw};
 use crate::shared::Shared;
 
 /// The verification level a lockdown raises to at least (3: member of the server for
@@ -96,7 +96,22 @@ pub fn iso(ms: u64) -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00.000000+00:00".into())
 }
 
-/// Locks `guild` down until `now_ms + duration_ms` (bounded to Discord's 24 h).
+/// A change to the guild, with its audit-log reason.
+async fn change(
+    client: &Client,
+    shared: &Shared,
+    what: &str,
+    method: Method,
+    path: String,
+    body: &Value,
+    reason: &str,
+) -> Result<Vec<u8>, CallError> {
+    let r = Raw { method, path, body: Some(body), reason: Some(reason), pacing: Pacing::Paced };
+    raw_as(client, shared, what, r).await
+}
+
+/// Locks `guild` down until `now_ms + duration_ms` (bounded to Discord's 24 h); `reason`
+/// (already an audit-log reason) goes into the server's audit log.
 pub async fn lock_down(
     client: &Client,
     shared: &Shared,
@@ -104,6 +119,7 @@ pub async fn lock_down(
     guild: GuildId,
     now_ms: u64,
     duration_ms: u64,
+    reason: &str,
 ) -> Result<(), CallError> {
     let mut held = locks.lock().await;
     if held.contains_key(&guild) {
@@ -125,42 +141,34 @@ pub async fn lock_down(
     held.insert(guild, saved.clone());
     let until = iso(now_ms + duration_ms.clamp(PAUSE_MIN_MS, PAUSE_MAX_MS) - 1000);
     let pause = json!({ "invites_disabled_until": until, "dms_disabled_until": until });
-    let paused = raw(
-        client,
-        shared,
-        "pause invites and DMs",
-        Method::Put,
-        format!("guilds/{guild}/incident-actions"),
-        Some(&pause),
-    )
-    .await;
+    let path = format!("guilds/{guild}/incident-actions");
+    let paused = change(client, shared, "pause invites and DMs", Method::Put, path, &pause, reason).await;
     if saved.raised {
         let body = json!({ "verification_level": LOCKDOWN_LEVEL });
-        raw(client, shared, "raise the verification level", Method::Patch, format!("guilds/{guild}"), Some(&body))
-            .await?;
+        let path = format!("guilds/{guild}");
+        change(client, shared, "raise the verification level", Method::Patch, path, &body, reason).await?;
     }
     paused.map(|_| ())
 }
 
-/// Lifts the lockdown of `guild`, restoring what was saved. Does nothing if moat did not
-/// lock it down.
-pub async fn unlock(client: &Client, shared: &Shared, locks: &Locks, guild: GuildId) -> Result<(), CallError> {
+/// Lifts the lockdown of `guild`, restoring what was saved, with `reason` in the audit log.
+/// Does nothing if moat did not lock it down.
+pub async fn unlock(
+    client: &Client,
+    shared: &Shared,
+    locks: &Locks,
+    guild: GuildId,
+    reason: &str,
+) -> Result<(), CallError> {
     let mut held = locks.lock().await;
     let Some(saved) = held.remove(&guild) else { return Ok(()) };
     let restore = json!({ "invites_disabled_until": saved.invites_disabled_until, "dms_disabled_until": saved.dms_disabled_until });
-    let r = raw(
-        client,
-        shared,
-        "restore invites and DMs",
-        Method::Put,
-        format!("guilds/{guild}/incident-actions"),
-        Some(&restore),
-    )
-    .await;
+    let path = format!("guilds/{guild}/incident-actions");
+    let r = change(client, shared, "restore invites and DMs", Method::Put, path, &restore, reason).await;
     if saved.raised {
         let body = json!({ "verification_level": saved.verification_level });
-        raw(client, shared, "restore the verification level", Method::Patch, format!("guilds/{guild}"), Some(&body))
-            .await?;
+        let path = format!("guilds/{guild}");
+        change(client, shared, "restore the verification level", Method::Patch, path, &body, reason).await?;
     }
     r.map(|_| ())
 }

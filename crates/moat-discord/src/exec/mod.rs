@@ -257,7 +257,7 @@ impl Executor {
         };
 
         // 1. Deletes, per channel, bulk where Discord allows it.
-        let mut by_channel: BTreeMap<ChannelId, Vec<MessageId>> = BTreeMap::new();
+        let mut by_channel: BTreeMap<ChannelId, Vec<(MessageId, &Action)>> = BTreeMap::new();
         for (a, _) in batch.iter().filter(|(a, _)| a.kind == ActionKind::DeleteMessage) {
             if let (Some(c), Some(m)) = (a.channel_id, a.message_id) {
                 let need = Permissions::VIEW_CHANNEL | Permissions::MANAGE_MESSAGES;
@@ -266,8 +266,8 @@ impl Executor {
                     continue;
                 }
                 let ids = by_channel.entry(c).or_default();
-                if !ids.contains(&m) {
-                    ids.push(m);
+                if !ids.iter().any(|(x, _)| *x == m) {
+                    ids.push((m, a));
                 }
             }
         }
@@ -278,9 +278,10 @@ impl Executor {
             let queue = self.deletes.entry(channel).or_default().clone();
             let start_drain = {
                 let mut q = lock(&queue);
-                for m in ids {
+                for (m, a) in ids {
                     if !q.ids.contains(&m) {
                         q.ids.push(m);
+                        q.because(a.detector.as_str(), &a.reason);
                     }
                 }
                 q.barriers.push(barrier.clone());
@@ -305,19 +306,21 @@ impl Executor {
             }
             match a.kind {
                 ActionKind::Timeout => {
-                    let until_ms = now + a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
-                    let Ok(until) = Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) else { continue };
+                    let length = a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
                     for &u in &a.user_ids {
                         let Ok(uid) = u.twilight() else { continue };
                         mark(&self.shared);
                         let (reason, alerts, incident, after) =
                             (reason.clone(), self.alerts.clone(), a.incident, barrier.clone());
+                        let clock = self.settings.clock.clone();
                         self.spawn(format!("member:{g}"), move |client, shared| async move {
                             after.wait().await;
+                            // The end is set as the call leaves (each try), so a call that
+                            // waited behind deletes or rate limits still lasts its length.
                             let r = send(&shared, "time out a member", || {
                                 client
                                     .update_guild_member(gid, uid)
-                                    .communication_disabled_until(Some(until))
+                                    .communication_disabled_until(timeout_end(&clock, length))
                                     .reason(&reason)
                             })
                             .await;
@@ -331,8 +334,8 @@ impl Executor {
                         mark(&self.shared);
                         let role = self.settings.silence_role.and_then(|r| r.twilight().ok());
                         let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
-                        let until_ms = now + a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
-                        let after = barrier.clone();
+                        let length = a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
+                        let (after, clock) = (barrier.clone(), self.settings.clock.clone());
                         self.spawn(format!("member:{g}"), move |client, shared| async move {
                             after.wait().await;
                             let r = match role {
@@ -342,18 +345,15 @@ impl Executor {
                                     })
                                     .await
                                 }
-                                None => match Timestamp::from_micros((until_ms as i64).saturating_mul(1000)) {
-                                    Ok(until) => {
-                                        send(&shared, "time out a member (no silence role set)", || {
-                                            client
-                                                .update_guild_member(gid, uid)
-                                                .communication_disabled_until(Some(until))
-                                                .reason(&reason)
-                                        })
-                                        .await
-                                    }
-                                    Err(_) => return,
-                                },
+                                None => {
+                                    send(&shared, "time out a member (no silence role set)", || {
+                                        client
+                                            .update_guild_member(gid, uid)
+                                            .communication_disabled_until(timeout_end(&clock, length))
+                                            .reason(&reason)
+                                    })
+                                    .await
+                                }
                             };
                             refused(&alerts, incident, r.err(), "silence", Some(u));
                         });
@@ -391,7 +391,7 @@ impl Executor {
                     let store = self.settings.store.clone();
                     let (alerts, incident) = (self.alerts.clone(), a.incident);
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
-                        let r = lockdown::lock_down(&client, &shared, &locks, g, now, duration).await;
+                        let r = lockdown::lock_down(&client, &shared, &locks, g, now, duration, &reason).await;
                         lockdown::persist(store.as_ref(), &locks, g, now).await;
                         refused(&alerts, incident, r.err(), "lock the server down", None);
                     });
@@ -399,7 +399,7 @@ impl Executor {
                 ActionKind::Unlock => {
                     let (locks, store) = (self.locks.clone(), self.settings.store.clone());
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
-                        let _ = lockdown::unlock(&client, &shared, &locks, g).await;
+                        let _ = lockdown::unlock(&client, &shared, &locks, g, &reason).await;
                         lockdown::persist(store.as_ref(), &locks, g, now).await;
                     });
                 }
@@ -484,6 +484,12 @@ impl Executor {
             });
         }
     }
+}
+
+/// A timeout of `length_ms` that starts now, on `clock`.
+pub(crate) fn timeout_end(clock: &Clock, length_ms: u64) -> Option<Timestamp> {
+    let until_ms = clock.now_ms().saturating_add(length_ms.min(MAX_TIMEOUT_MS));
+    Timestamp::from_micros((until_ms as i64).saturating_mul(1000)).ok()
 }
 
 /// Notes on the incident's alert that Discord refused an action (usually permissions).

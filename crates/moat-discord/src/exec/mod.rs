@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use moat_core::config::MAX_TIMEOUT_MS;
-use moat_core::id::{ChannelId, GuildId, IncidentId, MessageId, RoleId, UserId};
+use moat_core::id::{ChannelId, GuildId, IncidentId, MessageId, UserId};
 use moat_core::time::{DAY, HOUR};
 use moat_core::{Action, ActionKind};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -74,7 +74,6 @@ pub struct ExecSettings {
     pub alert_edit: Duration,
     /// A configured alert channel overrides the one found by name.
     pub alert_channel: Option<ChannelId>,
-    pub silence_role: Option<RoleId>,
     /// Where the settings saved before a lockdown are kept across restarts.
     pub store: Option<moat_store::Store>,
 }
@@ -304,7 +303,7 @@ impl Executor {
                     for &u in &a.user_ids {
                         let Ok(uid) = u.twilight() else { continue };
                         mark(&self.shared);
-                        let role = self.settings.silence_role.and_then(|r| r.twilight().ok());
+                        let role = self.silence_role(g);
                         let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
                         let until_ms = now + a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
                         let after = barrier.clone();

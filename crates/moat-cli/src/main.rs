@@ -8,6 +8,7 @@ mod bench;
 mod check;
 mod config;
 mod demo;
+mod endpoint;
 mod flags;
 mod judge;
 mod lines;

@@ -55,10 +55,13 @@ pub fn run(a: RunArgs) -> i32 {
         Some(Err(e)) => return usage(&e),
     };
     let alert_channel = alert.map(moat_core::id::ChannelId).or(section.alert_channel);
-    for url in gateway.iter().chain(rest.iter()) {
-        if !url.contains("127.0.0.1") && !url.contains("localhost") {
-            return fail("--gateway-url and --rest-proxy are for a local endpoint on 127.0.0.1 (plain, no TLS)");
-        }
+    let checked = gateway
+        .iter()
+        .map(|g| crate::endpoint::check_gateway(g))
+        .chain(rest.iter().map(|r| crate::endpoint::check_rest_proxy(r)))
+        .collect::<Result<Vec<()>, String>>();
+    if let Err(e) = checked {
+        return usage(&e);
     }
     if !cfg!(feature = "tls") && (gateway.is_none() || rest.is_none()) {
         return fail("this build has no TLS (build with --features tls to reach discord.com): give --gateway-url ws://127.0.0.1:PORT and --rest-proxy 127.0.0.1:PORT");

@@ -12,6 +12,7 @@ mod endpoint;
 mod flags;
 mod judge;
 mod lines;
+mod logs;
 mod replay;
 mod run;
 mod store_cmds;
@@ -24,6 +25,7 @@ use flags::{Cli, Command};
 
 fn main() {
     let cli = Cli::parse();
+    logs::init(cli.log_format);
     let code = match cli.command {
         Command::Replay(a) => replay::run(a),
         Command::Demo(a) => demo::run(a),

@@ -8,9 +8,11 @@ mod bench;
 mod check;
 mod config;
 mod demo;
+mod endpoint;
 mod flags;
 mod judge;
 mod lines;
+mod logs;
 mod mastodon;
 mod replay;
 mod run;
@@ -24,6 +26,7 @@ use flags::{Cli, Command};
 
 fn main() {
     let cli = Cli::parse();
+    logs::init(cli.log_format);
     let code = match cli.command {
         Command::Replay(a) => replay::run(a),
         Command::Demo(a) => demo::run(a),

@@ -39,8 +39,8 @@ pub fn run(a: RunArgs) -> i32 {
     };
     let section = loaded.discord.clone();
     if let Some(m) = &loaded.mastodon {
-        eprintln!(
-            "moat run: the [mastodon] section ({} server(s)) is valid, but `moat run` guards Discord only so far; it is not served",
+        tracing::warn!(
+            "the [mastodon] section ({} server(s)) is valid, but `moat run` guards Discord only so far; it is not served",
             m.servers.len()
         );
     }
@@ -55,10 +55,13 @@ pub fn run(a: RunArgs) -> i32 {
         Some(Err(e)) => return usage(&e),
     };
     let alert_channel = alert.map(moat_core::id::ChannelId).or(section.alert_channel);
-    for url in gateway.iter().chain(rest.iter()) {
-        if !url.contains("127.0.0.1") && !url.contains("localhost") {
-            return fail("--gateway-url and --rest-proxy are for a local endpoint on 127.0.0.1 (plain, no TLS)");
-        }
+    let checked = gateway
+        .iter()
+        .map(|g| crate::endpoint::check_gateway(g))
+        .chain(rest.iter().map(|r| crate::endpoint::check_rest_proxy(r)))
+        .collect::<Result<Vec<()>, String>>();
+    if let Err(e) = checked {
+        return usage(&e);
     }
     if !cfg!(feature = "tls") && (gateway.is_none() || rest.is_none()) {
         return fail("this build has no TLS (build with --features tls to reach discord.com): give --gateway-url ws://127.0.0.1:PORT and --rest-proxy 127.0.0.1:PORT");
@@ -88,7 +91,7 @@ pub fn run(a: RunArgs) -> i32 {
         let mut cfg = cfg;
         match moat_store::Store::open(&database).await {
             Ok(store) => {
-                eprintln!("moat: keeping incidents, evidence, strikes, timers and settings in the {:?} store", store.backend());
+                tracing::info!("keeping incidents, evidence, strikes, timers and settings in the {:?} store", store.backend());
                 cfg.store = Some(store);
             }
             Err(e) => return fail(&format!("cannot open the store (--database or MOAT_DATABASE): {e}")),
@@ -99,7 +102,7 @@ pub fn run(a: RunArgs) -> i32 {
                 Ok(n) => {
                     cfg.total_shards = n;
                     cfg.shards = 0..n;
-                    eprintln!("moat: running {n} shard(s), as Discord recommends");
+                    tracing::info!("running {n} shard(s), as Discord recommends");
                 }
                 Err(e) => return fail(&e),
             }
@@ -109,13 +112,13 @@ pub fn run(a: RunArgs) -> i32 {
             Err(e) => return fail(&e),
         };
         let mut feed = bot.subscribe();
-        eprintln!("moat: running; stop with Ctrl-C");
+        tracing::info!("running; stop with Ctrl-C");
         let code = loop {
             match tokio::time::timeout(Duration::from_secs(1), feed.recv()).await {
                 Ok(Some(f)) => log(&f),
                 Ok(None) => break 0,
                 Err(_) if !bot.is_running() => {
-                    eprintln!("moat run: Discord closed every shard (a wrong token, or the Server Members and Message Content intents not enabled for the bot?)");
+                    tracing::error!("Discord closed every shard (a wrong token, or the Server Members and Message Content intents not enabled for the bot?)");
                     break 1;
                 }
                 Err(_) => {}
@@ -128,14 +131,16 @@ pub fn run(a: RunArgs) -> i32 {
 
 fn log(f: &Feed) {
     match f {
-        Feed::Ready { shard } => eprintln!("moat: shard {shard} ready"),
-        Feed::Action(a) => eprintln!("moat: {} {:?} ({}: {})", a.kind, a.user_ids, a.detector, a.reason),
+        Feed::Ready { shard } => tracing::info!(shard, "shard ready"),
+        Feed::Action(a) => {
+            tracing::info!(kind = %a.kind, users = ?a.user_ids, detector = %a.detector, reason = %a.reason, "action")
+        }
         Feed::Call { what, status: Ok(s) } if *s < 300 => {
             let _ = what;
         }
-        Feed::Call { what, status } => eprintln!("moat: {what} failed: {status:?}"),
+        Feed::Call { what, status } => tracing::warn!(status = ?status, "{what} failed"),
         Feed::Alert { .. } => {}
-        Feed::Problem(p) => eprintln!("moat: problem: {p}"),
+        Feed::Problem(p) => tracing::warn!("problem: {p}"),
     }
 }
 
@@ -145,6 +150,6 @@ fn usage(e: &str) -> i32 {
 }
 
 fn fail(e: &str) -> i32 {
-    eprintln!("moat run: {e}");
+    tracing::error!("moat run: {e}");
     1
 }

@@ -121,7 +121,11 @@ pub async fn run(
     }
     let mut synced: std::collections::HashSet<GuildId> = std::collections::HashSet::new();
     let mut registered = false;
-    let needs_roles = engine.config().defaults.escalation.silence_role_id.is_some();
+    let needs_roles = {
+        let c = engine.config();
+        c.defaults.escalation.silence_role_id.is_some()
+            || c.guilds.values().any(|s| s.escalation.silence_role_id.is_some())
+    };
     let mut guilds = Guilds::default();
     let mut told: HashMap<GuildId, Vec<String>> = HashMap::new();
     let mut out: Vec<Action> = Vec::new();
@@ -161,7 +165,9 @@ pub async fn run(
                         let text = match &inv.request {
                             None => Some(crate::commands::DENIED.to_string()),
                             Some(crate::commands::Request::SetSetting { section, key, value }) => {
-                                Some(set_setting(&mut engine, &mut overrides, memory.as_ref(), inv.guild, inv.invoker, section, key, value, clock.now_ms()))
+                                let reply = set_setting(&mut engine, &mut overrides, memory.as_ref(), inv.guild, inv.invoker, section, key, value, clock.now_ms());
+                                *crate::shared::lock(&shared.config) = Arc::new(engine.config().clone());
+                                Some(reply)
                             }
                             Some(req) => crate::answers::answer(&engine, judge.as_deref(), inv.guild, &name, &problems, clock.now_ms(), req),
                         };
@@ -290,7 +296,7 @@ async fn restore(
     };
     for (g, text) in &r.settings {
         match overrides.restore(*g, text) {
-            Ok(config) => engine.set_config(config),
+            Ok(config) => publish(engine, shared, config),
             Err(e) => eprintln!("moat: guild {g}'s stored settings no longer apply, ignored: {e}"),
         }
     }
@@ -310,6 +316,12 @@ async fn restore(
         r.lockdowns.len(),
         r.settings.len()
     );
+}
+
+/// The engine takes `config`; the executor sees it too (each guild's silence role).
+fn publish(engine: &mut Engine, shared: &Shared, config: moat_core::Config) {
+    *crate::shared::lock(&shared.config) = Arc::new(config.clone());
+    engine.set_config(config);
 }
 
 /// `/moat setting SECTION KEY VALUE`: validated, applied, stored with its author.

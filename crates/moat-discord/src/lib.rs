@@ -105,6 +105,7 @@ impl Bot {
                 .map_err(|e| format!("cannot open the evidence file {}: {e}", path.display()))?;
             *shared::lock(&shared.evidence_file) = Some(file);
         }
+        *shared::lock(&shared.config) = Arc::new(engine.config().clone());
         let client = Arc::new(http_client(&cfg));
         let (stop, stop_rx) = watch::channel(false);
         let (ev_tx, ev_rx) = mpsc::unbounded_channel();
@@ -115,7 +116,6 @@ impl Bot {
             alert_edit: Duration::from_millis(cfg.alert_edit_ms),
             alert_channel: cfg.alert_channel,
             ping_role: cfg.ping_role,
-            silence_role: engine.config().defaults.escalation.silence_role_id,
             store: cfg.store.clone(),
         };
         let (memory, fired, timers) = match &cfg.store {

@@ -1,66 +1,27 @@
 //! `/moat setting SECTION KEY VALUE`: a moderator changes one setting for their guild.
 //!
-//! The change is validated the same way as the configuration file, by
-//! `moat_core::Config::from_toml_with`: the file's text ([`crate::BotConfig::config_text`])
-//! with every guild's overrides laid over it, key by key (a moderator's change wins over the
-//! file's `[guilds."ID"]` tables for the keys it names). A bad value is refused with that
-//! validation's message (which names the key); a good one replaces the engine's
-//! configuration (the engine task owns the engine, so this runs there) and is stored with its
-//! author in the guild's settings history, in the guild-level form `[section]\nkey = value`,
-//! so a restart applies it again.
-//!
-//! Overrides are kept as `(section, key) -> TOML value text`; a value may not span lines,
-//! so it cannot open a table of its own.
+//! The change is written by the config's owner, `moat_core::Config::with_setting` (the one
+//! writer of the guild-level TOML the store keeps), and validated with the file's text
+//! ([`crate::BotConfig::config_text`]) and every guild's settings laid over it
+//! (`Config::from_toml_with`: a moderator's change wins over the file's `[guilds."ID"]`
+//! tables for the keys it names). A bad value is refused with the message of that
+//! validation (which names the key); a good one replaces the engine's configuration (the
+//! engine task owns the engine, so this runs there) and is stored with its author in the
+//! guild's settings history, so a restart applies it again.
 
-use moat_core::id::GuildId;
 use std::collections::BTreeMap;
 
+use moat_core::id::GuildId;
 use moat_core::Config;
 
 /// Sections a moderator may change.
-pub const SECTIONS: &[&str] = &["pressure", "mentions", "raid", "campaign", "scam", "scraper", "escalation", "exempt"];
+pub const SECTIONS: &[&str] = moat_core::config::GUILD_SECTIONS;
 
-type GuildOverrides = BTreeMap<(String, String), String>;
-
-/// Every guild's overrides over the file's configuration.
+/// Every guild's settings (as stored) over the file's configuration.
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
     base: String,
-    guilds: BTreeMap<GuildId, GuildOverrides>,
-}
-
-/// A guild's overrides as stored: `[section]` tables of `key = value` lines.
-pub fn render(o: &GuildOverrides, prefix: &str) -> String {
-    let mut out = String::new();
-    let mut current = "";
-    for ((section, key), value) in o {
-        if section != current {
-            out += &format!("[{prefix}{section}]\n");
-            current = section;
-        }
-        out += &format!("{key} = {value}\n");
-    }
-    out
-}
-
-/// Reads back what [`render`] wrote.
-pub fn parse(text: &str) -> GuildOverrides {
-    let mut o = GuildOverrides::new();
-    let mut section = String::new();
-    for line in text.lines().map(str::trim) {
-        if let Some(s) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = s.trim().to_string();
-        } else if let Some((k, v)) = line.split_once('=') {
-            if !section.is_empty() {
-                o.insert((section.clone(), k.trim().to_string()), v.trim().to_string());
-            }
-        }
-    }
-    o
-}
-
-fn plain_key(k: &str) -> bool {
-    !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    guilds: BTreeMap<GuildId, String>,
 }
 
 impl Overrides {
@@ -68,29 +29,27 @@ impl Overrides {
         Self { base, guilds: BTreeMap::new() }
     }
 
-    /// The configuration with every guild's overrides, `guild`'s replaced by `replaced`.
-    fn config_with(&self, guild: GuildId, replaced: &GuildOverrides) -> Result<Config, String> {
-        let rendered: Vec<(GuildId, String)> = self
+    /// The configuration with every guild's settings, `guild`'s replaced by `replaced`.
+    fn config_with(&self, guild: GuildId, replaced: &str) -> Result<Config, String> {
+        let refs: Vec<(GuildId, &str)> = self
             .guilds
             .iter()
             .filter(|(g, _)| **g != guild)
-            .map(|(g, o)| (*g, render(o, "")))
-            .chain(std::iter::once((guild, render(replaced, ""))))
+            .map(|(g, o)| (*g, o.as_str()))
+            .chain(std::iter::once((guild, replaced)))
             .collect();
-        let refs: Vec<(GuildId, &str)> = rendered.iter().map(|(g, s)| (*g, s.as_str())).collect();
         Config::from_toml_with(&self.base, &refs).map_err(|e| e.to_string())
     }
 
-    /// Takes a guild's stored overrides (at start-up); the configuration to run with.
+    /// Takes a guild's stored settings (at start-up); the configuration to run with.
     pub fn restore(&mut self, guild: GuildId, stored: &str) -> Result<Config, String> {
-        let o = parse(stored);
-        let config = self.config_with(guild, &o)?;
-        self.guilds.insert(guild, o);
+        let config = self.config_with(guild, stored)?;
+        self.guilds.insert(guild, stored.to_string());
         Ok(config)
     }
 
-    /// Validates one change; on success, the new configuration, and the guild's
-    /// overrides to store. Nothing changes until [`Overrides::commit`].
+    /// Validates one change; on success, the new configuration, and the guild's settings
+    /// to store. Nothing changes until [`Overrides::commit`].
     pub fn try_set(
         &self,
         guild: GuildId,
@@ -98,23 +57,10 @@ impl Overrides {
         key: &str,
         value: &str,
     ) -> Result<(Config, String, GuildOverridesOut), String> {
-        let section = section.trim().to_ascii_lowercase();
-        let key = key.trim();
-        let value = value.trim();
-        if !SECTIONS.contains(&section.as_str()) {
-            return Err(format!("No section `{section}`: try {}.", SECTIONS.join(", ")));
-        }
-        if !plain_key(key) {
-            return Err(format!("`{key}` is not a setting name (lowercase letters, digits and _)."));
-        }
-        if value.is_empty() || value.contains(['\n', '\r']) {
-            return Err("The value must be one line (a number, true/false, or \"text\" in quotes).".into());
-        }
-        let mut o = self.guilds.get(&guild).cloned().unwrap_or_default();
-        o.insert((section, key.to_string()), value.to_string());
-        let config = self.config_with(guild, &o)?;
-        let stored = render(&o, "");
-        Ok((config, stored, GuildOverridesOut(o)))
+        let current = self.guilds.get(&guild).map(String::as_str).unwrap_or("");
+        let stored = Config::with_setting(current, section, key, value).map_err(|e| e.to_string())?;
+        let config = self.config_with(guild, &stored)?;
+        Ok((config, stored.clone(), GuildOverridesOut(stored)))
     }
 
     pub fn commit(&mut self, guild: GuildId, o: GuildOverridesOut) {
@@ -122,9 +68,9 @@ impl Overrides {
     }
 }
 
-/// A validated set of a guild's overrides, waiting for [`Overrides::commit`].
+/// A validated text of a guild's settings, waiting for [`Overrides::commit`].
 #[derive(Debug)]
-pub struct GuildOverridesOut(GuildOverrides);
+pub struct GuildOverridesOut(String);
 
 #[cfg(test)]
 mod tests {
@@ -137,9 +83,8 @@ mod tests {
         assert_eq!(c.for_guild(GuildId(7)).pressure.limit, 80.0);
         assert_eq!(c.for_guild(GuildId(8)).pressure.limit, 50.0);
         assert_eq!(stored, "[pressure]\nlimit = 80\n");
-        assert_eq!(parse(&stored).len(), 1);
         let e = o.try_set(GuildId(9), "raid", "raid_mean_suspicion", "2.0").unwrap_err();
-        assert!(e.contains("guilds.9.raid.raid_mean_suspicion"), "{e}");
+        assert!(e.contains("`raid.raid_mean_suspicion`"), "{e}");
         assert!(o.try_set(GuildId(9), "raid", "bogus", "1").is_err());
         assert!(o.try_set(GuildId(9), "raid", "x", "1\n[pressure]").is_err());
         assert!(o.try_set(GuildId(9), "nope", "x", "1").is_err());

@@ -60,6 +60,9 @@ pub struct Shared {
     pub feed: Mutex<Option<UnboundedSender<Feed>>>,
     /// moat's own cap on requests per second, under Discord's global 50.
     pub pace: Pace,
+    /// The engine's configuration as the executor must see it (each guild's own silence
+    /// role); the engine task publishes it at start and on every change.
+    pub config: Mutex<Arc<moat_core::Config>>,
 }
 
 /// Requests per rolling second moat allows itself: below Discord's global 50, which is

@@ -125,8 +125,8 @@ impl Recorder {
             Err(mpsc::error::TrySendError::Full(_)) => {
                 let n = self.counters.refused.fetch_add(1, Ordering::Relaxed) + 1;
                 if n == 1 || n.is_multiple_of(1000) {
-                    eprintln!(
-                        "moat-store: recorder queue full ({} waiting); {n} action(s) not recorded so far",
+                    tracing::warn!(
+                        "recorder queue full ({} waiting); {n} action(s) not recorded so far",
                         self.capacity
                     );
                 }
@@ -154,7 +154,7 @@ impl Recorder {
         // Closing the channel lets the task drain what is queued, then end.
         drop(tx);
         if let Err(e) = task.await {
-            eprintln!("moat-store: recorder task ended abnormally: {e}");
+            tracing::error!("recorder task ended abnormally: {e}");
         }
         stats_of(&counters)
     }
@@ -215,12 +215,12 @@ async fn write(store: &Store, batch: &[Action], attempts: u32, counters: &Counte
             }
             Err(e @ StoreError::Invalid(_)) => {
                 counters.failed.fetch_add(1, Ordering::Relaxed);
-                eprintln!("moat-store: action NOT recorded: {e}");
+                tracing::error!("action NOT recorded: {e}");
                 return;
             }
             Err(e) if attempt < attempts => {
-                eprintln!(
-                    "moat-store: recording {} action(s) failed (attempt {attempt} of {attempts}), retrying in {delay:?}: {e}",
+                tracing::warn!(
+                    "recording {} action(s) failed (attempt {attempt} of {attempts}), retrying in {delay:?}: {e}",
                     batch.len()
                 );
                 tokio::time::sleep(delay).await;
@@ -228,7 +228,7 @@ async fn write(store: &Store, batch: &[Action], attempts: u32, counters: &Counte
             }
             Err(e) => {
                 counters.failed.fetch_add(batch.len() as u64, Ordering::Relaxed);
-                eprintln!("moat-store: {} action(s) NOT recorded after {attempts} attempts: {e}", batch.len());
+                tracing::error!("{} action(s) NOT recorded after {attempts} attempts: {e}", batch.len());
             }
         }
     }

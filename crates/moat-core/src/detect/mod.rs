@@ -4,13 +4,13 @@
 
 pub mod burst;
 pub mod campaign;
+pub mod crossguild;
 pub mod fedi_cluster;
 pub mod fedi_mentions;
 pub mod fedi_profile;
 pub mod fedi_settings;
 pub mod fedi_signup;
 pub mod fedi_wave;
-pub mod crossguild;
 pub mod lure;
 pub mod mentions;
 pub mod pressure;

@@ -12,9 +12,9 @@
 //! [`Engine::advance`], which every event calls first with its own time.
 
 mod burst;
+mod crossguild;
 mod fedi;
 mod fedi_state;
-mod crossguild;
 mod join;
 mod lure;
 mod message;

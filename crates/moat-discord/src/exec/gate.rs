@@ -32,14 +32,16 @@ impl Executor {
         let g = a.guild_id;
         let (what, need) = match a.kind {
             ActionKind::Timeout => ("time members out", Permissions::MODERATE_MEMBERS),
-            ActionKind::Silence => match self.settings.silence_role {
-                Some(role) => {
-                    let refused = self.caps.get(&g).and_then(|c| c.can_assign(role).err());
-                    return refused
-                        .map(|_| ("give the silence role", "Manage Roles, with a role above the silence role"));
+            ActionKind::Silence => {
+                match crate::shared::lock(&self.shared.config).for_guild(g).escalation.silence_role_id {
+                    Some(role) => {
+                        let refused = self.caps.get(&g).and_then(|c| c.can_assign(role).err());
+                        return refused
+                            .map(|_| ("give the silence role", "Manage Roles, with a role above the silence role"));
+                    }
+                    None => ("time members out", Permissions::MODERATE_MEMBERS),
                 }
-                None => ("time members out", Permissions::MODERATE_MEMBERS),
-            },
+            }
             ActionKind::Kick => ("kick members", Permissions::KICK_MEMBERS),
             ActionKind::Ban => ("ban members", Permissions::BAN_MEMBERS),
             ActionKind::Lockdown | ActionKind::Unlock => ("lock the server down", Permissions::MANAGE_GUILD),

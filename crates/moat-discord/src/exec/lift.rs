@@ -10,9 +10,19 @@ use super::Executor;
 use crate::ids::ToTwilight as _;
 
 impl Executor {
+    /// The silence role of guild `g`'s own configuration (its `[guilds."ID".escalation]`
+    /// or the defaults), as the engine that decided the silence saw it.
+    pub(super) fn silence_role(
+        &self,
+        g: GuildId,
+    ) -> Option<twilight_model::id::Id<twilight_model::id::marker::RoleMarker>> {
+        let config = crate::shared::lock(&self.shared.config).clone();
+        config.for_guild(g).escalation.silence_role_id.and_then(|r| r.twilight().ok())
+    }
+
     pub(super) fn lift(&mut self, g: GuildId, u: UserId, kind: TimerKind) {
         let (Ok(gid), Ok(uid)) = (g.twilight(), u.twilight()) else { return };
-        let role = self.settings.silence_role.and_then(|r| r.twilight().ok());
+        let role = self.silence_role(g);
         let reason = "moat: its planned end has come".to_string();
         match kind {
             TimerKind::EndSilence => self.spawn(format!("member:{g}"), move |client, shared| async move {

@@ -81,7 +81,6 @@ pub struct ExecSettings {
     pub alert_channel: Option<ChannelId>,
     /// Pinged once, on each incident's first alert.
     pub ping_role: Option<RoleId>,
-    pub silence_role: Option<RoleId>,
     /// Where the settings saved before a lockdown are kept across restarts.
     pub store: Option<moat_store::Store>,
 }
@@ -332,7 +331,7 @@ impl Executor {
                     for &u in &a.user_ids {
                         let Ok(uid) = u.twilight() else { continue };
                         mark(&self.shared);
-                        let role = self.settings.silence_role.and_then(|r| r.twilight().ok());
+                        let role = self.silence_role(g);
                         let (reason, alerts, incident) = (reason.clone(), self.alerts.clone(), a.incident);
                         let length = a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
                         let (after, clock) = (barrier.clone(), self.settings.clock.clone());

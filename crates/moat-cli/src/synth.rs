@@ -20,7 +20,7 @@ pub fn run(args: &[String]) -> i32 {
         Err(e) => return usage(&e),
     };
     let names: Vec<&str> = if names.is_empty() || names.iter().any(|n| n == "all") {
-        scenarios::ALL.iter().map(|(n, _)| *n).collect()
+        scenarios::names()
     } else {
         names.iter().map(String::as_str).collect()
     };
@@ -30,7 +30,7 @@ pub fn run(args: &[String]) -> i32 {
     }
     for name in names {
         let Some(gen) = scenarios::by_name(name) else {
-            let known: Vec<&str> = scenarios::ALL.iter().map(|(n, _)| *n).collect();
+            let known: Vec<&str> = scenarios::names();
             return usage(&format!("no scenario `{name}`; known: {}", known.join(", ")));
         };
         let sc = gen(seed);

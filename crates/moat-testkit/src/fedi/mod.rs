@@ -16,7 +16,7 @@ use world::FediWorld;
 pub const FEDI: &[(&str, Generator)] =
     &[("fedi-wave", fedi_wave), ("fedi-crowd", fedi_crowd), ("fedi-wave-in-crowd", fedi_wave_in_crowd)];
 
-const START: Millis = 1_767_272_400_000;
+pub const START: Millis = 1_767_272_400_000;
 
 fn scenario(name: &'static str, description: &'static str, w: FediWorld) -> Scenario {
     Scenario { name, description, capture: w.capture(), bad: w.bad, bad_start: w.bad_start, good: w.good }
@@ -24,7 +24,7 @@ fn scenario(name: &'static str, description: &'static str, w: FediWorld) -> Scen
 
 /// The everyday server: regulars chatting for an hour, a popular account's long thread, a
 /// remote bot.
-fn everyday(seed: u64) -> (FediWorld, crowd::Community) {
+pub fn everyday(seed: u64) -> (FediWorld, crowd::Community) {
     let mut w = FediWorld::new(seed);
     let c = crowd::community(&mut w, START, 30);
     crowd::chat(&mut w, &c, START, 60 * MINUTE);

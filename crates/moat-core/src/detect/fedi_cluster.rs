@@ -59,7 +59,11 @@ struct Track {
 pub struct Campaign {
     pub kind: KeyKind,
     pub key: u64,
+    /// The posts whose accounts to contain: all of them when the campaign is found, the new
+    /// one's after.
     pub uses: Vec<Use>,
+    /// Distinct loud accounts that used the key in the window.
+    pub accounts: usize,
 }
 
 /// The keys new accounts' loud posts used recently.
@@ -105,10 +109,18 @@ impl ClusterWatch {
                 a.len()
             };
             let (loud, quiet) = (distinct(true), distinct(false));
-            if found.is_none() && (t.found || (loud >= min_accounts && loud >= Self::LOUD_PER_QUIET * quiet)) {
+            if found.is_some() {
+                continue;
+            }
+            if t.found {
+                // A campaign found earlier: this post's account joins it (the rest are
+                // contained already), counted among all it has.
+                let accounts = loud;
+                found = Some(Campaign { kind, key, uses: vec![post], accounts });
+            } else if loud >= min_accounts && loud >= Self::LOUD_PER_QUIET * quiet {
                 t.found = true;
                 let uses = t.uses.iter().filter(|u| u.loud).copied().collect();
-                found = Some(Campaign { kind, key, uses });
+                found = Some(Campaign { kind, key, uses, accounts: loud });
             }
         }
         found
@@ -160,7 +172,7 @@ mod tests {
         assert_eq!(c.kind, KeyKind::Image);
         assert_eq!(c.uses.len(), 4);
         let later = w.observe(500, 100, post(500, 9, 5), &keys).expect("a found campaign takes newcomers");
-        assert_eq!(later.uses.last().map(|u| u.user), Some(UserId(9)));
+        assert_eq!(later.uses, vec![post(500, 9, 5)]);
     }
 
     #[test]

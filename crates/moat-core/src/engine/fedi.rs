@@ -198,9 +198,6 @@ impl Engine {
     /// Contains every account of a campaign not contained yet.
     fn fedi_campaign(&mut self, gid: GuildId, now: Millis, c: Campaign, out: &mut Vec<Action>) {
         let s = &self.fedi_settings;
-        let mut accounts: Vec<UserId> = c.uses.iter().map(|u| u.user).collect();
-        accounts.sort_unstable();
-        accounts.dedup();
         let mins = s.cluster_window / 60_000;
         for u in c.uses.iter().rev() {
             let srv = self.fedi.entry(gid).or_default();
@@ -211,11 +208,10 @@ impl Engine {
             let reason = format!(
                 "campaign: the same {} in posts mentioning strangers from {} new accounts within {mins} min; {}",
                 c.kind.as_str(),
-                accounts.len(),
+                c.accounts,
                 user.profile.describe(now)
             );
-            let facts =
-                vec![("shared".into(), c.kind.as_str().into()), ("accounts".into(), accounts.len().to_string())];
+            let facts = vec![("shared".into(), c.kind.as_str().into()), ("accounts".into(), c.accounts.to_string())];
             let v = Verdict { detector: Detector::Campaign, reason, facts, suspend: true };
             self.fedi_contain(gid, now, u.user, Some(u.status), v, out);
         }

@@ -13,14 +13,14 @@ use crate::flags::SynthArgs;
 
 pub fn run(a: SynthArgs) -> i32 {
     let names: Vec<&str> = if a.names.iter().any(|n| n == "all") {
-        scenarios::ALL.iter().map(|(n, _)| *n).collect()
+        scenarios::names()
     } else {
         a.names.iter().map(String::as_str).collect()
     };
     let mut plan: Vec<(&str, PathBuf, PathBuf)> = Vec::new();
     for name in names {
         if scenarios::by_name(name).is_none() {
-            let known: Vec<&str> = scenarios::ALL.iter().map(|(n, _)| *n).collect();
+            let known: Vec<&str> = scenarios::names();
             eprintln!("moat synth: no scenario `{name}`; known: {}, all", known.join(", "));
             return 2;
         }

@@ -3,6 +3,8 @@
 //! - [`world`] and [`scenarios`]: a simulated guild that writes captures in Discord's own
 //!   payload shapes ([`payload`]), and scripted scenarios (raids, floods, scams, a stream
 //!   influx, a hype moment, ...) with the expected outcome of each (`moat synth`);
+//! - [`fedi`]: the same for a Mastodon server (a spam wave, a news event's sign-ups, a long
+//!   thread, a remote bot), in Mastodon's own webhook and streaming shapes;
 //! - [`fixture`]: small captures of a known guild (ids the test knows, a `#mod-log`, moat's
 //!   own role) for `moat demo` and the end-to-end tests against the fake Discord;
 //! - [`traffic`]: a day of one busy guild in Discord's full payload shapes, for `moat
@@ -18,6 +20,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod fedi;
 pub mod fixture;
 pub mod payload;
 pub mod scenarios;

@@ -71,9 +71,14 @@ pub const ALL: &[(&str, Generator)] = &[
     ("scam-discussion", scam_discussion),
 ];
 
-/// The generator called `name`.
+/// The generator called `name`, Discord's ([`ALL`]) or Mastodon's ([`crate::fedi::FEDI`]).
 pub fn by_name(name: &str) -> Option<Generator> {
-    ALL.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    ALL.iter().chain(crate::fedi::FEDI).find(|(n, _)| *n == name).map(|(_, f)| *f)
+}
+
+/// Every generator's name, Discord's then Mastodon's (what `moat synth all` writes).
+pub fn names() -> Vec<&'static str> {
+    ALL.iter().chain(crate::fedi::FEDI).map(|(n, _)| *n).collect()
 }
 
 const START: Millis = 1_767_272_400_000;

@@ -14,6 +14,7 @@ use crate::action::{incident_id, Action, ActionKind, Detector, Evidence, Evidenc
 use crate::detect::fedi_cluster::{Campaign, KeyKind, Use};
 use crate::detect::fedi_mentions::strangers;
 use crate::detect::fedi_profile::Profile;
+use crate::detect::fedi_settings::FediSettings;
 use crate::detect::fedi_signup::{is_big_mail_provider, key, network_of};
 use crate::detect::fedi_wave::{Contained, WaveStep};
 use crate::event::{AccountChange, FediAccount, FediReport, FediStatus};
@@ -156,11 +157,8 @@ impl Engine {
         let window = if st.edit { 0 } else { u.strangers.add(now, s.mention_window, &strangers_now) };
         let verdict =
             if judged { mass_mention(&s, u, now, strangers_now.len(), window, st.reply_to.is_some()) } else { None };
-        let keys = if judged && strangers_now.len() >= s.loud_strangers && !st.edit {
-            keys_of(srv, st, now, &s)
-        } else {
-            Vec::new()
-        };
+        let loud = strangers_now.len() >= s.loud_strangers;
+        let keys = if judged && !st.edit { keys_of(srv, st, now, &s) } else { Vec::new() };
         // Those this post reaches now know its author.
         for &m in st.mentions.iter().chain(st.reply_to_author.iter()) {
             if m != a.user {
@@ -173,9 +171,9 @@ impl Engine {
         if keys.is_empty() {
             return;
         }
-        let post = Use { ts: now, user: a.user, status: st.id };
+        let post = Use { ts: now, user: a.user, status: st.id, loud };
         let srv = self.fedi.entry(gid).or_default();
-        let Some(c) = srv.clusters.observe(now, s.cluster_window, s.cluster_accounts, post, &keys) else { return };
+        let Some(c) = srv.clusters.observe(now, s.cluster_window, post, &keys) else { return };
         self.fedi_campaign(gid, now, c, out);
     }
 
@@ -200,9 +198,6 @@ impl Engine {
     /// Contains every account of a campaign not contained yet.
     fn fedi_campaign(&mut self, gid: GuildId, now: Millis, c: Campaign, out: &mut Vec<Action>) {
         let s = &self.fedi_settings;
-        let mut accounts: Vec<UserId> = c.uses.iter().map(|u| u.user).collect();
-        accounts.sort_unstable();
-        accounts.dedup();
         let mins = s.cluster_window / 60_000;
         for u in c.uses.iter().rev() {
             let srv = self.fedi.entry(gid).or_default();
@@ -213,11 +208,10 @@ impl Engine {
             let reason = format!(
                 "campaign: the same {} in posts mentioning strangers from {} new accounts within {mins} min; {}",
                 c.kind.as_str(),
-                accounts.len(),
+                c.accounts,
                 user.profile.describe(now)
             );
-            let facts =
-                vec![("shared".into(), c.kind.as_str().into()), ("accounts".into(), accounts.len().to_string())];
+            let facts = vec![("shared".into(), c.kind.as_str().into()), ("accounts".into(), c.accounts.to_string())];
             let v = Verdict { detector: Detector::Campaign, reason, facts, suspend: true };
             self.fedi_contain(gid, now, u.user, Some(u.status), v, out);
         }
@@ -226,7 +220,7 @@ impl Engine {
 
 /// The `mentions` verdict on one post, if it is a new account's mass mention.
 fn mass_mention(
-    s: &crate::detect::fedi_settings::FediSettings,
+    s: &FediSettings,
     u: &FediUser,
     now: Millis,
     here: usize,
@@ -257,40 +251,38 @@ fn mass_mention(
 
 /// The campaign keys of a loud post: its images, links and text, and its author's sign-up
 /// network and mail domain when they burst.
-fn keys_of(
-    srv: &FediServer,
-    st: &FediStatus,
-    now: Millis,
-    s: &crate::detect::fedi_settings::FediSettings,
-) -> Vec<(KeyKind, u64)> {
+fn keys_of(srv: &FediServer, st: &FediStatus, now: Millis, s: &FediSettings) -> Vec<(KeyKind, u64, usize)> {
+    let min = s.cluster_accounts;
     let mut keys = Vec::new();
     for m in &st.media {
         if m.blurhash != 0 {
-            keys.push((KeyKind::Image, key(K_IMAGE, &m.blurhash.to_string())));
+            keys.push((KeyKind::Image, key(K_IMAGE, &m.blurhash.to_string()), min));
         }
         if m.described != 0 {
-            keys.push((KeyKind::Image, key(K_DESCRIBED, &m.described.to_string())));
+            keys.push((KeyKind::Image, key(K_DESCRIBED, &m.described.to_string()), min));
         }
     }
     for l in &st.links {
         let l = l.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
-        keys.push((KeyKind::Link, key(K_LINK, &l.to_ascii_lowercase())));
+        keys.push((KeyKind::Link, key(K_LINK, &l.to_ascii_lowercase()), min));
     }
     let words: String =
         st.text.split_whitespace().filter(|w| !w.starts_with('@') && !w.contains("://")).collect::<Vec<_>>().join(" ");
     let fp = crate::text::fingerprint(&words);
     if fp.len >= TEXT_KEY_MIN {
-        keys.push((KeyKind::Text, key(K_TEXT, &fp.hash.to_string())));
+        keys.push((KeyKind::Text, key(K_TEXT, &fp.hash.to_string()), min));
     }
+    // A network or a mail domain is weaker evidence than an image: a university's newcomers
+    // share one, and some of them thank the friends who invited them. So it takes twice the
+    // accounts, and half of all the sign-ups it had in the window posting loudly.
     if let Some(u) = srv.users.get(&st.author.user) {
-        if let Some((_, k)) = u.network {
-            if srv.signups.recent(false, k, now, s.signup_window) >= s.signup_burst {
-                keys.push((KeyKind::Network, k));
-            }
-        }
-        if let Some((_, k)) = u.domain {
-            if srv.signups.recent(true, k, now, s.signup_window) >= s.signup_burst {
-                keys.push((KeyKind::EmailDomain, k));
+        let signup_keys =
+            [(false, KeyKind::Network, u.network.as_ref()), (true, KeyKind::EmailDomain, u.domain.as_ref())];
+        for (domain, kind, k) in signup_keys {
+            let Some((_, k)) = k else { continue };
+            let signups = srv.signups.recent(domain, *k, now, s.signup_window);
+            if signups >= s.signup_burst {
+                keys.push((kind, *k, (2 * min).max(signups.div_ceil(2))));
             }
         }
     }

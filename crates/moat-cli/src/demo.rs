@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 use moat_store::cli::Args;
 
 const USAGE: &str =
-    "usage: moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml] [--quiet] [--database URL]";
+    "usage: moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml] [--quiet] [--database URL] [--http 127.0.0.1:8080]";
 
 /// After a capture, engine time moves on this far so a raid's quiet timer fires (unlock).
 const AFTER_MS: u64 = 31 * 60_000;
@@ -36,6 +36,10 @@ pub fn run(args: &[String]) -> i32 {
             (Ok(s), Ok(c), Ok(d)) => (s, c, d),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return usage(&e),
         };
+    let http = match a.value("--http") {
+        Ok(h) => h,
+        Err(e) => return usage(&e),
+    };
     match a.positionals() {
         Ok(p) if p.is_empty() => {}
         Ok(p) => return usage(&format!("unexpected argument `{}`", p[0])),
@@ -66,6 +70,12 @@ pub fn run(args: &[String]) -> i32 {
             }
         },
     };
+    if let Some(h) = http {
+        let Ok(addr) = h.parse::<std::net::SocketAddr>() else {
+            return usage(&format!("--http {h}: not an address like 127.0.0.1:8080"));
+        };
+        return runtime.block_on(crate::dashboard::demo(addr, config, store));
+    }
     match scenario_path {
         Some(path) => {
             let text = match std::fs::read_to_string(&path) {

@@ -5,6 +5,7 @@
 
 mod bench;
 mod check;
+mod dashboard;
 mod demo;
 mod judge;
 mod lines;

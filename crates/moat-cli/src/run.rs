@@ -19,7 +19,7 @@ use moat_discord::{Bot, BotConfig, Feed};
 
 use moat_store::cli::Args;
 
-const USAGE: &str = "usage: moat run [--config moat.toml] [--shards A..B --total-shards N] [--alert-channel ID] \
+const USAGE: &str = "usage: moat run [--config moat.toml] [--http 127.0.0.1:8080] [--shards A..B --total-shards N] [--alert-channel ID] \
 [--evidence FILE] [--database URL] [--gateway-url ws://127.0.0.1:PORT --rest-proxy 127.0.0.1:PORT]";
 
 /// The `[discord]` section of the config file.
@@ -86,16 +86,25 @@ pub fn run(args: &[String]) -> i32 {
         (Ok(c), Ok(s), Ok(t), Ok(al), Ok(ev), Ok(g), Ok(r)) => (c, s, t, al, ev, g, r),
         _ => return usage("a flag is missing its value"),
     };
+    let http_flag = match a.value("--http") {
+        Ok(h) => h,
+        Err(e) => return usage(&e),
+    };
     match a.positionals() {
         Ok(p) if p.is_empty() => {}
         Ok(p) => return usage(&format!("unexpected argument `{}`", p[0])),
         Err(e) => return usage(&e),
     }
+    let mut http_section: Option<moat_http::HttpConfig> = None;
     let (section, engine_text) = match config.as_deref().map(std::fs::read_to_string) {
         None => (DiscordSection::default(), String::new()),
         Some(Err(e)) => return fail(&format!("cannot read the config file: {e}")),
-        Some(Ok(text)) => match split_config(&text) {
-            Ok(x) => x,
+        Some(Ok(text)) => match crate::dashboard::split_http(&text).and_then(|(h, rest)| Ok((h, split_config(&rest)?)))
+        {
+            Ok((h, x)) => {
+                http_section = h;
+                x
+            }
             Err(e) => return fail(&e),
         },
     };
@@ -171,15 +180,38 @@ pub fn run(args: &[String]) -> i32 {
                 Err(e) => return fail(&e),
             }
         }
+        let (store_for_dash, dash_text) = (cfg.store.clone(), cfg.config_text.clone());
         let bot = match Bot::start(cfg, Engine::new(engine_config, crate::judge::default_judge())) {
             Ok(b) => b,
             Err(e) => return fail(&e),
+        };
+        let mut http = http_section;
+        if let Some(h) = &http_flag {
+            match h.parse() {
+                Ok(addr) => http.get_or_insert_with(moat_http::HttpConfig::default).bind = addr,
+                Err(_) => return fail(&format!("--http {h}: not an address like 127.0.0.1:8080")),
+            }
+        }
+        let dash = match (http, store_for_dash) {
+            (Some(h), Some(store)) => match crate::dashboard::start(&bot, store, dash_text, h, None).await {
+                Ok(d) => {
+                    eprintln!("moat: dashboard at http://{}/", d.addr);
+                    Some(d)
+                }
+                Err(e) => return fail(&e),
+            },
+            _ => None,
         };
         let mut feed = bot.subscribe();
         eprintln!("moat: running; stop with Ctrl-C");
         let code = loop {
             match tokio::time::timeout(Duration::from_secs(1), feed.recv()).await {
-                Ok(Some(f)) => log(&f),
+                Ok(Some(f)) => {
+                    log(&f);
+                    if let Some(d) = &dash {
+                        d.feed(&f);
+                    }
+                }
                 Ok(None) => break 0,
                 Err(_) if !bot.is_running() => {
                     eprintln!("moat run: Discord closed every shard (a wrong token, or the Server Members and Message Content intents not enabled for the bot?)");

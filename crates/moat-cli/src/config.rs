@@ -3,7 +3,7 @@
 //! `--config FILE` is read here and nowhere else: the engine's sections become
 //! `moat_core::Config`, and each adapter's section is typed by the crate that uses it
 //! (`[discord]` by moat-discord, `[store]` by moat-store, `[links]` by moat-links,
-//! `[mastodon]` by moat-mastodon). Every section is checked whichever command runs, so a
+//! `[mastodon]` by moat-mastodon, `[http]` by moat-http). Every section is checked whichever command runs, so a
 //! typo in `[store]` stops `moat replay` as surely as `moat run`: nothing in the file is
 //! dropped without a word.
 
@@ -23,6 +23,8 @@ pub struct Loaded {
     pub store: StoreSection,
     pub links: LinksSection,
     pub mastodon: Option<MastodonConfig>,
+    /// `[http]`, typed by moat-http: present only when the file has the section.
+    pub http: Option<moat_http::HttpConfig>,
 }
 
 impl Loaded {
@@ -68,7 +70,18 @@ pub fn parse(text: &str) -> Result<Loaded, String> {
         None => None,
         Some(v) => Some(MastodonConfig::from_toml_value(v).map_err(|e| e.to_string())?),
     };
-    Ok(Loaded { file, discord, store, links, mastodon })
+    let http = match file.section_value("http") {
+        None => None,
+        Some(_) => {
+            let mut h = file.section::<moat_http::HttpConfig>("http").map_err(|e| e.to_string())?;
+            if h.client_secret.is_empty() {
+                h.client_secret = std::env::var("MOAT_HTTP_CLIENT_SECRET").unwrap_or_default();
+            }
+            h.check().map_err(|e| format!("[http]: {e}"))?;
+            Some(h)
+        }
+    };
+    Ok(Loaded { file, discord, store, links, mastodon, http })
 }
 
 #[cfg(test)]

@@ -156,6 +156,9 @@ pub struct DemoArgs {
     /// Record incidents and evidence into this store.
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
+    /// Serve the dashboard at this address (127.0.0.1:8080) with the demo user logged in.
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<std::net::SocketAddr>,
 }
 
 /// `moat run`
@@ -185,6 +188,9 @@ pub struct RunArgs {
     /// A Discord-compatible REST endpoint on this machine (plain http only to a loopback host).
     #[arg(long, value_name = "HOST:PORT")]
     pub rest_proxy: Option<String>,
+    /// Serve the dashboard and /metrics at this address (overrides `[http] bind`).
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<std::net::SocketAddr>,
 }
 
 /// A store command: its subcommand and the store it works on.

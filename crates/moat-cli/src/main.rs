@@ -7,6 +7,7 @@
 mod bench;
 mod check;
 mod config;
+mod dashboard;
 mod demo;
 mod endpoint;
 mod flags;

@@ -28,6 +28,7 @@ pub fn run(a: RunArgs) -> i32 {
         database,
         gateway_url: gateway,
         rest_proxy: rest,
+        http: http_flag,
     } = a;
     let loaded = match crate::config::load(config.as_deref()) {
         Ok(l) => l,
@@ -107,15 +108,39 @@ pub fn run(a: RunArgs) -> i32 {
                 Err(e) => return fail(&e),
             }
         }
+        let (store_for_dash, dash_text) = (cfg.store.clone(), cfg.config_text.clone());
         let bot = match Bot::start(cfg, Engine::new(loaded.engine(), engine_judge)) {
             Ok(b) => b,
             Err(e) => return fail(&e),
+        };
+        let mut http = loaded.http.clone();
+        if let Some(addr) = http_flag {
+            let h = http.get_or_insert_with(moat_http::HttpConfig::default);
+            h.bind = addr;
+            if let Err(e) = h.check() {
+                return fail(&format!("--http: {e}"));
+            }
+        }
+        let dash = match (http, store_for_dash) {
+            (Some(h), Some(store)) => match crate::dashboard::start(&bot, store, dash_text, h, None).await {
+                Ok(d) => {
+                    tracing::info!("dashboard at http://{}/", d.addr);
+                    Some(d)
+                }
+                Err(e) => return fail(&e),
+            },
+            _ => None,
         };
         let mut feed = bot.subscribe();
         tracing::info!("running; stop with Ctrl-C");
         let code = loop {
             match tokio::time::timeout(Duration::from_secs(1), feed.recv()).await {
-                Ok(Some(f)) => log(&f),
+                Ok(Some(f)) => {
+                    log(&f);
+                    if let Some(d) = &dash {
+                        d.feed(&f);
+                    }
+                }
                 Ok(None) => break 0,
                 Err(_) if !bot.is_running() => {
                     tracing::error!("Discord closed every shard (a wrong token, or the Server Members and Message Content intents not enabled for the bot?)");

@@ -14,7 +14,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use moat_core::id::{GuildId, UserId};
+use moat_core::id::GuildId;
 use moat_core::{Action, Engine};
 use moat_discord_wire::frame::Frame;
 use moat_discord_wire::{translate, CaptureError};
@@ -48,6 +48,24 @@ pub const OWN_EVENTS: [&str; 10] = [
     "CHANNEL_DELETE",
 ];
 
+/// A short name for an event (the dashboard's counts, the metrics' `type` label).
+pub fn event_kind(e: &moat_core::Event<'_>) -> &'static str {
+    use moat_core::Event as E;
+    match e {
+        E::GuildKnown(_) => "guild",
+        E::GuildGone(_) => "guild_gone",
+        E::RoleUpserted(_) | E::RoleRemoved(_) => "role",
+        E::MemberJoined(_) => "join",
+        E::MemberLeft(_) => "leave",
+        E::Message(m) if m.edit => "edit",
+        E::Message(_) => "message",
+        E::AutoModHit(_) => "automod",
+        E::FediAccount(_) => "fedi_account",
+        E::FediStatus(_) => "fedi_status",
+        E::FediReport(_) => "fedi_report",
+    }
+}
+
 /// Whether a dispatch is one the guild sent (not the session's own READY or RESUMED).
 fn is_guild_dispatch(t: &str) -> bool {
     !matches!(t, "READY" | "RESUMED")
@@ -77,6 +95,30 @@ pub struct Extras {
     pub memory: Option<Memory>,
     pub fired: Option<UnboundedReceiver<Fired>>,
     pub overrides: Overrides,
+    /// Requests from the dashboard ([`crate::dashboard`]).
+    pub control: Option<UnboundedReceiver<Control>>,
+}
+
+/// What the dashboard asks of the engine task, which owns the engine and the overrides.
+pub enum Control {
+    /// Change one setting of a guild (validated as the file is), stored with `by`.
+    SetSetting {
+        guild: GuildId,
+        section: String,
+        key: String,
+        value: String,
+        by: String,
+        reply: tokio::sync::oneshot::Sender<Result<String, String>>,
+    },
+    /// End a guild's raid now (the unlock follows); replies whether there was one.
+    EndRaid { guild: GuildId, by: String, reply: tokio::sync::oneshot::Sender<bool> },
+}
+
+async fn next_control(c: &mut Option<UnboundedReceiver<Control>>) -> Option<Control> {
+    match c.as_mut() {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 fn send_actions(
@@ -115,7 +157,7 @@ pub async fn run(
     judge: Option<Arc<dyn moat_core::LinkJudge>>,
     extras: Extras,
 ) {
-    let Extras { memory, mut fired, mut overrides } = extras;
+    let Extras { memory, mut fired, mut overrides, mut control } = extras;
     if let Some(m) = &memory {
         restore(m, &mut engine, &mut overrides, &exec, &shared, clock.now_ms()).await;
     }
@@ -165,7 +207,11 @@ pub async fn run(
                         let text = match &inv.request {
                             None => Some(crate::commands::DENIED.to_string()),
                             Some(crate::commands::Request::SetSetting { section, key, value }) => {
-                                let reply = set_setting(&mut engine, &mut overrides, memory.as_ref(), inv.guild, inv.invoker, section, key, value, clock.now_ms());
+                                let by = format!("discord user {}", inv.invoker);
+                                let reply = match set_setting(&mut engine, &mut overrides, memory.as_ref(), inv.guild, (by, "slash"), section, key, value, clock.now_ms()) {
+                                    Ok(t) => t,
+                                    Err(e) => format!("Not changed: {e}"),
+                                };
                                 *crate::shared::lock(&shared.config) = Arc::new(engine.config().clone());
                                 Some(reply)
                             }
@@ -190,6 +236,7 @@ pub async fn run(
                 }
                 if let Some(g) = own.as_ref().and_then(|e| guilds.observe(e)) {
                     if let Some(view) = guilds.guilds.get(&g) {
+                        lock(&shared.guild_names).insert(g, view.name.clone());
                         shared.begin();
                         let _ = exec.send(Job::AlertChannel { guild: g, channel: view.alert_channel() });
                         shared.begin();
@@ -213,7 +260,10 @@ pub async fn run(
                 }
                 let now = clock.now_ms();
                 match translate(t, d) {
-                    Ok(Some(event)) => engine.handle(now, &event, &mut out),
+                    Ok(Some(event)) => {
+                        shared.tap_event(event.guild(), event_kind(&event));
+                        engine.handle(now, &event, &mut out)
+                    }
                     Ok(None) => {}
                     Err(CaptureError::Unsupported(_)) => {
                         shared.unused_events.fetch_add(1, Ordering::Relaxed);
@@ -235,6 +285,19 @@ pub async fn run(
                 engine.advance(clock.now_ms(), &mut out);
                 send_actions(&mut out, Instant::now(), &exec, &shared, memory.as_ref(), &engine);
             }
+            c = next_control(&mut control) => match c {
+                Some(Control::SetSetting { guild, section, key, value, by, reply }) => {
+                    let r = set_setting(&mut engine, &mut overrides, memory.as_ref(), guild, (by, "dashboard"), &section, &key, &value, clock.now_ms());
+                    *crate::shared::lock(&shared.config) = Arc::new(engine.config().clone());
+                    let _ = reply.send(r);
+                }
+                Some(Control::EndRaid { guild, by, reply }) => {
+                    let ended = engine.end_raid(guild, clock.now_ms(), &by, &mut out);
+                    send_actions(&mut out, Instant::now(), &exec, &shared, memory.as_ref(), &engine);
+                    let _ = reply.send(ended);
+                }
+                None => control = None,
+            },
             f = next_fired(&mut fired) => match f {
                 Some(Fired(t)) => {
                     eprintln!("moat: timer {} fired in guild {} ({}, due {})", t.id, t.guild_id, t.kind.as_str(), t.due_at);
@@ -324,31 +387,31 @@ fn publish(engine: &mut Engine, shared: &Shared, config: moat_core::Config) {
     engine.set_config(config);
 }
 
-/// `/moat setting SECTION KEY VALUE`: validated, applied, stored with its author.
+/// `/moat setting SECTION KEY VALUE` (or the dashboard): validated, applied, stored with
+/// its author and where it came from.
 #[allow(clippy::too_many_arguments)]
 fn set_setting(
     engine: &mut Engine,
     overrides: &mut Overrides,
     memory: Option<&Memory>,
     guild: GuildId,
-    invoker: UserId,
+    (by, source): (String, &'static str),
     section: &str,
     key: &str,
     value: &str,
     now: u64,
-) -> String {
+) -> Result<String, String> {
     match overrides.try_set(guild, section, key, value) {
-        Err(e) => format!("Not changed: {e}"),
+        Err(e) => Err(e),
         Ok((config, stored, o)) => {
             engine.set_config(config);
             overrides.commit(guild, o);
             if let Some(m) = memory {
                 let store = m.store.clone();
-                let by = format!("discord user {invoker}");
                 tokio::spawn(async move {
                     let r = match store.guild(guild) {
                         Ok(g) => match store.guild_joined(guild, now).await {
-                            Ok(()) => g.set_settings(&stored, &by, "slash", now).await.map(|_| ()),
+                            Ok(()) => g.set_settings(&stored, &by, source, now).await.map(|_| ()),
                             Err(e) => Err(e),
                         },
                         Err(e) => Err(e),
@@ -358,12 +421,12 @@ fn set_setting(
                     }
                 });
             }
-            format!(
+            Ok(format!(
                 "Changed: `{}.{}` = {} in this server, from now on.",
                 section.trim().to_ascii_lowercase(),
                 key.trim(),
                 value.trim()
-            )
+            ))
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod bot;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod dashboard;
 pub mod exec;
 pub mod gateway;
 pub mod guilds;
@@ -58,6 +59,9 @@ pub struct Bot {
     engine: JoinHandle<()>,
     exec: JoinHandle<()>,
     timers: Option<JoinHandle<()>>,
+    /// Weak: the executor stops when the engine task (its one strong sender) does.
+    jobs: mpsc::WeakUnboundedSender<exec::Job>,
+    control: mpsc::UnboundedSender<bot::Control>,
 }
 
 /// The HTTP client for Discord or the configured proxy.
@@ -128,7 +132,14 @@ impl Bot {
             }
             None => (None, None, None),
         };
-        let extras = bot::Extras { memory, fired, overrides: overrides::Overrides::new(cfg.config_text.clone()) };
+        let (control, control_rx) = mpsc::unbounded_channel();
+        let extras = bot::Extras {
+            memory,
+            fired,
+            overrides: overrides::Overrides::new(cfg.config_text.clone()),
+            control: Some(control_rx),
+        };
+        let jobs = job_tx.downgrade();
         let exec = tokio::spawn(exec::run(client, shared.clone(), settings, job_rx));
         let engine = tokio::spawn(bot::run(
             engine,
@@ -144,7 +155,13 @@ impl Bot {
             .into_iter()
             .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone())))
             .collect();
-        Ok(Bot { shared, stop, shards, engine, exec, timers })
+        Ok(Bot { shared, stop, shards, engine, exec, timers, jobs, control })
+    }
+
+    /// What the web dashboard drives: undo through the executor, settings through the engine
+    /// task, the guilds moat is in. `store` is the bot's store; `config_text` the file's text.
+    pub fn dashboard(&self, store: moat_store::Store, config_text: String) -> dashboard::BotHandle {
+        dashboard::BotHandle::new(self.shared.clone(), self.jobs.clone(), self.control.clone(), store, config_text)
     }
 
     /// Whether any shard is still connected (or trying to be). twilight ends a shard for

@@ -63,6 +63,10 @@ pub struct Shared {
     /// The engine's configuration as the executor must see it (each guild's own silence
     /// role); the engine task publishes it at start and on every change.
     pub config: Mutex<Arc<moat_core::Config>>,
+    /// The guilds moat is in, with their names (for the dashboard).
+    pub guild_names: Mutex<std::collections::BTreeMap<moat_core::id::GuildId, String>>,
+    /// Where each event's guild and kind go, when the dashboard listens.
+    pub events_tap: Mutex<Option<UnboundedSender<(moat_core::id::GuildId, &'static str)>>>,
 }
 
 /// Requests per rolling second moat allows itself: below Discord's global 50, which is
@@ -119,6 +123,12 @@ impl Shared {
             o.insert("kept_at".into(), crate::clock::wall_ms().into());
         }
         let _ = writeln!(f, "{v}");
+    }
+
+    pub(crate) fn tap_event(&self, guild: moat_core::id::GuildId, kind: &'static str) {
+        if let Some(tx) = lock(&self.events_tap).as_ref() {
+            let _ = tx.send((guild, kind));
+        }
     }
 
     pub(crate) fn begin(&self) {

@@ -133,6 +133,16 @@ impl Metrics {
         }
     }
 
+    /// A REST call whose latency is not known: `what` names its purpose (`unban (undo)`), a
+    /// fixed set of phrases, never an id.
+    pub fn rest_done(&self, what: &str, status: u16) {
+        let what: String = what.chars().filter(|c| !c.is_ascii_digit()).collect();
+        self.rest.get_or_create(&vec![("route", what), ("status", status.to_string())]).inc();
+        if status == 429 {
+            self.rate_limited.inc();
+        }
+    }
+
     pub fn gateway_latency(&self, shard: u32, seconds: f64) {
         self.gateway_latency.get_or_create(&vec![("shard", shard.to_string())]).set(seconds);
     }

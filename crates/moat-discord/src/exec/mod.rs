@@ -19,6 +19,7 @@ mod lanes;
 mod lift;
 pub mod lockdown;
 mod post;
+mod undo;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::Ordering;
@@ -69,6 +70,13 @@ pub enum Job {
     KeepLocked { guild: GuildId, saved: lockdown::Saved },
     /// A stored timer came due: end a silence or a timed ban.
     Lift { guild: GuildId, user: UserId, kind: moat_store::timers::TimerKind },
+    /// Undo an incident (from the dashboard): each step, `reason` in every audit-log entry.
+    Undo {
+        guild: GuildId,
+        steps: Vec<moat_store::undo::UndoStep>,
+        reason: String,
+        reply: tokio::sync::oneshot::Sender<Vec<String>>,
+    },
 }
 
 /// What the executor needs to know besides the jobs.
@@ -187,6 +195,10 @@ impl Executor {
             }
             Job::Command(inv) => {
                 self.command(inv);
+                self.shared.end();
+            }
+            Job::Undo { guild, steps, reason, reply } => {
+                self.undo(guild, steps, reason, reply);
                 self.shared.end();
             }
             Job::AutoMod { guild, rule } => {

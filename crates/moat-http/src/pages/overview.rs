@@ -75,8 +75,17 @@ fn state_card(mode: GuildMode, now: u64) -> Markup {
 async fn body(app: &App, acc: &GuildAccess) -> moat_store::Result<Markup> {
     let now = wall_ms();
     let gid = acc.guild.id;
-    let snap = app.sources.bot.snapshot(gid).unwrap_or_default();
-    let incidents = app.sources.store.guild(gid)?.incidents(5).await?;
+    let mut snap = app.sources.bot.snapshot(gid).unwrap_or_default();
+    let scope = app.sources.store.guild(gid)?;
+    // A lockdown the store holds (an open raid incident) says how long it has left, even
+    // when the bot reports no more than "normal" (as after a restart).
+    if let Some(l) = scope.lockdown().await? {
+        snap.mode = match snap.mode {
+            GuildMode::Lockdown { until } => GuildMode::Lockdown { until: until.or(Some(l.until)) },
+            m @ (GuildMode::Raid { .. } | GuildMode::Normal) => GuildMode::Raid { until: until_or(m, l.until) },
+        };
+    }
+    let incidents = scope.incidents(5).await?;
     let series = app.activity.series(gid, now, CHART_MINUTES);
     let (events, actions): (u64, u64) =
         series.iter().fold((0, 0), |(e, a), s| (e + u64::from(s.1), a + u64::from(s.2)));
@@ -132,6 +141,10 @@ async fn body(app: &App, acc: &GuildAccess) -> moat_store::Result<Markup> {
             p { a href={"/g/" (gid.0) "/incidents"} { "All incidents" } }
         }
     })
+}
+
+fn until_or(mode: GuildMode, stored: u64) -> Option<u64> {
+    mode.until().or(Some(stored))
 }
 
 fn bar(p: f32, limit: f32) -> u32 {

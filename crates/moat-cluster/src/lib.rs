@@ -19,6 +19,7 @@
 //! [`Cluster`] is the connection they share; [`ClusterSettings`] is the `[cluster]` section
 //! of the config file.
 
+pub mod budget;
 mod conn;
 mod error;
 pub mod hash;

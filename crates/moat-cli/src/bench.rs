@@ -19,35 +19,18 @@ use moat_core::{Action, Config, Engine, Event};
 use moat_discord_wire::capture::{parse_line, Line};
 use moat_testkit::traffic::day_of_traffic;
 
-use moat_store::cli::Args;
+use crate::flags::BenchArgs;
 
-pub fn run(args: &[String]) -> i32 {
-    let mut a = Args::new(args);
-    let parsed = (|| -> Result<(u64, usize, u32, Option<String>), String> {
-        Ok((
-            a.parsed("--events")?.unwrap_or(200_000),
-            a.parsed("--users")?.unwrap_or(5_000),
-            a.parsed("--runs")?.unwrap_or(3),
-            a.value("--write")?,
-        ))
-    })();
-    let (events, users, runs, write) = match parsed {
-        Ok(v) => v,
-        Err(e) => return usage(&e),
-    };
-    if let Err(e) =
-        a.positionals().and_then(|p| if p.is_empty() { Ok(()) } else { Err(format!("unexpected {}", p[0])) })
-    {
-        return usage(&e);
-    }
+pub fn run(a: BenchArgs) -> i32 {
+    let BenchArgs { events, users, runs, write } = a;
     eprintln!("moat bench: generating a day of traffic: ~{events} events from {users} members...");
     let capture = day_of_traffic(events, users);
     if let Some(path) = &write {
         if let Err(e) = std::fs::write(path, &capture) {
-            eprintln!("moat bench: cannot write {path}: {e}");
+            eprintln!("moat bench: cannot write {}: {e}", path.display());
             return 1;
         }
-        eprintln!("moat bench: wrote the capture to {path}");
+        eprintln!("moat bench: wrote the capture to {}", path.display());
     }
     let lines: Vec<&str> = capture.lines().collect();
     let bytes = capture.len();
@@ -72,7 +55,7 @@ pub fn run(args: &[String]) -> i32 {
     // The engine alone.
     let mut best_engine = f64::MAX;
     let mut actions = 0usize;
-    for _ in 0..runs.max(1) {
+    for _ in 0..runs {
         let mut engine = Engine::new(Config::default(), crate::judge::default_judge());
         let mut out: Vec<Action> = Vec::with_capacity(1024);
         let t = Instant::now();
@@ -87,12 +70,12 @@ pub fn run(args: &[String]) -> i32 {
         "engine:  {:>10.0} events/s  ({:.1} ns/event, {} actions per run)",
         parsed.len() as f64 / best_engine,
         best_engine * 1e9 / parsed.len() as f64,
-        actions / runs.max(1) as usize
+        actions / runs as usize
     );
 
     // Replay: parsing included, output to a sink.
     let mut best_replay = f64::MAX;
-    for _ in 0..runs.max(1) {
+    for _ in 0..runs {
         let mut engine = Engine::new(Config::default(), crate::judge::default_judge());
         let t = Instant::now();
         let report = crate::replay::replay(&mut engine, capture.as_bytes(), &mut std::io::sink(), true, false);
@@ -143,9 +126,4 @@ pub fn run(args: &[String]) -> i32 {
         idle.approx_bytes / 1024
     );
     0
-}
-
-fn usage(e: &str) -> i32 {
-    eprintln!("moat bench: {e}\nusage: moat bench [--events N] [--users N] [--runs N] [--write CAPTURE.jsonl]");
-    2
 }

@@ -15,55 +15,7 @@ use moat_core::links::{LinkJudge, LinkReport, LinkVerdict};
 use moat_links::{LinkChecker, Options};
 use serde_json::{Map, Value};
 
-const USAGE: &str = "\
-usage: moat check [--json] [--lines] [--no-blocklist] [--blocklist FILE] [--allowlist FILE] [TEXT]
-  checks the links of TEXT (or of standard input) and prints a verdict: clean, suspicious, scam
-  exit code: 0 clean, 3 suspicious, 4 scam (the worst message), 2 usage error
-  --json            one JSON object per message
-  --lines           each input line is one message (output stays in input order)
-  --no-blocklist    ignore every blocklist (the allowlist stays): heuristics alone
-  --blocklist FILE  extra blocklist, one domain a line (may repeat)
-  --allowlist FILE  extra allowlist, one domain a line (may repeat)
-";
-
-struct Args {
-    json: bool,
-    lines: bool,
-    options: Options,
-    blocklists: Vec<String>,
-    allowlists: Vec<String>,
-    text: Option<String>,
-}
-
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut a = Args {
-        json: false,
-        lines: false,
-        options: Options::default(),
-        blocklists: vec![],
-        allowlists: vec![],
-        text: None,
-    };
-    let mut words: Vec<&str> = Vec::new();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--json" => a.json = true,
-            "--lines" => a.lines = true,
-            "--no-blocklist" => a.options.no_blocklist = true,
-            "--blocklist" => a.blocklists.push(it.next().ok_or("--blocklist needs a file")?.clone()),
-            "--allowlist" => a.allowlists.push(it.next().ok_or("--allowlist needs a file")?.clone()),
-            "--" => words.extend(it.by_ref().map(String::as_str)),
-            "-h" | "--help" => return Err(String::new()),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            word => words.push(word),
-        }
-    }
-    if !words.is_empty() {
-        a.text = Some(words.join(" "));
-    }
-    Ok(a)
-}
+use crate::flags::CheckArgs;
 
 /// The JSON form of a report, keys in a fixed order.
 pub fn report_json(r: &LinkReport) -> Value {
@@ -120,30 +72,22 @@ fn emit(out: &mut impl Write, json: bool, r: &LinkReport, worst: &mut LinkVerdic
     }
 }
 
-/// Runs `moat check` with the arguments after `check`; returns the exit code.
-pub fn run(args: &[String]) -> i32 {
-    let a = match parse_args(args) {
-        Ok(a) => a,
-        Err(e) => {
-            if !e.is_empty() {
-                eprintln!("moat check: {e}");
-            }
-            eprint!("{USAGE}");
-            return 2;
-        }
-    };
-    let mut checker = LinkChecker::with_options(a.options);
-    for f in &a.blocklists {
-        if let Err(e) = checker.load_blocklist_file(std::path::Path::new(f)) {
-            eprintln!("moat check: cannot read {f}: {e}");
+/// Runs `moat check`; returns the exit code.
+pub fn run(a: CheckArgs) -> i32 {
+    let options = Options { no_blocklist: a.no_blocklist, ..Options::default() };
+    let text = (!a.text.is_empty()).then(|| a.text.join(" "));
+    let mut checker = LinkChecker::with_options(options);
+    for f in &a.blocklist {
+        if let Err(e) = checker.load_blocklist_file(f) {
+            eprintln!("moat check: cannot read {}: {e}", f.display());
             return 2;
         }
     }
-    for f in &a.allowlists {
+    for f in &a.allowlist {
         match std::fs::read_to_string(f) {
             Ok(text) => checker.add_allowlist_text(&text),
             Err(e) => {
-                eprintln!("moat check: cannot read {f}: {e}");
+                eprintln!("moat check: cannot read {}: {e}", f.display());
                 return 2;
             }
         }
@@ -153,7 +97,7 @@ pub fn run(args: &[String]) -> i32 {
     let mut worst = LinkVerdict::Clean;
     let w = &mut worst;
     let result = (|| -> std::io::Result<()> {
-        match (&a.text, a.lines) {
+        match (&text, a.lines) {
             (Some(text), false) => emit(&mut out, a.json, &checker.judge(0, text), w)?,
             (Some(text), true) => {
                 for line in text.lines() {
@@ -195,6 +139,7 @@ pub fn run(args: &[String]) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
     #[test]
     fn json_has_the_documented_shape() {
@@ -211,7 +156,10 @@ mod tests {
 
     #[test]
     fn exit_codes_follow_the_worst_verdict() {
-        let run_on = |args: &[&str]| run(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let run_on = |args: &[&str]| match crate::flags::Cli::try_parse_from(["moat", "check"].iter().chain(args)) {
+            Ok(crate::flags::Cli { command: crate::flags::Command::Check(a), .. }) => run(a),
+            _ => 2,
+        };
         assert_eq!(run_on(&["--no-blocklist", "see you at 8. ok?"]), 0);
         assert_eq!(run_on(&["--no-blocklist", "https://csgo-cases.xyz/"]), 3);
         assert_eq!(run_on(&["--no-blocklist", "free nitro https://dlscord-gift.ru/claim"]), 4);
@@ -225,13 +173,5 @@ mod tests {
         let checker = LinkChecker::with_options(Options::default());
         let v = report_json(&checker.judge(0, "https://www.youtube.com/watch?v=dQw4w9WgXcQ"));
         assert_eq!(v["links"][0]["url"], "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
-    }
-
-    #[test]
-    fn arguments() {
-        let a = parse_args(&["--json".into(), "--no-blocklist".into(), "hello".into(), "x.com".into()]).unwrap();
-        assert!(a.json && a.options.no_blocklist && !a.lines);
-        assert_eq!(a.text.as_deref(), Some("hello x.com"));
-        assert!(parse_args(&["--bogus".into()]).is_err());
     }
 }

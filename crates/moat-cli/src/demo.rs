@@ -19,29 +19,14 @@ use moat_fake_discord::{FakeDiscord, Options, Pace, DEFAULT_TOKEN};
 use moat_testkit::fixture;
 use serde_json::{json, Value};
 
-use moat_store::cli::Args;
-
-const USAGE: &str =
-    "usage: moat demo [--scenario CAPTURE.jsonl] [--json] [--config moat.toml] [--quiet] [--database URL]";
+use crate::flags::DemoArgs;
 
 /// After a capture, engine time moves on this far so a raid's quiet timer fires (unlock).
 const AFTER_MS: u64 = 31 * 60_000;
 
-pub fn run(args: &[String]) -> i32 {
-    let mut a = Args::new(args);
-    let as_json = a.flag("--json");
-    let quiet = a.flag("--quiet");
-    let (scenario_path, config_path, database) =
-        match (a.value("--scenario"), a.value("--config"), a.value("--database")) {
-            (Ok(s), Ok(c), Ok(d)) => (s, c, d),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return usage(&e),
-        };
-    match a.positionals() {
-        Ok(p) if p.is_empty() => {}
-        Ok(p) => return usage(&format!("unexpected argument `{}`", p[0])),
-        Err(e) => return usage(&e),
-    }
-    let config = match crate::replay::load_config(config_path.as_deref()) {
+pub fn run(a: DemoArgs) -> i32 {
+    let DemoArgs { scenario: scenario_path, json: as_json, quiet, config: config_path, database } = a;
+    let config = match crate::config::load(config_path.as_deref()).map(|l| l.engine()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("moat demo: {e}");
@@ -68,6 +53,7 @@ pub fn run(args: &[String]) -> i32 {
     };
     match scenario_path {
         Some(path) => {
+            let path = path.display().to_string();
             let text = match std::fs::read_to_string(&path) {
                 Ok(t) => t,
                 Err(e) => {
@@ -94,11 +80,6 @@ pub fn run(args: &[String]) -> i32 {
         }
         None => runtime.block_on(builtin(config, as_json, quiet, store)),
     }
-}
-
-fn usage(e: &str) -> i32 {
-    eprintln!("moat demo: {e}\n{USAGE}");
-    2
 }
 
 /// What one scenario led to.

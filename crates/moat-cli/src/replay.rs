@@ -8,41 +8,16 @@ use std::collections::BTreeMap;
 use std::io::{BufWriter, Read, Write};
 use std::time::Instant;
 
-use moat_core::{action::json, Action, Config, Engine};
+use moat_core::{action::json, Action, Engine};
 use moat_discord_wire::capture::parse_line;
 use moat_discord_wire::CaptureError;
 
-use moat_store::cli::Args;
+use crate::flags::ReplayArgs;
 
-/// Reads `--config PATH` (or the defaults) and says clearly what is wrong with a bad file.
-pub fn load_config(path: Option<&str>) -> Result<Config, String> {
-    match path {
-        None => Ok(Config::default()),
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {p}: {e}"))?;
-            Config::from_toml(&text).map_err(|e| format!("{p}: {e}"))
-        }
-    }
-}
-
-pub fn run(args: &[String]) -> i32 {
-    let mut a = Args::new(args);
-    let no_drain = a.flag("--no-drain");
-    let stats = a.flag("--stats");
-    let database = match a.value("--database") {
-        Ok(d) => d,
-        Err(e) => return usage(&e),
-    };
-    let config = match a.value("--config") {
-        Ok(c) => c,
-        Err(e) => return usage(&e),
-    };
-    let files = match a.positionals() {
-        Ok(f) => f,
-        Err(e) => return usage(&e),
-    };
-    let [path] = files.as_slice() else { return usage("replay takes one capture file (or - for standard input)") };
-    let config = match load_config(config.as_deref()) {
+pub fn run(a: ReplayArgs) -> i32 {
+    let ReplayArgs { capture: path, config, database, no_drain, stats } = a;
+    let path = path.as_str();
+    let (config, judge) = match crate::config::load(config.as_deref()).and_then(|l| Ok((l.engine(), l.judge()?))) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("moat replay: {e}");
@@ -60,7 +35,7 @@ pub fn run(args: &[String]) -> i32 {
             }
         }
     };
-    let mut engine = Engine::new(config, crate::judge::default_judge());
+    let mut engine = Engine::new(config, judge);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut report = replay(&mut engine, input, &mut out, !no_drain, database.is_some());
@@ -97,11 +72,6 @@ pub fn run(args: &[String]) -> i32 {
     } else {
         0
     }
-}
-
-fn usage(e: &str) -> i32 {
-    eprintln!("moat replay: {e}\nusage: moat replay CAPTURE.jsonl [--config moat.toml] [--database URL] [--no-drain] [--stats]");
-    2
 }
 
 /// What a replay went through.
@@ -141,6 +111,7 @@ pub fn replay(engine: &mut Engine, input: impl Read, out: &mut impl Write, drain
     let mut report = Report::default();
     let mut actions: Vec<Action> = Vec::new();
     let mut lines = crate::lines::Lines::new(input);
+    let mut mastodon = crate::mastodon::MastodonReplay::default();
     while let Some(next) = lines.next_line() {
         let buf = match next {
             Ok(b) => b,
@@ -169,25 +140,50 @@ pub fn replay(engine: &mut Engine, input: impl Read, out: &mut impl Write, drain
             Err(CaptureError::Unsupported(event)) => {
                 *report.unsupported.entry(event).or_default() += 1;
             }
+            // The platform is sniffed per line: what is not Discord's may be Mastodon's.
+            Err(_) if crate::mastodon::MastodonReplay::claims(line) => {
+                match mastodon.line(engine, line, &mut actions) {
+                    Ok(()) => report.events += 1,
+                    Err(e) => {
+                        report.bad_lines += 1;
+                        eprintln!("moat replay: line {}: {e}", report.lines);
+                    }
+                }
+            }
             Err(e) => {
                 report.bad_lines += 1;
                 eprintln!("moat replay: line {}: {e}", report.lines);
             }
         }
-        write_actions(&mut actions, out, &mut report, keep);
+        write_actions(&mut actions, out, &mut report, keep, &mastodon);
     }
     if drain {
         engine.drain(&mut actions);
-        write_actions(&mut actions, out, &mut report, keep);
+        write_actions(&mut actions, out, &mut report, keep, &mastodon);
+    }
+    for (t, n) in std::mem::take(&mut mastodon.unused) {
+        *report.unsupported.entry(format!("mastodon {t}")).or_default() += n;
     }
     report.seconds = started.elapsed().as_secs_f64();
     report
 }
 
-fn write_actions(actions: &mut Vec<Action>, out: &mut impl Write, report: &mut Report, keep: bool) {
+fn write_actions(
+    actions: &mut Vec<Action>,
+    out: &mut impl Write,
+    report: &mut Report,
+    keep: bool,
+    mastodon: &crate::mastodon::MastodonReplay,
+) {
     for a in actions.drain(..) {
         report.actions += 1;
-        let _ = writeln!(out, "{}", json::to_value(&a));
+        if mastodon.owns(&a) {
+            for l in mastodon.lines(&a) {
+                let _ = writeln!(out, "{l}");
+            }
+        } else {
+            let _ = writeln!(out, "{}", json::to_value(&a));
+        }
         if keep {
             report.kept.push(a);
         }

@@ -1,9 +1,8 @@
 //! `moat run`: the bot, live.
 //!
 //! The token comes from `DISCORD_TOKEN` or from the `[discord]` section of the config file,
-//! and is never printed. That section (token, alert channel, evidence file) belongs to the
-//! bot, not the engine, so it is taken out of the file before the rest goes to
-//! `moat_core::Config`. Sharding follows Discord: `--shards A..B --total-shards N` lets
+//! and is never printed. The file is read once ([`crate::config`]); that section is typed
+//! by moat-discord (`DiscordSection`). Sharding follows Discord: `--shards A..B --total-shards N` lets
 //! several processes split one bot.
 //!
 //! Built with `--features tls` it connects to discord.com. Without it (the default, so
@@ -13,115 +12,49 @@
 
 use std::time::Duration;
 
-use moat_core::{Config, Engine};
+use moat_core::Engine;
 use moat_discord::config::parse_shards;
 use moat_discord::{Bot, BotConfig, Feed};
 
-use moat_store::cli::Args;
+use crate::flags::RunArgs;
 
-const USAGE: &str = "usage: moat run [--config moat.toml] [--shards A..B --total-shards N] [--alert-channel ID] \
-[--evidence FILE] [--database URL] [--gateway-url ws://127.0.0.1:PORT --rest-proxy 127.0.0.1:PORT]";
-
-/// The `[discord]` section of the config file.
-#[derive(Debug, Default)]
-struct DiscordSection {
-    token: Option<String>,
-    alert_channel: Option<u64>,
-    evidence: Option<String>,
-}
-
-/// Splits a config file into its `[discord]` section and the rest (the engine's).
-fn split_config(text: &str) -> Result<(DiscordSection, String), String> {
-    let mut ours = String::new();
-    let mut rest = String::new();
-    let mut in_discord = false;
-    for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with('[') {
-            in_discord = t == "[discord]";
-        }
-        let target = if in_discord { &mut ours } else { &mut rest };
-        target.push_str(line);
-        target.push('\n');
+pub fn run(a: RunArgs) -> i32 {
+    let RunArgs {
+        config,
+        shards,
+        total_shards: total,
+        alert_channel: alert,
+        evidence,
+        database,
+        gateway_url: gateway,
+        rest_proxy: rest,
+    } = a;
+    let loaded = match crate::config::load(config.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
+    };
+    let (engine_judge, check_judge) = match (loaded.judge(), loaded.judge()) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return fail(&e),
+    };
+    let section = loaded.discord.clone();
+    if let Some(m) = &loaded.mastodon {
+        eprintln!(
+            "moat run: the [mastodon] section ({} server(s)) is valid, but `moat run` guards Discord only so far; it is not served",
+            m.servers.len()
+        );
     }
-    let table: toml::Table = ours.parse().map_err(|e: toml::de::Error| format!("[discord]: {}", e.message()))?;
-    let mut d = DiscordSection::default();
-    if let Some(toml::Value::Table(t)) = table.get("discord") {
-        for (k, v) in t {
-            match (k.as_str(), v) {
-                ("token", toml::Value::String(s)) => d.token = Some(s.clone()),
-                ("alert_channel", toml::Value::String(s)) => {
-                    d.alert_channel =
-                        Some(s.parse().map_err(|_| "[discord] alert_channel must be a channel id".to_string())?)
-                }
-                ("alert_channel", toml::Value::Integer(i)) if *i > 0 => d.alert_channel = Some(*i as u64),
-                ("evidence", toml::Value::String(s)) => d.evidence = Some(s.clone()),
-                (other, _) => {
-                    return Err(format!(
-                        "[discord] {other}: unknown key or wrong type (token, alert_channel, evidence)"
-                    ))
-                }
-            }
-        }
-    }
-    Ok((d, rest))
-}
-
-pub fn run(args: &[String]) -> i32 {
-    let mut a = Args::new(args);
-    let database = match a.value("--database") {
-        Ok(d) => d,
-        Err(e) => return usage(&e),
-    };
-    let mut value = |name: &str| a.value(name);
-    let (config, shards, total, alert, evidence, gateway, rest) = match (
-        value("--config"),
-        value("--shards"),
-        value("--total-shards"),
-        value("--alert-channel"),
-        value("--evidence"),
-        value("--gateway-url"),
-        value("--rest-proxy"),
-    ) {
-        (Ok(c), Ok(s), Ok(t), Ok(al), Ok(ev), Ok(g), Ok(r)) => (c, s, t, al, ev, g, r),
-        _ => return usage("a flag is missing its value"),
-    };
-    match a.positionals() {
-        Ok(p) if p.is_empty() => {}
-        Ok(p) => return usage(&format!("unexpected argument `{}`", p[0])),
-        Err(e) => return usage(&e),
-    }
-    let (section, engine_text) = match config.as_deref().map(std::fs::read_to_string) {
-        None => (DiscordSection::default(), String::new()),
-        Some(Err(e)) => return fail(&format!("cannot read the config file: {e}")),
-        Some(Ok(text)) => match split_config(&text) {
-            Ok(x) => x,
-            Err(e) => return fail(&e),
-        },
-    };
-    let engine_config = match Config::from_toml(&engine_text) {
-        Ok(c) => c,
-        Err(e) => return fail(&format!("config: {e}")),
-    };
     let token = std::env::var("DISCORD_TOKEN").ok().filter(|t| !t.trim().is_empty()).or(section.token);
     let Some(token) = token else {
         return fail("no bot token: set DISCORD_TOKEN, or `token` under [discord] in the config file");
     };
-    let total_shards: u32 = match total.as_deref().map(str::parse) {
-        None => 1,
-        Some(Ok(n)) if n > 0 => n,
-        Some(_) => return usage("--total-shards takes a positive number"),
-    };
+    let total_shards: u32 = total.unwrap_or(1);
     let shard_range = match shards.as_deref().map(parse_shards) {
         None => 0..total_shards,
         Some(Ok(r)) => r,
         Some(Err(e)) => return usage(&e),
     };
-    let alert_channel = match alert.as_deref().map(str::parse::<u64>) {
-        None => section.alert_channel,
-        Some(Ok(c)) => Some(c),
-        Some(Err(_)) => return usage("--alert-channel takes a channel id"),
-    };
+    let alert_channel = alert.map(moat_core::id::ChannelId).or(section.alert_channel);
     for url in gateway.iter().chain(rest.iter()) {
         if !url.contains("127.0.0.1") && !url.contains("localhost") {
             return fail("--gateway-url and --rest-proxy are for a local endpoint on 127.0.0.1 (plain, no TLS)");
@@ -136,16 +69,16 @@ pub fn run(args: &[String]) -> i32 {
         total_shards,
         gateway_url: gateway,
         rest_proxy: rest,
-        alert_channel: alert_channel.map(moat_core::id::ChannelId),
-        evidence_path: evidence.or(section.evidence).map(Into::into),
+        alert_channel,
+        evidence_path: evidence.or(section.evidence.map(Into::into)),
         automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
-        link_judge: Some(std::sync::Arc::from(crate::judge::default_judge())),
-        config_text: engine_text,
+        link_judge: Some(std::sync::Arc::from(check_judge)),
+        config_text: loaded.file.text().to_string(),
         ..Default::default()
     };
     // The store: `--database`, else MOAT_DATABASE, else moat.db here. Its URL is never
     // printed (a PostgreSQL URL may carry a password).
-    let database = moat_store::resolve_url(database.as_deref());
+    let database = loaded.database(database.as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
@@ -171,7 +104,7 @@ pub fn run(args: &[String]) -> i32 {
                 Err(e) => return fail(&e),
             }
         }
-        let bot = match Bot::start(cfg, Engine::new(engine_config, crate::judge::default_judge())) {
+        let bot = match Bot::start(cfg, Engine::new(loaded.engine(), engine_judge)) {
             Ok(b) => b,
             Err(e) => return fail(&e),
         };
@@ -207,26 +140,11 @@ fn log(f: &Feed) {
 }
 
 fn usage(e: &str) -> i32 {
-    eprintln!("moat run: {e}\n{USAGE}");
+    eprintln!("moat run: {e} (see moat run --help)");
     2
 }
 
 fn fail(e: &str) -> i32 {
     eprintln!("moat run: {e}");
     1
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_discord_section_is_taken_out() {
-        let text = "[discord]\ntoken = \"t\"\nalert_channel = \"42\"\n\n[raid]\naction = \"ban\"\n";
-        let (d, rest) = split_config(text).unwrap();
-        assert_eq!(d.token.as_deref(), Some("t"));
-        assert_eq!(d.alert_channel, Some(42));
-        assert!(Config::from_toml(&rest).is_ok(), "{rest}");
-        assert!(split_config("[discord]\nnope = 1\n").is_err());
-    }
 }

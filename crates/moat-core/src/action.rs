@@ -155,6 +155,35 @@ pub struct Action {
     /// Groups the actions of one episode (a raid, one flood, one scam post) under one id
     /// ([`incident_id`]); the engine gives every action it decides one.
     pub incident: Option<IncidentId>,
+    /// A decision left to the guild's moderators (a button on the alert), if any.
+    pub ask: Option<Ask>,
+}
+
+/// A question an alert puts to moderators: the bot renders it as a button (answered
+/// through the interaction with a deferred response) and `/moat raid` answers it too.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ask {
+    /// The button's label, e.g. `Contain 12 more`.
+    pub label: String,
+    pub verb: AskVerb,
+    /// Who the answer would act on.
+    pub user_ids: Vec<UserId>,
+}
+
+/// What answering an [`Ask`] with yes does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AskVerb {
+    /// Contain these joiners as members of the alert's raid.
+    ContainRaidMembers,
+}
+
+impl AskVerb {
+    /// The verb's stable name, in JSON and in a button's custom id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AskVerb::ContainRaidMembers => "contain_raid_members",
+        }
+    }
 }
 
 /// The incident id of an episode: [`FNV-1a`](crate::hash) over the guild, the detector's
@@ -185,6 +214,7 @@ impl Action {
             reason,
             evidence: Evidence::default(),
             incident: None,
+            ask: None,
         }
     }
 
@@ -350,6 +380,10 @@ pub mod json {
         }
         if !a.evidence.is_empty() {
             o.insert("evidence".into(), evidence(&a.evidence));
+        }
+        if let Some(ask) = &a.ask {
+            let users: Vec<Value> = ask.user_ids.iter().map(|u| Value::String(u.to_string())).collect();
+            o.insert("ask".into(), json!({ "label": ask.label, "verb": ask.verb.as_str(), "user_ids": users }));
         }
         Value::Object(o)
     }

@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 
 use crate::action::Millis;
+pub use crate::fedi::{AccountChange, FediAccount, FediAuthor, FediReport, FediStatus, MediaPrint};
 use crate::id::{ChannelId, GuildId, MessageId, RoleId, UserId};
 
 /// One event, as the engine sees it.
@@ -32,6 +33,12 @@ pub enum Event<'a> {
     Message(Message<'a>),
     /// The platform's own filter (Discord's AutoMod) acted on a member.
     AutoModHit(AutoModHit),
+    /// A fediverse account signed up, was approved or changed ([`crate::fedi`]).
+    FediAccount(FediAccount<'a>),
+    /// A fediverse status was posted or edited.
+    FediStatus(FediStatus<'a>),
+    /// A fediverse user filed a report.
+    FediReport(FediReport),
 }
 
 impl Event<'_> {
@@ -57,6 +64,9 @@ impl Event<'_> {
             Event::RoleRemoved(e) => Event::RoleRemoved(e),
             Event::MemberLeft(e) => Event::MemberLeft(e),
             Event::AutoModHit(e) => Event::AutoModHit(e),
+            Event::FediAccount(e) => Event::FediAccount(e.into_owned()),
+            Event::FediStatus(e) => Event::FediStatus(e.into_owned()),
+            Event::FediReport(e) => Event::FediReport(e),
         }
     }
 
@@ -71,6 +81,9 @@ impl Event<'_> {
             Event::MemberLeft(e) => e.guild,
             Event::Message(e) => e.guild,
             Event::AutoModHit(e) => e.guild,
+            Event::FediAccount(e) => e.guild,
+            Event::FediStatus(e) => e.guild,
+            Event::FediReport(e) => e.guild,
         }
     }
 }

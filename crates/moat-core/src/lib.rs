@@ -5,7 +5,7 @@
 //! all run the same decisions on the same events and get the same answer. It belongs to no
 //! platform: it speaks its own input model, and each adapter translates into it.
 //!
-//! - [`event`] is that input model, and [`id`] its typed ids;
+//! - [`event`] is that input model ([`fedi`] its fediverse half), and [`id`] its typed ids;
 //! - [`engine::Engine`] takes [`event::Event`]s and appends [`action::Action`]s, each with
 //!   its reason and [`evidence`];
 //! - [`detect`] holds one small module per kind of abuse (pressure, mentions, raids,
@@ -42,6 +42,7 @@ pub mod engine;
 pub mod escalation;
 pub mod event;
 pub mod evidence;
+pub mod fedi;
 pub mod guild;
 pub mod hash;
 pub mod id;
@@ -53,7 +54,7 @@ pub mod time;
 pub mod user;
 
 pub use action::{Action, ActionKind, Detector, Millis};
-pub use config::{Config, Settings};
+pub use config::{Config, ConfigFile, Settings};
 pub use engine::{Engine, EngineStats};
 pub use event::Event;
 pub use evidence::Evidence;

@@ -35,7 +35,7 @@ use crate::shared::{lock, Feed, FirstAction, Shared};
 const TICK: Duration = Duration::from_millis(200);
 
 /// The dispatches the bot reads for itself, with twilight.
-pub const OWN_EVENTS: [&str; 8] = [
+pub const OWN_EVENTS: [&str; 10] = [
     "READY",
     "INTERACTION_CREATE",
     "GUILD_CREATE",
@@ -44,6 +44,8 @@ pub const OWN_EVENTS: [&str; 8] = [
     "GUILD_ROLE_DELETE",
     "GUILD_MEMBER_UPDATE",
     "CHANNEL_CREATE",
+    "CHANNEL_UPDATE",
+    "CHANNEL_DELETE",
 ];
 
 /// Whether a dispatch is one the guild sent (not the session's own READY or RESUMED).
@@ -184,6 +186,9 @@ pub async fn run(
                     if let Some(view) = guilds.guilds.get(&g) {
                         shared.begin();
                         let _ = exec.send(Job::AlertChannel { guild: g, channel: view.alert_channel() });
+                        shared.begin();
+                        let can = std::sync::Arc::new(view.capabilities(g, guilds.bot_id));
+                        let _ = exec.send(Job::Capabilities { guild: g, can });
                         if !automod.is_empty() && view.can_manage(g) && synced.insert(g) {
                             let rule = crate::automod::rule_body(&automod, view.alert_channel(), &view.moderator_roles());
                             shared.begin();

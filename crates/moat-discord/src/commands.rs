@@ -28,7 +28,9 @@ pub fn definition() -> Value {
         "name": "moat",
         "type": 1,
         "description": "moat: raids, floods and scams",
-        "default_member_permissions": NEEDED.bits().to_string(),
+        // Discord's OpenAPI spec types it as an integer (the API also takes the string
+        // Discord's prose docs show); moat sends what the spec says.
+        "default_member_permissions": NEEDED.bits(),
         "contexts": [0],
         "options": [
             {"type": 1, "name": "status", "description": "what moat is doing and what it cannot do"},
@@ -81,6 +83,8 @@ pub enum Request {
 pub struct Invocation {
     pub id: u64,
     pub token: String,
+    /// The application the interaction belongs to (its webhook routes carry it).
+    pub application: u64,
     pub guild: GuildId,
     pub invoker: UserId,
     /// `None` when the invoker lacks [`NEEDED`].
@@ -134,7 +138,14 @@ pub fn parse(i: &Interaction) -> Option<Invocation> {
     let allowed = perms.contains(NEEDED) || perms.contains(Permissions::ADMINISTRATOR);
     // A subcommand this version does not know answers with the status.
     let request = allowed.then(|| request(&data.options).unwrap_or(Request::Status));
-    Some(Invocation { id: i.id.get(), token: i.token.clone(), guild, invoker, request })
+    Some(Invocation {
+        id: i.id.get(),
+        token: i.token.clone(),
+        application: i.application_id.get(),
+        guild,
+        invoker,
+        request,
+    })
 }
 
 fn request(options: &[CommandDataOption]) -> Option<Request> {
@@ -168,6 +179,24 @@ pub const DENIED: &str = "moat's commands are for moderators: you need the Timeo
 
 /// An ephemeral reply, cut to Discord's 2000 characters.
 pub fn reply(content: &str) -> Value {
-    let content: String = content.chars().take(2000).collect();
-    json!({ "type": 4, "data": { "content": content, "flags": 64, "allowed_mentions": { "parse": [] } } })
+    json!({ "type": 4, "data": { "content": cut(content), "flags": 64, "allowed_mentions": { "parse": [] } } })
+}
+
+/// The first answer to a command that acts: "moat is thinking", ephemeral (type 5). Discord
+/// drops an interaction unanswered after 3 s, and the work behind `/moat raid ban` or
+/// `/moat lockdown` (bulk bans, guild reads and edits, rate-limit waits, retries) may take
+/// longer, so the executor sends this before any of it and edits the answer afterwards.
+pub fn deferred() -> Value {
+    json!({ "type": 5, "data": { "flags": 64 } })
+}
+
+/// The body that replaces a deferred answer with the outcome
+/// (`PATCH /webhooks/{application}/{token}/messages/@original`).
+pub fn outcome(content: &str) -> Value {
+    json!({ "content": cut(content), "allowed_mentions": { "parse": [] } })
+}
+
+/// Discord's 2000 characters.
+fn cut(content: &str) -> String {
+    content.chars().take(2000).collect()
 }

@@ -6,7 +6,32 @@ use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
 
+use serde::Deserialize;
+
 use crate::clock::Clock;
+
+/// The `[discord]` section of the config file, typed here because this crate uses it (the
+/// binary reads the file once: `moat_core::ConfigFile::section("discord")`).
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscordSection {
+    /// The bot token (better: the DISCORD_TOKEN environment variable).
+    pub token: Option<String>,
+    /// The moderators' channel for alerts (a channel id, number or string).
+    pub alert_channel: Option<moat_core::id::ChannelId>,
+    /// Also append every action, with its evidence, to this file.
+    pub evidence: Option<PathBuf>,
+}
+
+impl fmt::Debug for DiscordSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DiscordSection")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("alert_channel", &self.alert_channel)
+            .field("evidence", &self.evidence)
+            .finish()
+    }
+}
 
 /// Everything the live adapter needs besides the engine.
 #[derive(Clone)]
@@ -22,6 +47,9 @@ pub struct BotConfig {
     pub rest_proxy: Option<String>,
     /// The moderators' channel for alerts; when unset, a channel named like `mod-log` is used.
     pub alert_channel: Option<moat_core::id::ChannelId>,
+    /// A role to ping once, on an incident's first alert (say, `@Moderators`); alerts
+    /// name members as mentions but never ping them, nor anyone else.
+    pub ping_role: Option<moat_core::id::RoleId>,
     /// Where every action is appended as a JSON line with its evidence, as it is decided.
     pub evidence_path: Option<PathBuf>,
     pub clock: Clock,
@@ -54,6 +82,7 @@ impl Default for BotConfig {
             gateway_url: None,
             rest_proxy: None,
             alert_channel: None,
+            ping_role: None,
             evidence_path: None,
             clock: Clock::Wall,
             ban_batch_ms: 400,

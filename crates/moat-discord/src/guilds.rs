@@ -12,8 +12,11 @@ use moat_core::id::{ChannelId, GuildId, RoleId, UserId};
 use twilight_model::gateway::event::Event;
 
 use crate::ids::core;
+use twilight_model::channel::permission_overwrite::PermissionOverwrite;
 use twilight_model::gateway::payload::incoming::GuildCreate;
 use twilight_model::guild::Permissions;
+
+use crate::perms::{in_channel, Capabilities};
 
 /// One role as the check needs it.
 #[derive(Debug, Clone)]
@@ -34,11 +37,22 @@ pub struct GuildView {
     pub channels: Vec<Channel>,
 }
 
-/// A channel, by name (to find the moderators' one).
+/// A channel, by name (to find the moderators' one), with its permission overwrites.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Channel {
     pub id: ChannelId,
     pub name: String,
+    pub overwrites: Vec<PermissionOverwrite>,
+}
+
+impl Channel {
+    fn of(c: &twilight_model::channel::Channel) -> Channel {
+        Channel {
+            id: core(c.id),
+            name: c.name.clone().unwrap_or_default(),
+            overwrites: c.permission_overwrites.clone().unwrap_or_default(),
+        }
+    }
 }
 
 /// Names a moderators' channel goes by, best first.
@@ -126,6 +140,24 @@ impl GuildView {
         out
     }
 
+    /// What moat may do here, guild-wide and per channel, for the executor.
+    pub fn capabilities(&self, guild_id: GuildId, me: UserId) -> Capabilities {
+        let guild = self.bot_permissions(guild_id);
+        let everyone = RoleId(guild_id.get());
+        let channels = self
+            .channels
+            .iter()
+            .filter(|c| !c.overwrites.is_empty())
+            .map(|c| (c.id, in_channel(guild, everyone, &self.bot_roles, me, &c.overwrites)))
+            .collect();
+        Capabilities {
+            guild,
+            channels,
+            top: self.bot_top().0,
+            role_positions: self.roles.iter().map(|(id, r)| (*id, r.position)).collect(),
+        }
+    }
+
     /// Whether moat may manage the guild (AutoMod rules, lockdown).
     pub fn can_manage(&self, guild_id: GuildId) -> bool {
         self.bot_permissions(guild_id).contains(Permissions::MANAGE_GUILD)
@@ -183,11 +215,7 @@ impl Guilds {
                 if let Some(me) = g.members.iter().find(|m| core::<_, UserId>(m.user.id) == self.bot_id) {
                     v.bot_roles = me.roles.iter().map(|&r| core(r)).collect();
                 }
-                v.channels = g
-                    .channels
-                    .iter()
-                    .map(|c| Channel { id: core(c.id), name: c.name.clone().unwrap_or_default() })
-                    .collect();
+                v.channels = g.channels.iter().map(Channel::of).collect();
                 self.guilds.insert(core(g.id), v);
                 Some(core(g.id))
             }
@@ -203,13 +231,27 @@ impl Guilds {
                 g.bot_roles = mu.roles.iter().map(|&r| core(r)).collect();
                 Some(core(mu.guild_id))
             }
-            Event::ChannelCreate(c) => {
-                let g = self.guilds.get_mut(&core(c.guild_id?))?;
-                g.channels.push(Channel { id: core(c.id), name: c.name.clone().unwrap_or_default() });
-                None
+            Event::ChannelCreate(c) => self.set_channel(c),
+            Event::ChannelUpdate(c) => self.set_channel(c),
+            Event::ChannelDelete(c) => {
+                let guild = core(c.guild_id?);
+                let g = self.guilds.get_mut(&guild)?;
+                g.channels.retain(|x| x.id != core::<_, ChannelId>(c.id));
+                Some(guild)
             }
             _ => None,
         }
+    }
+
+    fn set_channel(&mut self, c: &twilight_model::channel::Channel) -> Option<GuildId> {
+        let guild = core(c.guild_id?);
+        let g = self.guilds.get_mut(&guild)?;
+        let new = Channel::of(c);
+        match g.channels.iter_mut().find(|x| x.id == new.id) {
+            Some(x) => *x = new,
+            None => g.channels.push(new),
+        }
+        Some(guild)
     }
 
     fn set_role(&mut self, guild: GuildId, r: &twilight_model::guild::Role) -> Option<GuildId> {

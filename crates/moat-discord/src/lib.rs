@@ -34,6 +34,7 @@ pub mod guilds;
 pub mod ids;
 pub mod memory;
 pub mod overrides;
+pub mod perms;
 pub mod shared;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -113,6 +114,7 @@ impl Bot {
             ban_batch: Duration::from_millis(cfg.ban_batch_ms),
             alert_edit: Duration::from_millis(cfg.alert_edit_ms),
             alert_channel: cfg.alert_channel,
+            ping_role: cfg.ping_role,
             silence_role: engine.config().defaults.escalation.silence_role_id,
             store: cfg.store.clone(),
         };

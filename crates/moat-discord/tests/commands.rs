@@ -5,18 +5,29 @@ mod common;
 
 use std::time::Duration;
 
+use moat_fake_discord::interactions::AnswerKind;
 use moat_fake_discord::Options;
 use moat_testkit::fixture::{self as scenario, moat_command};
 use serde_json::{json, Value};
 
 const MODERATE_MEMBERS: u64 = 1 << 40;
 
+/// The answer a moderator sees to interaction `id`: the first response, or, for a command
+/// that acts, the deferred response's final edit. Every answer is ephemeral and in time.
 async fn reply(h: &common::Harness, id: u64) -> String {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
-        if let Some((_, body)) = h.fake.world().interaction_replies.iter().find(|(i, _)| *i == id) {
-            assert_eq!(body["data"]["flags"], 64, "answers are ephemeral");
-            return body["data"]["content"].as_str().unwrap_or("").to_string();
+        if let Some(rec) = h.fake.interaction(id) {
+            let done = match rec.acknowledgement().map(|a| &a.kind) {
+                Some(AnswerKind::Callback(4)) => true,
+                Some(AnswerKind::Callback(5)) => rec.answers.iter().any(|a| a.kind == AnswerKind::EditOriginal),
+                _ => false,
+            };
+            if done {
+                assert!(rec.refused().is_empty(), "Discord refused: {:?}", rec.refused());
+                assert!(rec.ephemeral(), "answers are ephemeral");
+                return rec.original.clone().unwrap_or_default();
+            }
         }
         assert!(std::time::Instant::now() < deadline, "no answer to interaction {id}");
         tokio::time::sleep(Duration::from_millis(20)).await;

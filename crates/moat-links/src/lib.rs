@@ -47,6 +47,7 @@ pub mod allow;
 pub mod brands;
 pub mod builder;
 pub mod checker;
+pub mod config;
 pub mod confusable;
 pub mod eval;
 #[cfg(feature = "expand")]

@@ -9,9 +9,10 @@
 //! - [`webhook`]: the signed-webhook listener (HMAC check, repeats, size limit, back-pressure);
 //! - [`stream`]: the streaming client (reconnects, catch-up from the public timeline);
 //! - [`http`] and [`actions`]: the admin API client (rate limits, retries, priority queue);
-//! - [`config`]: the `[mastodon]` section; [`Server`]: all of it wired to one consumer.
+//! - [`config`]: the `[mastodon]` section; [`Server`]: all of it wired to one consumer;
+//! - [`translate`]: events into the engine's model (moat-core) and its actions back.
 //!
-//! What it is not: it decides nothing (that is moat-core's engine), stores nothing (that is
+//! What it is not: it decides nothing (that is moat-core's engine; [`translate`] only maps), stores nothing (that is
 //! moat-store), and reads no files (the config's owner hands it its section).
 
 pub mod actions;
@@ -28,6 +29,7 @@ pub mod stats;
 pub mod stream;
 #[cfg(feature = "tls")]
 mod tls;
+pub mod translate;
 pub mod webhook;
 
 pub use actions::queue::{ActionSender, Stopped};

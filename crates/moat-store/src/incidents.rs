@@ -36,6 +36,19 @@ pub struct IncidentSummary {
     pub undone_by: Option<String>,
 }
 
+/// Which incidents a list shows: each `None` matches all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IncidentFilter {
+    pub kind: Option<String>,
+    pub detector: Option<Detector>,
+    /// Opened at or after (unix ms).
+    pub from: Option<u64>,
+    /// Opened before (unix ms).
+    pub until: Option<u64>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
 /// One action of an incident's timeline, in its JSON form (evidence contents excluded; see
 /// [`crate::evidence`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +150,49 @@ impl GuildScope<'_> {
                 .fetch_all(self.pool())
                 .await
                 .map_err(StoreError::query("listing incidents"))?;
+        rows.iter().map(summary_from).collect()
+    }
+
+    /// This guild's incidents matching `f`, newest first (the dashboard's filtered list).
+    pub async fn incidents_where(&self, f: &IncidentFilter) -> Result<Vec<IncidentSummary>> {
+        let mut q = format!("{SUMMARY} WHERE i.guild_id = $1");
+        let mut n = 1;
+        let mut next = || {
+            n += 1;
+            n
+        };
+        if f.kind.is_some() {
+            q += &format!(" AND i.kind = ${}", next());
+        }
+        if f.detector.is_some() {
+            q += &format!(" AND i.detector = ${}", next());
+        }
+        if f.from.is_some() {
+            q += &format!(" AND i.opened_at >= ${}", next());
+        }
+        if f.until.is_some() {
+            q += &format!(" AND i.opened_at < ${}", next());
+        }
+        q += &format!(" ORDER BY i.opened_at DESC, i.incident_id LIMIT ${} OFFSET ${}", next(), next());
+        let mut query = sqlx::query(&q).bind(self.id);
+        if let Some(k) = &f.kind {
+            query = query.bind(k.clone());
+        }
+        if let Some(d) = f.detector {
+            query = query.bind(d.as_str());
+        }
+        if let Some(t) = f.from {
+            query = query.bind(sql(t, "time")?);
+        }
+        if let Some(t) = f.until {
+            query = query.bind(sql(t, "time")?);
+        }
+        let rows = query
+            .bind(i64::from(f.limit))
+            .bind(i64::from(f.offset))
+            .fetch_all(self.pool())
+            .await
+            .map_err(StoreError::query("listing incidents"))?;
         rows.iter().map(summary_from).collect()
     }
 

@@ -32,6 +32,7 @@
 
 pub mod backend;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod evidence;
 pub mod guilds;

@@ -7,7 +7,7 @@
 //! a row to `settings_history` with the previous text, who made it and from where (a slash
 //! command, the config file) in the same transaction as the change.
 
-use moat_core::config::{Config, Settings};
+use moat_core::config::Settings;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -42,11 +42,7 @@ pub fn validate(toml: &str) -> Result<Settings> {
     if toml.len() > 64 * 1024 {
         return Err(StoreError::Invalid(format!("settings are {} bytes; at most 64 KiB", toml.len())));
     }
-    let config = Config::from_toml(toml).map_err(|e| StoreError::Invalid(format!("settings: {e}")))?;
-    if !config.guilds.is_empty() {
-        return Err(StoreError::Invalid("a guild's settings cannot contain `[guilds.*]` sections".into()));
-    }
-    Ok(config.defaults)
+    moat_core::config::guild_settings(toml).map_err(|e| StoreError::Invalid(format!("settings: {e}")))
 }
 
 fn change_from(r: &AnyRow) -> Result<SettingsChange> {

@@ -6,10 +6,11 @@ mod common;
 use common::{flood, raid, run, Db, MIN, T0};
 use moat_core::action::{Action, ActionKind, Detector};
 use moat_core::id::{GuildId, IncidentId, UserId};
+use moat_store::cli::Command;
 use moat_store::ids::{now_ms, DAY_MS};
 use moat_store::recorder::RecordError;
 use moat_store::timers::TimerKind;
-use moat_store::{cli, record_replay, Recorder, RecorderOptions, Store, StoreError};
+use moat_store::{record_replay, Recorder, RecorderOptions, Store, StoreError};
 
 const G: GuildId = GuildId(424_242_424_242);
 const H: GuildId = GuildId(535_353_535_353);
@@ -173,10 +174,10 @@ both!(bad_input_is_refused_not_panicked);
 
 async fn commands_migrate_list_show_export(db: &Db) {
     let d = db.url.as_str();
-    let (code, out, err) = run(cli::db, &["migrate", "--database", d]);
+    let (code, out, err) = run(Command::DbMigrate, d);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("migrated: applied version(s) 1"), "{out}");
-    let (_, out, _) = run(cli::db, &["migrate", "--database", d]);
+    let (_, out, _) = run(Command::DbMigrate, d);
     assert!(out.contains("up to date (schema version 2)"), "{out}");
 
     // `moat replay --database` goes through record_replay, off any runtime.
@@ -192,37 +193,28 @@ async fn commands_migrate_list_show_export(db: &Db) {
     assert_eq!((first.actions, first.duplicates, first.evidence, first.timers), (4, 0, 3, 4));
     assert_eq!((again.actions, again.duplicates, again.evidence), (0, 4, 0), "replaying again records nothing twice");
 
-    let (code, out, _) = run(cli::incidents, &["list", "--database", d]);
+    let (code, out, _) = run(Command::IncidentsList { guild: None, json: false, limit: 50 }, d);
     assert_eq!(code, 0);
     assert!(out.starts_with("INCIDENT"), "{out}");
     assert!(out.contains("raid") && out.contains("flood") && out.contains("open"), "{out}");
-    let (code, out, _) = run(cli::incidents, &["show", "77", "--database", d]);
+    let (code, out, _) = run(Command::IncidentsShow { id: IncidentId(77), guild: None, json: false }, d);
     assert_eq!(code, 0);
     assert!(out.contains("incident 77 in guild 424242424242: raid"), "{out}");
     assert!(out.contains("undo: end the lockdown; lift the timeout of 2 members"), "{out}");
-    let (code, out, _) = run(cli::incidents, &["show", "77", "--json", "--database", d]);
+    let (code, out, _) = run(Command::IncidentsShow { id: IncidentId(77), guild: None, json: true }, d);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["timeline"].as_array().unwrap().len(), 3);
     assert_eq!(v["member_ids"], serde_json::json!(["1", "2"]));
-    let (code, out, _) = run(cli::evidence, &["export", "--incident", "78", "--database", d]);
+    let (code, out, _) = run(Command::EvidenceExport { incident: IncidentId(78), guild: None }, d);
     assert_eq!(code, 0);
     assert!(out.contains("spam spam spam"));
 
-    // Usage errors say what is wrong, exit 2; missing things exit 1.
-    let (code, _, err) = run(cli::incidents, &["show", "abc", "--database", d]);
-    assert_eq!(code, 2);
-    assert!(err.contains("incident: `abc` is not a positive number"), "{err}");
-    let (code, _, err) = run(cli::incidents, &["frobnicate", "--database", d]);
-    assert_eq!(code, 2);
-    assert!(err.contains("unknown subcommand `frobnicate`"));
-    let (code, _, err) = run(cli::evidence, &["export", "--database", d]);
-    assert_eq!(code, 2);
-    assert!(err.contains("--incident"));
-    let (code, _, err) = run(cli::incidents, &["show", "4", "--database", d]);
+    // Missing things exit 1 (usage errors are clap's, in the `moat` binary).
+    let (code, _, err) = run(Command::IncidentsShow { id: IncidentId(4), guild: None, json: false }, d);
     assert_eq!(code, 1);
     assert!(err.contains("not found: incident 4"));
-    let (code, _, err) = run(cli::incidents, &["list", "--database", "mysql://nope"]);
+    let (code, _, err) = run(Command::IncidentsList { guild: None, json: false, limit: 50 }, "mysql://nope");
     assert_eq!(code, 1);
     assert!(err.contains("neither"), "{err}");
     let _ = TimerKind::Unban;
@@ -237,7 +229,7 @@ async fn concurrent_first_opens_migrate_once(db: &Db) {
         async move { Store::open(&url).await }
     });
     let stores: Vec<Store> = futures_join_all(opens).await;
-    let (code, out, _) = run(cli::db, &["migrate", "--database", &db.url]);
+    let (code, out, _) = run(Command::DbMigrate, &db.url);
     assert_eq!(code, 0);
     assert!(out.contains("up to date"), "{out}");
     for s in stores {

@@ -5,9 +5,10 @@ mod common;
 
 use common::{flood, raid, run, Db, MIN, T0};
 use moat_core::id::{GuildId, IncidentId, UserId};
+use moat_store::cli::Command;
 use moat_store::guilds::DEPARTED_GRACE_MS;
 use moat_store::timers::TimerKind;
-use moat_store::{cli, Store, StoreError};
+use moat_store::{Store, StoreError};
 
 const A: GuildId = GuildId(111_111_111_111_111_111);
 const B: GuildId = GuildId(222_222_222_222_222_222);
@@ -49,21 +50,19 @@ async fn guilds_cannot_see_each_other(db: &Db) {
 
     // The commands, scoped with --guild, show B nothing of A's.
     let d = db.url.as_str();
-    let (code, out, _) = run(cli::incidents, &["list", "--guild", &B.to_string(), "--json", "--database", d]);
+    let (code, out, _) = run(Command::IncidentsList { guild: Some(B), json: true, limit: 50 }, d);
     assert_eq!((code, out.trim()), (0, "[]"));
-    let (code, _, err) = run(cli::incidents, &["show", &RAID.to_string(), "--guild", &B.to_string(), "--database", d]);
+    let (code, _, err) = run(Command::IncidentsShow { id: RAID, guild: Some(B), json: false }, d);
     assert_eq!(code, 1);
     assert!(err.contains("not found: incident 9001 in guild 222222222222222222"), "{err}");
-    let (code, out, err) =
-        run(cli::evidence, &["export", "--incident", &RAID.to_string(), "--guild", &B.to_string(), "--database", d]);
+    let (code, out, err) = run(Command::EvidenceExport { incident: RAID, guild: Some(B) }, d);
     assert_eq!(code, 1, "{out}");
     assert!(!out.contains(SECRET) && err.contains("not found"), "{err}");
-    let (code, out, _) = run(cli::db, &["export", "--guild", &B.to_string(), "--database", d]);
+    let (code, out, _) = run(Command::DbExport { guild: B }, d);
     assert_eq!(code, 0);
     assert!(!out.contains(SECRET), "{out}");
     // ... and A its own.
-    let (code, out, _) =
-        run(cli::evidence, &["export", "--incident", &RAID.to_string(), "--guild", &A.to_string(), "--database", d]);
+    let (code, out, _) = run(Command::EvidenceExport { incident: RAID, guild: Some(A) }, d);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["format"], "moat-evidence/1");
@@ -121,16 +120,15 @@ async fn departed_guilds_are_deleted_after_grace(db: &Db) {
 
     // A guild's own request: export, then delete, by command.
     let d = db.url.as_str();
-    let g = B.to_string();
-    let (code, out, _) = run(cli::db, &["export", "--guild", &g, "--database", d]);
+    let (code, out, _) = run(Command::DbExport { guild: B }, d);
     assert_eq!(code, 0);
     assert!(out.contains("spam spam spam"));
-    let (code, _, err) = run(cli::db, &["delete-guild", "--guild", &g, "--database", d]);
+    let (code, _, err) = run(Command::DbDeleteGuild { guild: B, yes: false }, d);
     assert_eq!(code, 2, "deletion needs --yes");
     assert!(err.contains("--yes"));
-    let (code, out, _) = run(cli::db, &["delete-guild", "--guild", &g, "--yes", "--database", d]);
+    let (code, out, _) = run(Command::DbDeleteGuild { guild: B, yes: true }, d);
     assert_eq!(code, 0, "{out}");
-    let (_, out, _) = run(cli::incidents, &["list", "--json", "--database", d]);
+    let (_, out, _) = run(Command::IncidentsList { guild: None, json: true, limit: 50 }, d);
     assert_eq!(out.trim(), "[]");
 }
 both!(departed_guilds_are_deleted_after_grace);

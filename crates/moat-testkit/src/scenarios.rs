@@ -14,6 +14,10 @@ use moat_core::Millis;
 
 use crate::world::{Expect, Person, World};
 
+mod together;
+
+pub use together::{aged_raid, raid_bystanders};
+
 /// A generated capture and what a guard should make of it.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -57,6 +61,8 @@ pub const ALL: &[(&str, Generator)] = &[
     ("slow-raid", slow_raid),
     ("edit-attack", edit_attack),
     ("unicode-tricks", unicode_tricks),
+    ("aged-raid", aged_raid),
+    ("raid-bystanders", raid_bystanders),
 ];
 
 /// The generator called `name`.

@@ -205,3 +205,13 @@ fn three_newcomers_flooding_with_words_are_not_a_raid() {
         assert!(!punished(b), "bystander {b} punished");
     }
 }
+
+#[test]
+fn an_aged_raid_is_caught_by_what_it_does() {
+    check(scenarios::aged_raid, 0..4);
+}
+
+#[test]
+fn bots_among_real_viewers_are_contained_and_the_viewers_spared() {
+    check(scenarios::raid_bystanders, 0..4);
+}

@@ -1,27 +1,38 @@
 //! Reading `moat.toml`: defaults, per-guild overrides laid over them, and validation that
 //! names the bad key and why.
 
-use std::fmt;
-
 use toml::{Table, Value};
 
 use super::{Config, Settings};
 use crate::id::GuildId;
 
-/// A configuration that cannot be used, with the key at fault and the reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError(pub String);
+/// A configuration that cannot be used: the key at fault (its whole path, such as
+/// `guilds.9.raid.raid_mean_suspicion`; empty for the file as a whole) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{reason}", if path.is_empty() { String::new() } else { format!("`{path}`: ") })]
+pub struct ConfigError {
+    pub path: String,
+    pub reason: String,
+}
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl ConfigError {
+    pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self { path: path.into(), reason: reason.into() }
+    }
+
+    /// A serde error met while typing the table at `prefix` (`""`, `guilds.7.`, `discord.`),
+    /// named by the full path of the key at fault.
+    pub fn from_serde(prefix: &str, e: serde_path_to_error::Error<toml::de::Error>) -> Self {
+        let inner = e.path().to_string();
+        let path = format!("{prefix}{}", if inner == "." { "" } else { inner.as_str() });
+        let reason = e.into_inner().message().trim().to_string();
+        Self::new(path.trim_end_matches('.'), reason)
     }
 }
 
-impl std::error::Error for ConfigError {}
-
-/// Top-level sections the engine leaves to adapters.
-pub const ADAPTER_SECTIONS: &[&str] = &["discord", "store", "links"];
+/// Top-level sections the engine leaves to adapters: each is typed by the crate that uses
+/// it, through [`super::ConfigFile::section`].
+pub const ADAPTER_SECTIONS: &[&str] = &["discord", "store", "links", "mastodon"];
 
 pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
     parse_with(text, &[])
@@ -31,27 +42,32 @@ pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
 /// (`[pressure]\nlimit = 80.0`), as a moderator's changes are stored. Overrides merge into
 /// any `[guilds."ID"]` tables the file already has, key by key, and win over them.
 pub(super) fn parse_with(text: &str, overrides: &[(GuildId, &str)]) -> Result<Config, ConfigError> {
-    let mut root: Table = text.parse().map_err(|e: toml::de::Error| ConfigError(format!("not valid TOML: {e}")))?;
+    let mut root: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ConfigError::new("", format!("not valid TOML: {}", e.to_string().trim())))?;
     for &(gid, extra) in overrides {
-        let extra: Table = extra
-            .parse()
-            .map_err(|e: toml::de::Error| ConfigError(format!("guild {gid}'s settings are not valid TOML: {e}")))?;
+        let extra: Table = extra.parse().map_err(|e: toml::de::Error| {
+            ConfigError::new(
+                format!("guilds.{gid}"),
+                format!("guild {gid}'s settings are not valid TOML: {}", e.message()),
+            )
+        })?;
         let guilds = root.entry("guilds").or_insert_with(|| Value::Table(Table::new()));
         let Value::Table(guilds) = guilds else {
-            return Err(ConfigError("`guilds` must be a table of `[guilds.\"ID\"]` sections".into()));
+            return Err(ConfigError::new("guilds", "must be a table of `[guilds.\"ID\"]` sections"));
         };
         match guilds.entry(gid.to_string()).or_insert_with(|| Value::Table(Table::new())) {
             Value::Table(g) => merge(g, extra),
-            _ => return Err(ConfigError(format!("`guilds.{gid}` must be a table"))),
+            _ => return Err(ConfigError::new(format!("guilds.{gid}"), "must be a table")),
         }
     }
     let guilds = match root.remove("guilds") {
         None => Table::new(),
         Some(Value::Table(t)) => t,
-        Some(_) => return Err(ConfigError("`guilds` must be a table of `[guilds.\"ID\"]` sections".into())),
+        Some(_) => return Err(ConfigError::new("guilds", "must be a table of `[guilds.\"ID\"]` sections")),
     };
-    // Sections that belong to adapters (the Discord bot, the store, link feeds) sit in the
-    // same file; they check their own keys.
+    // Sections that belong to adapters (the Discord bot, the store, link feeds, Mastodon)
+    // sit in the same file; they type their own keys (`ConfigFile::section`).
     for adapter in ADAPTER_SECTIONS {
         root.remove(*adapter);
     }
@@ -62,9 +78,9 @@ pub(super) fn parse_with(text: &str, overrides: &[(GuildId, &str)]) -> Result<Co
             .parse()
             .ok()
             .filter(|&id| id > 0)
-            .ok_or_else(|| ConfigError(format!("`guilds.{key}`: a guild is named by its numeric id")))?;
+            .ok_or_else(|| ConfigError::new(format!("guilds.{key}"), "a guild is named by its numeric id"))?;
         let Value::Table(overrides) = value else {
-            return Err(ConfigError(format!("`guilds.{key}` must be a table")));
+            return Err(ConfigError::new(format!("guilds.{key}"), "must be a table"));
         };
         let mut merged = root.clone();
         merge(&mut merged, overrides);
@@ -86,19 +102,10 @@ fn merge(base: &mut Table, over: Table) {
 }
 
 fn settings_from(table: Table, prefix: &str) -> Result<Settings, ConfigError> {
-    let settings: Settings = Value::Table(table)
-        .try_into()
-        .map_err(|e: toml::de::Error| ConfigError(format!("{}{}", in_section(prefix), e.message())))?;
-    validate(&settings).map_err(|(key, why)| ConfigError(format!("`{prefix}{key}`: {why}")))?;
+    let settings: Settings =
+        serde_path_to_error::deserialize(Value::Table(table)).map_err(|e| ConfigError::from_serde(prefix, e))?;
+    validate(&settings).map_err(|(key, why)| ConfigError::new(format!("{prefix}{key}"), why))?;
     Ok(settings)
-}
-
-fn in_section(prefix: &str) -> String {
-    if prefix.is_empty() {
-        String::new()
-    } else {
-        format!("in `{}`: ", prefix.trim_end_matches('.'))
-    }
 }
 
 type Invalid = (&'static str, String);
@@ -210,6 +217,15 @@ pub(crate) fn validate(s: &Settings) -> Result<(), Invalid> {
     }
     at_least("scraper.min_guilds", s.scraper.min_guilds, 2)?;
     at_least("scraper.window_hours", s.scraper.window_hours, 1)?;
+    at_least("burst.min_members", s.burst.min_members, 2)?;
+    at_least("burst.window_secs", s.burst.window_secs, 1)?;
+    at_least("cross_guild.min_guilds", s.cross_guild.min_guilds, 2)?;
+    at_least("cross_guild.window_secs", s.cross_guild.window_secs, 1)?;
+    for (key, step) in [("cross_guild.min_step", s.cross_guild.min_step), ("lure.min_step", s.lure.min_step)] {
+        if step == 0 || step as usize > e.ladder.len() {
+            return Err((key, format!("must name a rung between 1 and {} (the ladder's length)", e.ladder.len())));
+        }
+    }
     Ok(())
 }
 
@@ -277,10 +293,16 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named() {
-        let e = Config::from_toml("[pressure]\nlimt = 3.0\n").unwrap_err().to_string();
-        assert!(e.contains("limt"), "{e}");
-        let e = Config::from_toml("[guilds.\"7\".raid]\nbogus = 1\n").unwrap_err().to_string();
-        assert!(e.contains("guilds.7") && e.contains("bogus"), "{e}");
+        let e = Config::from_toml("[pressure]\nlimt = 3.0\n").unwrap_err();
+        assert_eq!(e.path, "pressure.limt", "{e}");
+        assert!(e.to_string().starts_with("`pressure.limt`: unknown field `limt`"), "{e}");
+        let e = Config::from_toml("[guilds.\"7\".raid]\nbogus = 1\n").unwrap_err();
+        assert_eq!(e.path, "guilds.7.raid.bogus", "{e}");
+        let e = Config::from_toml("[raid]\nfast_min_joins = \"six\"\n").unwrap_err();
+        assert_eq!(e.path, "raid.fast_min_joins", "{e}");
+        assert!(e.reason.contains("invalid type"), "{e}");
+        let e = Config::from_toml("[escalation]\nladder = [\"kick\", 3]\n").unwrap_err();
+        assert_eq!(e.path, "escalation.ladder[1]", "{e}");
     }
 
     #[test]

@@ -4,8 +4,11 @@
 //! per-guild [`Settings`] built by laying a guild's `[guilds."ID"]` table over the top-level
 //! tables (see [`load`]), so a guild only names what it changes. `moat.example.toml` at the
 //! root of the repository documents every key; a test checks that it parses to exactly these
-//! defaults, so the two cannot drift apart.
+//! defaults, so the two cannot drift apart. The file as a whole, with the adapters'
+//! sections, is a [`ConfigFile`], read once by the binary.
 
+mod behaviour;
+mod file;
 mod ladder;
 mod load;
 
@@ -13,8 +16,10 @@ use serde::Deserialize;
 
 use crate::id::{GuildId, RoleId, UserId};
 
+pub use behaviour::{BurstSettings, CrossGuildSettings, LureSettings};
+pub use file::{guild_settings, ConfigFile, GUILD_SECTIONS};
 pub use ladder::{Step, StepKind, MAX_TIMEOUT_MS};
-pub use load::ConfigError;
+pub use load::{ConfigError, ADAPTER_SECTIONS};
 
 /// How the engine contains a user it has decided to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -302,6 +307,9 @@ pub struct Settings {
     pub scraper: ScraperSettings,
     pub escalation: EscalationSettings,
     pub exempt: ExemptSettings,
+    pub burst: BurstSettings,
+    pub cross_guild: CrossGuildSettings,
+    pub lure: LureSettings,
 }
 
 /// The default settings and each guild's own.

@@ -2,7 +2,14 @@
 //! found as a [`Finding`]; the engine decides what to do about findings (exemptions,
 //! escalation, deletion, evidence), so detectors stay small and testable on their own.
 
+pub mod burst;
 pub mod campaign;
+pub mod fedi_cluster;
+pub mod fedi_mentions;
+pub mod fedi_profile;
+pub mod fedi_settings;
+pub mod fedi_signup;
+pub mod fedi_wave;
 pub mod mentions;
 pub mod pressure;
 pub mod raid;

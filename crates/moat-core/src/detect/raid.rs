@@ -43,6 +43,18 @@ struct Join {
     member: bool,
 }
 
+/// What a join said about the account, for the burst watch ([`super::burst`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinFacts {
+    pub ts: Millis,
+    pub user_id: UserId,
+    /// When the account was created (unix ms).
+    pub created: Millis,
+    pub default_avatar: bool,
+    /// The username's [`name_shape`].
+    pub shape: u64,
+}
+
 /// The guild's raid phase.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Phase {
@@ -70,10 +82,18 @@ pub enum Outcome {
         members: Vec<UserId>,
         reason: String,
         facts: Vec<(String, String)>,
+        /// Joiners of the raid's burst the watch could not decide on: listed in the alert
+        /// for a moderator's decision.
+        undecided: Vec<UserId>,
     },
     /// One more raid member arrived (or showed themselves) during a raid.
     Member {
         user_id: UserId,
+        reason: String,
+    },
+    /// Several more members of the current raid showed themselves at once.
+    Joined {
+        members: Vec<UserId>,
         reason: String,
     },
     /// Joins are unusually fast but do not look like a raid: tell moderators.
@@ -106,8 +126,14 @@ pub struct RaidWatch {
     hour_start: Millis,
     hour_joins: u32,
     quiet_spike_until: Millis,
+    /// The current join burst (joins above the guild's rate), `(first join, last such join)`,
+    /// whatever the joiners look like: what the burst watch judges by behaviour.
+    burst: Option<(Millis, Millis)>,
     pub phase: Phase,
 }
+
+/// A join burst stays open this long after its last join above the rate.
+const BURST_LINGER: Millis = 15 * MINUTE;
 
 /// Joins kept at most, whatever the window: bounds memory in a mega-raid.
 const MAX_JOINS: usize = 20_000;
@@ -266,6 +292,9 @@ impl RaidWatch {
         self.hour_joins += 1;
         for (secs, min) in [(s.fast_window_secs, s.fast_min_joins), (s.slow_window_secs, s.slow_min_joins)] {
             let Some((n, mean, expected)) = self.window(s, secs, min, now) else { continue };
+            if secs == s.fast_window_secs {
+                self.note_burst(secs, now);
+            }
             if mean >= s.raid_mean_suspicion {
                 let reason = format!(
                     "raid: {n} joins in {} (usually about {:.1}), mean suspicion {:.2}",
@@ -337,7 +366,78 @@ impl RaidWatch {
             spared: Vec::new(),
             trigger: reason.clone(),
         });
-        Outcome::Declared { members, reason, facts }
+        Outcome::Declared { members, reason, facts, undecided: Vec::new() }
+    }
+
+    /// Marks the joins of the window ending `now` as a burst (extending the open one).
+    fn note_burst(&mut self, secs: u32, now: Millis) {
+        let from = now.saturating_sub(u64::from(secs) * 1000);
+        let first = self.joins.iter().rev().take_while(|j| j.ts >= from).last().map_or(now, |j| j.ts);
+        self.burst = match self.burst {
+            Some((since, last)) if now.saturating_sub(last) <= BURST_LINGER => Some((since.min(first), now)),
+            _ => Some((first, now)),
+        };
+    }
+
+    /// The open join burst, `(first join, last join above the rate)`, if there is one.
+    pub fn burst_span(&self, now: Millis) -> Option<(Millis, Millis)> {
+        self.burst.filter(|&(_, last)| now.saturating_sub(last) <= BURST_LINGER)
+    }
+
+    /// The joins still remembered from `since` on, oldest first.
+    pub fn joins_since(&self, since: Millis) -> impl Iterator<Item = JoinFacts> + '_ {
+        self.joins.iter().filter(move |j| j.ts >= since).map(|j| JoinFacts {
+            ts: j.ts,
+            user_id: j.user_id,
+            created: j.ts.saturating_sub(j.account_age),
+            default_avatar: j.default_avatar,
+            shape: j.shape,
+        })
+    }
+
+    /// A burst's members acted together (see [`super::burst`]): a raid, with `members`
+    /// contained, the burst's joiners that look like raid accounts with them, and
+    /// `undecided` listed for moderators. During a raid, `members` simply join it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn declare_behaviour(
+        &mut self,
+        s: &RaidSettings,
+        now: Millis,
+        since: Millis,
+        members: &[UserId],
+        undecided: Vec<UserId>,
+        reason: String,
+        facts: Vec<(String, String)>,
+    ) -> Outcome {
+        if let Phase::Raid(raid) = &mut self.phase {
+            let new: Vec<UserId> = members.iter().copied().filter(|u| !raid.members.contains(u)).collect();
+            raid.members.extend(&new);
+            raid.last_member = now;
+            return Outcome::Joined { members: new, reason };
+        }
+        let secs = (now.saturating_sub(since) / 1000 + 1) as u32;
+        let bar = s.member_suspicion.max(ACCOMPLICE_SUSPICION);
+        match self.declare(now, secs, bar, s.member_suspicion, members, reason, facts) {
+            Outcome::Declared { members, reason, facts, .. } => Outcome::Declared {
+                undecided: undecided.into_iter().filter(|u| !members.contains(u)).collect(),
+                members,
+                reason,
+                facts,
+            },
+            other => other,
+        }
+    }
+
+    /// A burst member took part in a confirmed raid's action.
+    pub fn took_part(&mut self, now: Millis, user_id: UserId, reason: String) -> Outcome {
+        if let Phase::Raid(raid) = &mut self.phase {
+            if raid.members.contains(&user_id) {
+                return Outcome::Nothing;
+            }
+            raid.members.push(user_id);
+            raid.last_member = now;
+        }
+        Outcome::Member { user_id, reason }
     }
 
     /// A newcomer did something only raiders do (mass pings, `@everyone`, a campaign).

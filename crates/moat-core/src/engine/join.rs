@@ -12,7 +12,9 @@ impl Engine {
         let s = self.config.for_guild(gid);
         let g = self.guilds.entry(gid).or_default();
         let outcome = g.raid.on_join(&s.raid, now, join);
+        let burst = super::burst::on_join(s, g, now);
         self.raid_outcome(gid, now, outcome, out);
+        self.raid_outcome(gid, now, burst, out);
 
         let scraper = &self.config.defaults.scraper;
         if join.bot || self.guilds.len() < scraper.min_guilds as usize {

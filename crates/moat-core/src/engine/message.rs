@@ -70,15 +70,20 @@ impl Engine {
         let member_age = m.joined_at.map(|j| now.saturating_sub(j));
         let newcomer = member_age.is_some_and(|a| a < u64::from(s.raid.newcomer_minutes) * MINUTE);
         let everyone = m.mention_everyone || stats.everyone;
-        if !m.edit && !exempt && (has_link || mention_weight > 0 || fp.len >= s.campaign.min_text_len) {
-            // Links to sites the judge trusts (popular, well-known) are shared by crowds for
-            // good reasons; they are no campaign's signature, and do not make the words
-            // around them one either.
+        // Links to sites the judge trusts (popular, well-known) are shared by crowds for good
+        // reasons; they are no campaign's signature, and do not make the words around them
+        // one either.
+        let link_keys: Vec<u64> = if has_link && !m.edit && !exempt {
             let judge = self.judge.as_ref();
-            let mut keys: Vec<(u64, &'static str)> = campaign::link_urls(content)
+            campaign::link_urls(content)
                 .filter(|(_, url)| !judge.trusted_link(gid.get(), url))
-                .map(|(k, _)| (k, "link"))
-                .collect();
+                .map(|(k, _)| k)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if !m.edit && !exempt && (has_link || mention_weight > 0 || fp.len >= s.campaign.min_text_len) {
+            let mut keys: Vec<(u64, &'static str)> = link_keys.iter().map(|&k| (k, "link")).collect();
             let loud = mention_weight > 0 || !keys.is_empty();
             if fp.len >= s.campaign.min_text_len || (loud && fp.len > 0) {
                 keys.push((fp.hash, "text"));
@@ -123,6 +128,11 @@ impl Engine {
             Some(what) => g.raid.on_hostile_newcomer(&s.raid, now, m.author, &what),
             None => Outcome::Nothing,
         };
+        let burst = if newcomer && !exempt && !m.edit {
+            super::burst::on_post(s, g, now, m.author, content, &link_keys, everyone)
+        } else {
+            Outcome::Nothing
+        };
 
         let ctx = super::respond::Context {
             gid,
@@ -134,6 +144,7 @@ impl Engine {
         };
         self.respond(&ctx, findings, out);
         self.raid_outcome(gid, now, outcome, out);
+        self.raid_outcome(gid, now, burst, out);
     }
 
     /// Discord's AutoMod acted on a member: count it as a strike, and contain the member

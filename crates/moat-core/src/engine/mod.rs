@@ -11,13 +11,16 @@
 //! (exemptions, escalation, deletion, evidence). Timers (a raid going quiet) fire from
 //! [`Engine::advance`], which every event calls first with its own time.
 
+mod burst;
+mod fedi;
+mod fedi_state;
 mod join;
 mod message;
 mod respond;
 
 use crate::action::{Action, Millis};
 use crate::config::{Config, Settings};
-use crate::detect::{campaign::CampaignWatch, raid::RaidWatch, scraper::ScraperWatch};
+use crate::detect::{burst::BurstWatch, campaign::CampaignWatch, raid::RaidWatch, scraper::ScraperWatch};
 use crate::event::Event;
 use crate::guild::GuildInfo;
 use crate::id::{GuildId, UserId};
@@ -47,6 +50,7 @@ pub(crate) struct GuildState {
     pub users: IdMap<UserId, UserState>,
     pub raid: RaidWatch,
     pub campaigns: CampaignWatch,
+    pub burst: BurstWatch,
     pub recent: Recent,
 }
 
@@ -57,6 +61,7 @@ impl Default for GuildState {
             users: IdMap::default(),
             raid: RaidWatch::default(),
             campaigns: CampaignWatch::default(),
+            burst: BurstWatch::default(),
             recent: Recent::new(RECENT_KEEP),
         }
     }
@@ -83,6 +88,10 @@ pub struct Engine {
     /// Guilds in a raid, whose timers [`Engine::advance`] checks.
     raiding: Vec<GuildId>,
     scrapers: ScraperWatch,
+    /// Fediverse servers' state (see [`fedi`]), their thresholds, and those in a wave.
+    fedi: IdMap<GuildId, fedi_state::FediServer>,
+    fedi_settings: crate::detect::fedi_settings::FediSettings,
+    fedi_raiding: Vec<GuildId>,
     now: Millis,
     next_sweep: Millis,
 }
@@ -96,6 +105,9 @@ impl Engine {
             guilds: IdMap::default(),
             raiding: Vec::new(),
             scrapers: ScraperWatch::default(),
+            fedi: IdMap::default(),
+            fedi_settings: Default::default(),
+            fedi_raiding: Vec::new(),
             now: 0,
             next_sweep: 0,
         }
@@ -138,6 +150,9 @@ impl Engine {
             Event::MemberLeft(_) => {}
             Event::Message(m) => self.on_message(now, m, out),
             Event::AutoModHit(h) => self.on_automod(now, h, out),
+            Event::FediAccount(a) => self.on_fedi_account(now, a, out),
+            Event::FediStatus(st) => self.on_fedi_status(now, st, out),
+            Event::FediReport(r) => self.on_fedi_report(now, r, out),
         }
     }
 
@@ -154,6 +169,9 @@ impl Engine {
                     self.raiding.push(gid);
                 }
             }
+        }
+        if !self.fedi_raiding.is_empty() {
+            self.fedi_advance(now, out);
         }
         if now >= self.next_sweep {
             self.sweep(now);
@@ -176,6 +194,9 @@ impl Engine {
             // Ending a raid takes its guild out of `raiding`, so each turn fires at least one.
             self.advance(due.max(self.now), out);
         }
+        while let Some(due) = self.fedi_deadline() {
+            self.advance(due.max(self.now), out);
+        }
         self.now
     }
 
@@ -192,8 +213,12 @@ impl Engine {
             g.recent.expire(now, held_for(s));
             g.campaigns.sweep(&s.campaign, now);
             g.raid.sweep(&s.raid, now);
+            if g.raid.burst_span(now).is_none() && !g.raid.in_raid() {
+                g.burst.close();
+            }
         }
         self.scrapers.sweep(&self.config.defaults.scraper, now);
+        self.fedi_sweep(now);
     }
 
     /// What the engine holds now.
@@ -205,9 +230,22 @@ impl Engine {
             st.recent_messages += g.recent.len();
             let user_bytes = g.users.capacity() * (8 + std::mem::size_of::<UserState>() + 1);
             st.user_bytes += user_bytes;
-            st.approx_bytes += user_bytes + g.recent.heap_bytes() + g.raid.heap_bytes() + g.campaigns.heap_bytes();
+            st.approx_bytes += user_bytes
+                + g.recent.heap_bytes()
+                + g.raid.heap_bytes()
+                + g.campaigns.heap_bytes()
+                + g.burst.heap_bytes();
+        }
+        for f in self.fedi.values() {
+            st.users += f.users.len();
+            st.approx_bytes += f.heap_bytes();
         }
         st
+    }
+
+    /// Replaces the fediverse detectors' thresholds.
+    pub fn set_fedi_settings(&mut self, s: crate::detect::fedi_settings::FediSettings) {
+        self.fedi_settings = s;
     }
 
     /// The state of one member, if the engine holds any (for `status` commands and tests).

@@ -261,7 +261,7 @@ impl Engine {
             Outcome::Spike { reason } => {
                 out.push(Action::new(now, gid, ActionKind::Alert, Detector::Raid, reason));
             }
-            Outcome::Declared { members, reason, facts } => {
+            Outcome::Declared { members, reason, facts, undecided } => {
                 if !self.raiding.contains(&gid) {
                     self.raiding.push(gid);
                 }
@@ -292,7 +292,13 @@ impl Engine {
                     named.join(", "),
                     if more > 0 { format!(" and {more} more") } else { String::new() },
                 );
-                out.push(Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(contained).evidence(ev));
+                let mut alert = Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(contained);
+                let ask = super::burst::ask_about(&mut alert.reason, undecided, now, gid);
+                out.push(alert.evidence(ev));
+                out.extend(ask);
+            }
+            Outcome::Joined { members, reason } => {
+                self.contain_raiders(gid, now, &members, &reason, out);
             }
             Outcome::Member { user_id, reason } => {
                 self.contain_raiders(gid, now, &[user_id], &reason, out);
@@ -370,8 +376,11 @@ impl Engine {
                 Action::new(now, gid, ActionKind::Unlock, Detector::Raid, ended.reason.clone()).incident(incident),
             );
         }
-        out.push(
-            Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(ended.raid.members).incident(incident),
-        );
+        let mut alert = Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(ended.raid.members);
+        // Joiners after the raid's confirmation who matched its members in one sign only.
+        let late = self.guilds.get_mut(&gid).map(|g| g.burst.take_undecided()).unwrap_or_default();
+        let ask = super::burst::ask_about(&mut alert.reason, late, now, gid).map(|a| a.incident(incident));
+        out.push(alert.incident(incident));
+        out.extend(ask);
     }
 }

@@ -42,7 +42,25 @@ impl CallError {
 
 /// Runs `make()` until it succeeds, fails for good, or has been tried [`TRIES`] times.
 /// Returns the response body.
-pub async fn send<T, F, Fut>(shared: &Shared, what: &str, mut make: F) -> Result<Vec<u8>, CallError>
+pub async fn send<T, F, Fut>(shared: &Shared, what: &str, make: F) -> Result<Vec<u8>, CallError>
+where
+    F: FnMut() -> Fut,
+    Fut: IntoFuture<Output = Result<Response<T>, twilight_http::Error>>,
+{
+    send_as(shared, what, Pacing::Paced, make).await
+}
+
+/// Whether a call counts towards moat's own requests-per-second cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pacing {
+    Paced,
+    /// Interaction answers: Discord exempts them from the global limit, and they must not
+    /// wait behind a raid's calls (the first answer is due within 3 s).
+    Unpaced,
+}
+
+/// [`send`], paced or not.
+pub async fn send_as<T, F, Fut>(shared: &Shared, what: &str, pacing: Pacing, mut make: F) -> Result<Vec<u8>, CallError>
 where
     F: FnMut() -> Fut,
     Fut: IntoFuture<Output = Result<Response<T>, twilight_http::Error>>,
@@ -52,7 +70,9 @@ where
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
         }
-        shared.pace.acquire().await;
+        if pacing == Pacing::Paced {
+            shared.pace.acquire().await;
+        }
         match tokio::time::timeout(ATTEMPT_TIMEOUT, make().into_future()).await {
             Ok(Ok(resp)) => {
                 let status = resp.status().get();
@@ -129,10 +149,33 @@ pub async fn raw(
     path: String,
     body: Option<&Value>,
 ) -> Result<Vec<u8>, CallError> {
-    send(shared, what, || {
+    raw_as(client, shared, what, Raw { method, path, body, reason: None, pacing: Pacing::Paced }).await
+}
+
+/// One raw request: route, body, the audit-log reason of a change, and its pacing.
+pub struct Raw<'a> {
+    pub method: Method,
+    pub path: String,
+    pub body: Option<&'a Value>,
+    /// `X-Audit-Log-Reason` (already cut by [`audit_reason`]).
+    pub reason: Option<&'a str>,
+    pub pacing: Pacing,
+}
+
+/// [`raw`] with every part spelled out.
+pub async fn raw_as(client: &Client, shared: &Shared, what: &str, r: Raw<'_>) -> Result<Vec<u8>, CallError> {
+    let Raw { method, path, body, reason, pacing } = r;
+    let header = match reason.map(reason_header).transpose() {
+        Ok(h) => h,
+        Err(e) => return Err(CallError::Other(e)),
+    };
+    send_as(shared, what, pacing, || {
         let mut b = RequestBuilder::raw(method, path.clone());
         if let Some(body) = body {
             b = b.json(body);
+        }
+        if let Some(h) = &header {
+            b = b.headers(std::iter::once(h.clone()));
         }
         let req = b.build();
         async move {
@@ -143,6 +186,33 @@ pub async fn raw(
         }
     })
     .await
+}
+
+/// Sends an interaction route's call (unpaced: Discord exempts them from the global limit).
+pub async fn interaction(
+    client: &Client,
+    shared: &Shared,
+    what: &str,
+    method: Method,
+    path: String,
+    body: &Value,
+) -> Result<Vec<u8>, CallError> {
+    raw_as(client, shared, what, Raw { method, path, body: Some(body), reason: None, pacing: Pacing::Unpaced }).await
+}
+
+/// `X-Audit-Log-Reason` as twilight sends it: UTF-8, every byte but ASCII letters and
+/// digits percent-encoded (Discord decodes it).
+fn reason_header(reason: &str) -> Result<(http::HeaderName, http::HeaderValue), String> {
+    let mut enc = String::with_capacity(reason.len() * 3);
+    for b in reason.bytes() {
+        if b.is_ascii_alphanumeric() {
+            enc.push(b as char);
+        } else {
+            enc.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let value = http::HeaderValue::from_str(&enc).map_err(|e| format!("bad audit-log reason header: {e}"))?;
+    Ok((http::HeaderName::from_static("x-audit-log-reason"), value))
 }
 
 /// An audit-log reason cut to Discord's 512 characters.

@@ -1,13 +1,22 @@
 //! The executor's side of `/moat`: commands that act (silence, lockdown, raid ban or end)
 //! and every reply, sent as the interaction's callback.
+//!
+//! Discord drops an interaction that has no answer 3 s after it was sent, and a command that
+//! acts may take longer (a bulk ban, the guild read and edited, waits on rate limits,
+//! retries). So a command that acts is answered at once with a deferred ephemeral response
+//! on the interactions lane, which no other work shares and moat's own pacing does not
+//! hold (Discord exempts interaction routes from the global limit); the work runs on the
+//! guild's command lane, and its outcome then replaces the deferred answer
+//! (`PATCH /webhooks/{application}/{token}/messages/@original`).
 
 use serde_json::Value;
 use twilight_http::request::{AuditLogReason as _, Method};
+use twilight_model::guild::Permissions;
 use twilight_model::util::Timestamp;
 
-use super::calls::{raw, send};
+use super::calls::{interaction, send};
 use super::{lockdown, Executor};
-use crate::commands::{reply, Invocation, Request};
+use crate::commands::{outcome, Invocation, Request};
 use crate::ids::ToTwilight as _;
 use crate::shared::lock;
 
@@ -15,15 +24,8 @@ impl Executor {
     /// Answers an interaction (ephemeral), on its own lane.
     pub(super) fn respond(&mut self, id: u64, token: String, body: Value) {
         self.spawn("interactions".into(), move |client, shared| async move {
-            let _ = raw(
-                &client,
-                &shared,
-                "answer a moderator's command",
-                Method::Post,
-                format!("interactions/{id}/{token}/callback"),
-                Some(&body),
-            )
-            .await;
+            let path = format!("interactions/{id}/{token}/callback");
+            let _ = interaction(&client, &shared, "answer a moderator's command", Method::Post, path, &body).await;
         });
     }
 
@@ -37,8 +39,34 @@ impl Executor {
         let raiders = lock(&self.alerts).raid_members(g);
         let by = format!("moat: asked by moderator {}", inv.invoker);
         let Some(req) = inv.request.clone() else { return };
+        if matches!(
+            req,
+            Request::Status | Request::User(_) | Request::Check(_) | Request::Setting(_) | Request::SetSetting { .. }
+        ) {
+            return; // the engine task answers these at once
+        }
+        let need = match req {
+            Request::Silence { .. } | Request::Unsilence(_) => Permissions::MODERATE_MEMBERS,
+            Request::Lockdown(_) | Request::RaidEnd => Permissions::MANAGE_GUILD,
+            Request::RaidBan => Permissions::BAN_MEMBERS | Permissions::MANAGE_GUILD,
+            _ => Permissions::empty(),
+        };
+        // A command Discord would refuse is not tried: the moderator is told why.
+        let refused =
+            self.lacks(g, need).map(|p| format!("Not done: moat lacks the \"{p}\" permission in this server."));
+        // The deferred answer goes first, on its own lane; the outcome waits for it.
+        let (acked_tx, acked) = tokio::sync::oneshot::channel::<()>();
+        let (id, token) = (inv.id, inv.token.clone());
+        self.spawn("interactions".into(), move |client, shared| async move {
+            let path = format!("interactions/{id}/{token}/callback");
+            let body = crate::commands::deferred();
+            let _ = interaction(&client, &shared, "tell a moderator moat is on it", Method::Post, path, &body).await;
+            let _ = acked_tx.send(());
+        });
         self.spawn(format!("command:{g}"), move |client, shared| async move {
-            let text = match req {
+            let text = match (refused, req) {
+                (Some(why), _) => why,
+                (None, req) => match req {
                 Request::Silence { user, minutes } => {
                     let until = Timestamp::from_micros(((now + minutes * 60_000) as i64).saturating_mul(1000)).ok();
                     let Ok(uid) = user.twilight() else { return };
@@ -84,11 +112,13 @@ impl Executor {
                     }
                     format!("Banned {banned} raiders; {failed} could not be banned.")
                 }
-                // Answered by the engine task.
+                // Answered by the engine task (returned above).
                 Request::Status | Request::User(_) | Request::Check(_) | Request::Setting(_) | Request::SetSetting { .. } => return,
-            };
-            let body = reply(&text);
-            let _ = raw(&client, &shared, "answer a moderator's command", Method::Post, format!("interactions/{}/{}/callback", inv.id, inv.token), Some(&body)).await;
+            }};
+            let _ = acked.await;
+            let body = outcome(&text);
+            let path = format!("webhooks/{}/{}/messages/@original", inv.application, inv.token);
+            let _ = interaction(&client, &shared, "tell a moderator what moat did", Method::Patch, path, &body).await;
         });
     }
 }

@@ -14,6 +14,7 @@
 pub mod calls;
 mod command;
 mod deletes;
+mod gate;
 mod lanes;
 mod lift;
 pub mod lockdown;
@@ -31,11 +32,13 @@ use moat_core::{Action, ActionKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 use twilight_http::request::AuditLogReason as _;
 use twilight_http::Client;
+use twilight_model::guild::Permissions;
 use twilight_model::util::Timestamp;
 
 use crate::alerts::Alerts;
 use crate::clock::Clock;
 use crate::ids::ToTwilight as _;
+use crate::perms::Capabilities;
 use crate::shared::{lock, Shared};
 use calls::send;
 use lockdown::Locks;
@@ -49,6 +52,8 @@ pub enum Job {
     Actions { actions: Vec<Action>, received: Instant },
     /// Where a guild's alerts go (`None`: nowhere, only the feed).
     AlertChannel { guild: GuildId, channel: Option<ChannelId> },
+    /// What moat may do in a guild now (see [`crate::perms`]).
+    Capabilities { guild: GuildId, can: Arc<Capabilities> },
     /// Plain-language problems to tell a guild's moderators.
     Problems { guild: GuildId, problems: Vec<String> },
     /// Create or update moat's AutoMod rule in a guild.
@@ -74,6 +79,8 @@ pub struct ExecSettings {
     pub alert_edit: Duration,
     /// A configured alert channel overrides the one found by name.
     pub alert_channel: Option<ChannelId>,
+    /// Pinged once, on each incident's first alert.
+    pub ping_role: Option<RoleId>,
     pub silence_role: Option<RoleId>,
     /// Where the settings saved before a lockdown are kept across restarts.
     pub store: Option<moat_store::Store>,
@@ -92,6 +99,8 @@ pub struct Executor {
     settings: ExecSettings,
     alerts: Arc<Mutex<Alerts>>,
     channels: HashMap<GuildId, Option<ChannelId>>,
+    /// What moat may do in each guild; a guild not here is not held back.
+    caps: HashMap<GuildId, Arc<Capabilities>>,
     bans: BTreeMap<GuildId, PendingBans>,
     locks: Locks,
     lanes: lanes::Lanes,
@@ -107,6 +116,7 @@ pub async fn run(client: Arc<Client>, shared: Arc<Shared>, settings: ExecSetting
         settings,
         alerts: Arc::new(Mutex::new(Alerts::default())),
         channels: HashMap::new(),
+        caps: HashMap::new(),
         bans: BTreeMap::new(),
         locks: Locks::default(),
         lanes: lanes::Lanes::default(),
@@ -153,6 +163,10 @@ impl Executor {
                 self.channels.insert(guild, channel);
                 self.shared.end();
             }
+            Job::Capabilities { guild, can } => {
+                self.caps.insert(guild, can);
+                self.shared.end();
+            }
             Job::RegisterCommands { application } => {
                 self.spawn("commands".into(), move |client, shared| async move {
                     let body = crate::commands::definition();
@@ -195,12 +209,14 @@ impl Executor {
             }
             Job::Problems { guild, problems } => {
                 let channel = self.settings.alert_channel.or_else(|| self.channels.get(&guild).copied().flatten());
+                let channel = channel.filter(|&c| self.may_post(guild, c));
                 if let Some(Ok(ch)) = channel.map(|c| c.twilight()) {
                     let text = format!("**moat cannot fully protect this server:**\n- {}", problems.join("\n- "));
                     self.spawn(format!("post:{ch}"), move |client, shared| async move {
                         let text: String = text.chars().take(2000).collect();
+                        let nobody = post::ping_nobody();
                         let _ = send(&shared, "tell moderators what moat cannot do", || {
-                            client.create_message(ch).content(&text)
+                            client.create_message(ch).content(&text).allowed_mentions(Some(&nobody))
                         })
                         .await;
                     });
@@ -244,6 +260,11 @@ impl Executor {
         let mut by_channel: BTreeMap<ChannelId, Vec<MessageId>> = BTreeMap::new();
         for (a, _) in batch.iter().filter(|(a, _)| a.kind == ActionKind::DeleteMessage) {
             if let (Some(c), Some(m)) = (a.channel_id, a.message_id) {
+                let need = Permissions::VIEW_CHANNEL | Permissions::MANAGE_MESSAGES;
+                if let Some(p) = self.lacks_in(a.guild_id, c, need) {
+                    self.not_done(a.incident, &format!("delete messages in <#{c}>"), p);
+                    continue;
+                }
                 let ids = by_channel.entry(c).or_default();
                 if !ids.contains(&m) {
                     ids.push(m);
@@ -278,6 +299,10 @@ impl Executor {
             let g = a.guild_id;
             let Ok(gid) = g.twilight() else { continue };
             let reason = calls::audit_reason(&a.reason);
+            if let Some((what, p)) = self.refused_by_view(a) {
+                self.not_done(a.incident, what, p);
+                continue;
+            }
             match a.kind {
                 ActionKind::Timeout => {
                     let until_ms = now + a.duration_ms.unwrap_or(600_000).min(MAX_TIMEOUT_MS);
@@ -400,7 +425,9 @@ impl Executor {
                 self.shared.end();
                 continue;
             };
-            for chunk in p.users.chunks(200) {
+            // Bulk ban needs Manage Server as well; without it, one ban a member.
+            let bulk = self.lacks(g, Permissions::MANAGE_GUILD).is_none();
+            for chunk in p.users.chunks(if bulk { 200 } else { 1 }) {
                 let ids: Vec<_> = chunk.iter().filter_map(|u| u.twilight().ok()).collect();
                 let reason = p.reason.clone();
                 self.spawn(format!("ban:{g}"), move |client, shared| async move {
@@ -426,6 +453,15 @@ impl Executor {
             if !inc.dirty || inc.posting {
                 continue;
             }
+            if self
+                .caps
+                .get(&inc.guild)
+                .is_some_and(|c| c.lacks_in(channel, Permissions::VIEW_CHANNEL | Permissions::SEND_MESSAGES).is_some())
+            {
+                // The moderators were told what moat cannot do; posting would only earn 403s.
+                inc.dirty = false;
+                continue;
+            }
             if !all && inc.last_sent.is_some_and(|t| t.elapsed() < self.settings.alert_edit) {
                 continue;
             }
@@ -441,9 +477,10 @@ impl Executor {
         }
         self.shared.alerts_dirty.store(al.dirty() as u64, Ordering::Release);
         drop(al);
+        let ping = self.settings.ping_role;
         for (lane, alerts, key, channel, message, text) in todo {
             self.spawn(lane, move |client, shared| async move {
-                post::post_or_edit(&client, &shared, &alerts, key, channel, message, text).await;
+                post::post_or_edit(&client, &shared, &alerts, key, channel, message, text, ping).await;
             });
         }
     }

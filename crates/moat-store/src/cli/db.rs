@@ -1,19 +1,14 @@
-//! `moat db migrate`, and a guild's data requests: `moat db export` / `moat db delete-guild`.
+//! `moat db migrate`, and data requests: `moat db export` / `moat db delete-guild` for a
+//! guild, `moat db forget-user` for one person.
 
-use super::args::Args;
-use super::{json_text, Fail, Outcome};
+use super::{json_text, Command, Fail, Outcome};
 use crate::ids::now_ms;
 use crate::migrate::latest;
 use crate::Store;
 
-pub(crate) async fn run(sub: &str, mut args: Args, store: &Store) -> Outcome {
-    let guild = args.number("--guild")?.map(moat_core::id::GuildId);
-    let yes = args.flag("--yes");
-    if let Some(extra) = args.positionals()?.first() {
-        return Err(Fail::Usage(format!("unexpected argument `{extra}`")));
-    }
-    match sub {
-        "migrate" => {
+pub(crate) async fn run(command: &Command, store: &Store) -> Outcome {
+    match *command {
+        Command::DbMigrate => {
             let applied = store.migrate().await?;
             let backend = store.backend().as_str();
             Ok(if applied.is_empty() {
@@ -23,18 +18,15 @@ pub(crate) async fn run(sub: &str, mut args: Args, store: &Store) -> Outcome {
                 format!("{backend} database migrated: applied version(s) {}\n", v.join(", "))
             })
         }
-        "export" => {
-            let g = guild.ok_or_else(|| Fail::Usage("export needs --guild ID".into()))?;
-            Ok(json_text(&store.guild(g)?.export_all(now_ms()).await?))
-        }
-        "delete-guild" => {
-            let g = guild.ok_or_else(|| Fail::Usage("delete-guild needs --guild ID".into()))?;
+        Command::DbExport { guild } => Ok(json_text(&store.guild(guild)?.export_all(now_ms()).await?)),
+        Command::DbDeleteGuild { guild, yes } => {
             if !yes {
-                return Err(Fail::Usage(format!("this deletes every record of guild {g}; add --yes to confirm")));
+                return Err(Fail::Usage(format!("this deletes every record of guild {guild}; add --yes to confirm")));
             }
-            let n = store.guild(g)?.delete_all_data().await?;
-            Ok(format!("deleted {n} row(s) of guild {g}\n"))
+            let n = store.guild(guild)?.delete_all_data().await?;
+            Ok(format!("deleted {n} row(s) of guild {guild}\n"))
         }
-        other => Err(Fail::Usage(format!("unknown subcommand `{other}`"))),
+        Command::DbForgetUser { .. } => Err(Fail::Run("forget-user is not available yet".into())),
+        _ => unreachable!("not a db command"),
     }
 }

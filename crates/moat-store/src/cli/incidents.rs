@@ -3,37 +3,19 @@
 use moat_core::id::{GuildId, IncidentId, UserId};
 use serde_json::Value;
 
-use super::args::{parse_id, Args};
 use super::time::utc;
-use super::{json_text, Fail, Outcome};
+use super::{json_text, Command, Fail, Outcome};
 use crate::incidents::{Incident, IncidentSummary};
 use crate::Store;
 
-/// How many incidents `list` shows unless told.
-const DEFAULT_LIMIT: u64 = 50;
-
-pub(crate) async fn run(sub: &str, mut args: Args, store: &Store) -> Outcome {
-    let guild = args.number("--guild")?.map(GuildId);
-    let json = args.flag("--json");
-    match sub {
-        "list" => {
-            let limit = args.number("--limit")?.unwrap_or(DEFAULT_LIMIT).min(u64::from(u32::MAX)) as u32;
-            let rest = args.positionals()?;
-            if let Some(extra) = rest.first() {
-                return Err(Fail::Usage(format!("unexpected argument `{extra}`")));
-            }
-            list(store, guild, limit, json).await
-        }
-        "show" => {
-            let rest = args.positionals()?;
-            let [id] = rest.as_slice() else {
-                return Err(Fail::Usage("show takes one incident id".into()));
-            };
-            let id = IncidentId(parse_id(id, "incident")?);
+pub(crate) async fn run(command: &Command, store: &Store) -> Outcome {
+    match *command {
+        Command::IncidentsList { guild, json, limit } => list(store, guild, limit, json).await,
+        Command::IncidentsShow { id, guild, json } => {
             let incident = find(store, guild, id).await?;
             Ok(if json { json_text(&incident.to_json()) } else { show_text(&incident) })
         }
-        other => Err(Fail::Usage(format!("unknown subcommand `{other}`"))),
+        _ => unreachable!("not an incidents command"),
     }
 }
 

@@ -1,14 +1,14 @@
 //! The store's commands, `moat incidents`, `moat evidence` and `moat db`, written here so
-//! they can be tested against both backends; `moat-cli` only forwards its arguments.
+//! they can be tested against both backends. They take a typed [`Command`]: the flags are
+//! parsed once, by the `moat` binary (clap), never here.
 //!
-//! Each command opens the database named by `--database URL` (else `MOAT_DATABASE`, else
-//! `moat.db` in the working directory), migrating it if needed, on a single-threaded
-//! runtime of its own (the CLI is synchronous). Given `--guild ID`, every command sees that
-//! guild's data only, exactly as the guild's own moderators would; without it, the
-//! operator sees every guild. Output goes to the writers passed in; exit codes are 0 (done),
-//! 1 (failed: not found, database error) and 2 (bad usage).
+//! Each command opens the database named by its URL (else `MOAT_DATABASE`, else `moat.db`
+//! in the working directory) on a single-threaded runtime of its own (the CLI is
+//! synchronous). Given a guild, every command sees that guild's data only, exactly as the
+//! guild's own moderators would; without it, the operator sees every guild. Output goes to
+//! the writers passed in; exit codes are 0 (done), 1 (failed: not found, database error)
+//! and 2 (bad usage).
 
-mod args;
 mod db;
 mod evidence;
 mod incidents;
@@ -16,14 +16,46 @@ pub mod time;
 
 use std::io::Write;
 
-pub use args::Args;
+use moat_core::id::{GuildId, IncidentId, UserId};
 
 use crate::error::StoreError;
 use crate::{backend, Store};
 
+/// One store command, its arguments already typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// `moat incidents list`
+    IncidentsList { guild: Option<GuildId>, json: bool, limit: u32 },
+    /// `moat incidents show ID`
+    IncidentsShow { id: IncidentId, guild: Option<GuildId>, json: bool },
+    /// `moat evidence export --incident ID`
+    EvidenceExport { incident: IncidentId, guild: Option<GuildId> },
+    /// `moat evidence purge [--days N] [--yes]`
+    EvidencePurge { days: Option<u32>, yes: bool },
+    /// `moat db migrate`
+    DbMigrate,
+    /// `moat db export --guild ID`
+    DbExport { guild: GuildId },
+    /// `moat db delete-guild --guild ID --yes`
+    DbDeleteGuild { guild: GuildId, yes: bool },
+    /// `moat db forget-user --user ID [--guild ID]`
+    DbForgetUser { user: UserId, guild: Option<GuildId> },
+}
+
+impl Command {
+    /// The command's name as typed, for messages (`incidents`, `evidence`, `db`).
+    pub fn group(&self) -> &'static str {
+        match self {
+            Command::IncidentsList { .. } | Command::IncidentsShow { .. } => "incidents",
+            Command::EvidenceExport { .. } | Command::EvidencePurge { .. } => "evidence",
+            _ => "db",
+        }
+    }
+}
+
 /// Why a command failed.
 pub(crate) enum Fail {
-    /// Bad arguments: exit code 2, with the usage.
+    /// Bad arguments: exit code 2.
     Usage(String),
     /// A failure while running: exit code 1.
     Run(String),
@@ -35,95 +67,28 @@ impl From<StoreError> for Fail {
     }
 }
 
-impl From<String> for Fail {
-    fn from(e: String) -> Self {
-        Fail::Usage(e)
-    }
-}
-
 pub(crate) type Outcome = Result<String, Fail>;
 
-const INCIDENTS_USAGE: &str = "\
-usage:
-  moat incidents list [--guild ID] [--json] [--limit N] [--database URL]
-  moat incidents show ID [--guild ID] [--json] [--database URL]
-";
-
-const EVIDENCE_USAGE: &str = "\
-usage:
-  moat evidence export --incident ID [--guild ID] [--database URL]
-  moat evidence purge [--days N] [--database URL]
-";
-
-const DB_USAGE: &str = "\
-usage:
-  moat db migrate [--database URL]
-  moat db export --guild ID [--database URL]
-  moat db delete-guild --guild ID --yes [--database URL]
-";
-
-#[derive(Clone, Copy)]
-enum Which {
-    Incidents,
-    Evidence,
-    Db,
-}
-
-/// `moat incidents ...`
-pub fn incidents(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    run(Which::Incidents, args, out, err)
-}
-
-/// `moat evidence ...`
-pub fn evidence(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    run(Which::Evidence, args, out, err)
-}
-
-/// `moat db ...`
-pub fn db(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    run(Which::Db, args, out, err)
-}
-
-/// `moat incidents ...` on the process's standard output and error.
-pub fn run_incidents(args: &[String]) -> i32 {
-    incidents(args, &mut std::io::stdout().lock(), &mut std::io::stderr())
-}
-
-/// `moat evidence ...` on the process's standard output and error.
-pub fn run_evidence(args: &[String]) -> i32 {
-    evidence(args, &mut std::io::stdout().lock(), &mut std::io::stderr())
-}
-
-/// `moat db ...` on the process's standard output and error.
-pub fn run_db(args: &[String]) -> i32 {
-    db(args, &mut std::io::stdout().lock(), &mut std::io::stderr())
-}
-
-fn run(which: Which, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let (name, usage) = match which {
-        Which::Incidents => ("incidents", INCIDENTS_USAGE),
-        Which::Evidence => ("evidence", EVIDENCE_USAGE),
-        Which::Db => ("db", DB_USAGE),
-    };
-    let result = prepare(args).and_then(|(sub, url, rest)| {
-        if matches!(sub.as_str(), "help" | "--help" | "-h") {
-            return Ok(usage.to_string());
-        }
-        let rt = crate::replay::runtime()?;
+/// Runs `command` on the store at `database` (a URL or a SQLite path; `None`: the default),
+/// writing its output to `out` and what went wrong to `err`; returns the exit code.
+pub fn execute(command: &Command, database: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let url = backend::resolve_url(database);
+    let result = crate::replay::runtime().map_err(Fail::from).and_then(|rt| {
         rt.block_on(async {
             let store = Store::connect(&url).await?;
-            if !(matches!(which, Which::Db) && sub == "migrate") {
+            if *command != Command::DbMigrate {
                 store.migrate().await?;
             }
-            let r = match which {
-                Which::Incidents => incidents::run(&sub, rest, &store).await,
-                Which::Evidence => evidence::run(&sub, rest, &store).await,
-                Which::Db => db::run(&sub, rest, &store).await,
+            let r = match command {
+                Command::IncidentsList { .. } | Command::IncidentsShow { .. } => incidents::run(command, &store).await,
+                Command::EvidenceExport { .. } | Command::EvidencePurge { .. } => evidence::run(command, &store).await,
+                _ => db::run(command, &store).await,
             };
             store.close().await;
             r
         })
     });
+    let name = command.group();
     match result {
         Ok(text) => {
             let _ = out.write_all(text.as_bytes());
@@ -131,7 +96,7 @@ fn run(which: Which, args: &[String], out: &mut dyn Write, err: &mut dyn Write) 
             0
         }
         Err(Fail::Usage(m)) => {
-            let _ = write!(err, "moat {name}: {m}\n{usage}");
+            let _ = writeln!(err, "moat {name}: {m}");
             2
         }
         Err(Fail::Run(m)) => {
@@ -141,14 +106,9 @@ fn run(which: Which, args: &[String], out: &mut dyn Write, err: &mut dyn Write) 
     }
 }
 
-/// Splits off the subcommand and the database URL.
-fn prepare(args: &[String]) -> Result<(String, String, Args), Fail> {
-    let Some((sub, rest)) = args.split_first() else {
-        return Err(Fail::Usage("which subcommand?".into()));
-    };
-    let mut rest = Args::new(rest);
-    let url = backend::resolve_url(rest.value("--database")?.as_deref());
-    Ok((sub.clone(), url, rest))
+/// [`execute`] on the process's standard output and error.
+pub fn run(command: &Command, database: Option<&str>) -> i32 {
+    execute(command, database, &mut std::io::stdout().lock(), &mut std::io::stderr())
 }
 
 /// Renders JSON for output, one document and a newline.

@@ -198,14 +198,11 @@ pub fn flood(guild: GuildId, incident: impl Into<IncidentId>, user: u64, ts: u64
 
 /// Runs one of the store's commands (synchronous, with its own runtime) off the test's
 /// runtime, capturing its exit code, standard output and standard error.
-pub fn run(
-    f: fn(&[String], &mut dyn std::io::Write, &mut dyn std::io::Write) -> i32,
-    args: &[&str],
-) -> (i32, String, String) {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+pub fn run(command: moat_store::cli::Command, database: &str) -> (i32, String, String) {
+    let database = database.to_string();
     std::thread::spawn(move || {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = f(&args, &mut out, &mut err);
+        let code = moat_store::cli::execute(&command, Some(&database), &mut out, &mut err);
         (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
     })
     .join()

@@ -1,0 +1,125 @@
+use super::*;
+
+const T0: Millis = 1_767_272_400_000;
+
+fn facts(ts: Millis, user: u64, created: Millis, default_avatar: bool, shape: u64) -> JoinFacts {
+    JoinFacts { ts, user_id: UserId(user), created, default_avatar, shape }
+}
+
+fn keys(text: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    post_keys(text, &[], false, &BurstSettings::default(), &mut out);
+    out
+}
+
+#[test]
+fn adverts_with_small_variations_share_their_text_key() {
+    let a = keys("Join the BEST server!! discord.gg/abc123 :)");
+    let b = keys("join the best server discord.gg/ZZZ999 🙂");
+    let c = keys("join the best server. https://discord.gg/qq77");
+    assert_eq!(a.len(), 2, "an invite and the text");
+    assert_eq!(a[1], b[1]);
+    assert_eq!(a[1], c[1]);
+    assert_ne!(a[0], b[0], "three codes, three invite keys");
+    assert_ne!(a[1], keys("join the worst server discord.gg/abc123")[1]);
+}
+
+#[test]
+fn greetings_make_no_key_and_long_text_does() {
+    assert!(keys("hello from the stream!").is_empty());
+    assert!(keys("hi").is_empty());
+    assert_eq!(keys("this server is dead, everyone come over to ours right now").len(), 1);
+}
+
+#[test]
+fn a_mass_ping_is_a_key_and_one_reply_is_not() {
+    let k = |t| keys(t);
+    assert!(k("<@1> hey").is_empty());
+    let a = k("<@1> <@2> <@3> look");
+    let b = k("look <@3> <@1> <@!2>");
+    assert_eq!(a.len(), 1);
+    assert_eq!(a, b, "the same people pinged, in any order");
+}
+
+#[test]
+fn invite_codes_are_read_with_or_without_scheme() {
+    assert_eq!(invite_code("discord.gg/abc"), Some("abc"));
+    assert_eq!(invite_code("https://discord.com/invite/xyz!"), Some("xyz"));
+    assert_eq!(invite_code("(discord.gg/Q1)"), Some("Q1"));
+    assert_eq!(invite_code("https://example.com/a"), None);
+    assert_eq!(invite_code("discord.gg/"), None);
+}
+
+fn open_burst(n: u64, avatar_every: u64) -> BurstWatch {
+    let mut w = BurstWatch::default();
+    let joins: Vec<JoinFacts> =
+        (0..n).map(|i| facts(T0 + i * 500, i, T0 - 700 * DAY + i * 600_000, i % avatar_every != 0, 7)).collect();
+    w.sync(T0, joins.into_iter());
+    w
+}
+
+#[test]
+fn members_posting_the_same_thing_confirm_and_latecomers_take_part() {
+    let s = BurstSettings::default();
+    let mut w = open_burst(30, 1);
+    let k = keys("come to the real server discord.gg/raid");
+    for u in 0..4u64 {
+        assert_eq!(w.on_post(&s, T0 + 20_000 + u, UserId(u), &k), BurstOutcome::Nothing);
+    }
+    let BurstOutcome::Confirmed { members, silent, undecided, reason, .. } = w.on_post(&s, T0 + 21_000, UserId(4), &k)
+    else {
+        panic!("five members, one key")
+    };
+    assert_eq!(members, (0..5).map(UserId).collect::<Vec<_>>());
+    assert!(reason.contains("5 members of a burst of 30 joins"), "{reason}");
+    // Same name shape and creation within hours of each other: the silent ones match twice.
+    assert_eq!(silent.len(), 25);
+    assert!(undecided.is_empty());
+    let late = w.on_post(&s, T0 + 40_000, UserId(9), &k);
+    assert!(matches!(late, BurstOutcome::TookPart { user_id: UserId(9), .. }), "{late:?}");
+    assert_eq!(w.on_post(&s, T0 + 40_500, UserId(9), &k), BurstOutcome::Nothing, "once");
+    assert!(w.is_confirmed());
+    assert_eq!(w.on_post(&s, T0 + 41_000, UserId(99), &k), BurstOutcome::Nothing, "not a member");
+}
+
+#[test]
+fn members_posting_different_things_confirm_nothing() {
+    let s = BurstSettings::default();
+    let mut w = open_burst(30, 1);
+    for u in 0..30u64 {
+        let k = keys(&format!(
+            "my own long sentence about the stream number {} and {}",
+            "ab".repeat(u as usize % 7 + 1),
+            "c".repeat(u as usize)
+        ));
+        assert_eq!(w.on_post(&s, T0 + 20_000 + u, UserId(u), &k), BurstOutcome::Nothing);
+    }
+}
+
+#[test]
+fn silent_members_unlike_the_actors_are_undecided_or_ignored() {
+    let s = BurstSettings::default();
+    let mut w = BurstWatch::default();
+    // Five actors created the same week, shape 1; two silent lookalikes; one real viewer.
+    let mut joins: Vec<JoinFacts> = (0..5).map(|i| facts(T0 + i, i, T0 - 400 * DAY + i * DAY, false, 1)).collect();
+    joins.push(facts(T0 + 10, 10, T0 - 399 * DAY, false, 2)); // created with them: one sign
+    joins.push(facts(T0 + 11, 11, T0 - 398 * DAY, true, 2)); // created with them, no avatar: two
+    joins.push(facts(T0 + 12, 12, T0 - 2000 * DAY, false, 3)); // nothing in common
+    w.sync(T0, joins.into_iter());
+    let k = keys("free giveaway in our server discord.gg/x");
+    let mut last = BurstOutcome::Nothing;
+    for u in 0..5u64 {
+        last = w.on_post(&s, T0 + 1000, UserId(u), &k);
+    }
+    let BurstOutcome::Confirmed { silent, undecided, .. } = last else { panic!("confirmed") };
+    assert_eq!(silent, vec![UserId(11)]);
+    assert_eq!(undecided, vec![UserId(10)]);
+}
+
+#[test]
+fn closing_forgets_everything() {
+    let mut w = open_burst(10, 2);
+    assert!(w.is_open());
+    w.close();
+    assert!(!w.is_open() && w.heap_bytes() == 0);
+}

@@ -25,8 +25,10 @@ mod error;
 pub mod hash;
 pub mod identify;
 pub mod lease;
+pub mod pools;
 pub mod session;
 mod settings;
+pub mod signals;
 mod time;
 
 pub use conn::Cluster;

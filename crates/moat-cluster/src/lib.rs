@@ -29,6 +29,7 @@ pub mod pools;
 pub mod session;
 mod settings;
 pub mod signals;
+pub mod status;
 mod time;
 
 pub use conn::Cluster;

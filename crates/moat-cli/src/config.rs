@@ -3,12 +3,13 @@
 //! `--config FILE` is read here and nowhere else: the engine's sections become
 //! `moat_core::Config`, and each adapter's section is typed by the crate that uses it
 //! (`[discord]` by moat-discord, `[store]` by moat-store, `[links]` by moat-links,
-//! `[mastodon]` by moat-mastodon, `[http]` by moat-http). Every section is checked whichever command runs, so a
+//! `[mastodon]` by moat-mastodon, `[http]` by moat-http, `[cluster]` by moat-cluster). Every section is checked whichever command runs, so a
 //! typo in `[store]` stops `moat replay` as surely as `moat run`: nothing in the file is
 //! dropped without a word.
 
 use std::path::Path;
 
+use moat_cluster::ClusterSettings;
 use moat_core::{Config, ConfigFile, LinkJudge};
 use moat_discord::config::DiscordSection;
 use moat_links::config::LinksSection;
@@ -25,6 +26,7 @@ pub struct Loaded {
     pub mastodon: Option<MastodonConfig>,
     /// `[http]`, typed by moat-http: present only when the file has the section.
     pub http: Option<moat_http::HttpConfig>,
+    pub cluster: ClusterSettings,
 }
 
 impl Loaded {
@@ -81,7 +83,9 @@ pub fn parse(text: &str) -> Result<Loaded, String> {
             Some(h)
         }
     };
-    Ok(Loaded { file, discord, store, links, mastodon, http })
+    let cluster = file.section::<ClusterSettings>("cluster").map_err(|e| e.to_string())?;
+    cluster.validate().map_err(|e| e.to_string())?;
+    Ok(Loaded { file, discord, store, links, mastodon, http, cluster })
 }
 
 #[cfg(test)]

@@ -53,6 +53,8 @@ pub enum Command {
     /// The store itself: create or upgrade it; export, delete or forget one guild's or
     /// one person's data.
     Db(StoreArgs<DbCommand>),
+    /// The cluster of `moat run --cluster` processes on NATS JetStream.
+    Cluster(ClusterArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to complete for.
@@ -191,6 +193,33 @@ pub struct RunArgs {
     /// Serve the dashboard and /metrics at this address (overrides `[http] bind`).
     #[arg(long, value_name = "ADDR")]
     pub http: Option<std::net::SocketAddr>,
+    /// Join the cluster on this NATS JetStream (`nats://HOST:4222`; or `url` under [cluster]).
+    #[arg(long, value_name = "URL")]
+    pub cluster: Option<String>,
+}
+
+/// `moat cluster ...`
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    #[command(subcommand)]
+    pub command: ClusterCommand,
+}
+
+/// `moat cluster ...`
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// The processes, their shard groups and signal partitions, lease ages, the REST budget in use.
+    Status {
+        /// How many shard groups the bot has (shards / max_concurrency).
+        #[arg(long, value_name = "N", default_value_t = 16)]
+        shard_groups: u32,
+        /// The NATS JetStream of the cluster (default: `url` under [cluster], else nats://127.0.0.1:4222).
+        #[arg(long, value_name = "URL")]
+        cluster: Option<String>,
+        /// The configuration file (its [cluster] section).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 /// A store command: its subcommand and the store it works on.

@@ -6,6 +6,7 @@
 
 mod bench;
 mod check;
+mod cluster_cmd;
 mod config;
 mod dashboard;
 mod demo;
@@ -38,6 +39,7 @@ fn main() {
         Command::Incidents(a) => store_cmds::incidents(a),
         Command::Evidence(a) => store_cmds::evidence(a),
         Command::Db(a) => store_cmds::db(a),
+        Command::Cluster(a) => cluster_cmd::run(a),
         Command::Completions { shell } => completions(shell),
     };
     std::process::exit(code);

@@ -29,6 +29,7 @@ pub fn run(a: RunArgs) -> i32 {
         gateway_url: gateway,
         rest_proxy: rest,
         http: http_flag,
+        cluster,
     } = a;
     let loaded = match crate::config::load(config.as_deref()) {
         Ok(l) => l,
@@ -88,8 +89,21 @@ pub fn run(a: RunArgs) -> i32 {
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
     };
     let sharding_given = shards.is_some() || total.is_some();
+    let cluster_url = crate::cluster_cmd::url(cluster.as_deref(), &loaded.cluster);
     runtime.block_on(async move {
         let mut cfg = cfg;
+        // Opt-in: without --cluster (or [cluster] url) nothing here touches NATS.
+        let _cluster = match &cluster_url {
+            None => None,
+            Some(url) => match crate::cluster_cmd::join(url, &loaded.cluster).await {
+                Ok(c) => {
+                    eprintln!("moat: joined the cluster at {url} as {}", c.member());
+                    eprintln!("moat: the live bot does not yet take its shards from the cluster's leases; it runs its --shards as before");
+                    Some(c)
+                }
+                Err(e) => return fail(&e.to_string()),
+            },
+        };
         match moat_store::Store::open(&database).await {
             Ok(store) => {
                 tracing::info!("keeping incidents, evidence, strikes, timers and settings in the {:?} store", store.backend());

@@ -19,13 +19,17 @@
 //! [`Cluster`] is the connection they share; [`ClusterSettings`] is the `[cluster]` section
 //! of the config file.
 
+pub mod budget;
 mod conn;
 mod error;
 pub mod hash;
 pub mod identify;
 pub mod lease;
+pub mod pools;
 pub mod session;
 mod settings;
+pub mod signals;
+pub mod status;
 mod time;
 
 pub use conn::Cluster;

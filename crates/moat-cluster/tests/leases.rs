@@ -81,3 +81,20 @@ async fn an_unreachable_nats_is_named() {
     let text = e.to_string();
     assert!(text.contains("cannot reach NATS at nats://127.0.0.1:1"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_shows_members_their_groups_and_lease_ages() {
+    let Some(url) = nats_or_skip("cluster status") else { return };
+    let s = settings(3);
+    let a = member(&url, &s, "alpha").await;
+    let ka = LeaseKeeper::start(&a, LeaseSpec { kind: "leases", units: 4 }).await.unwrap();
+    until(Duration::from_secs(10), &[ka.ownership()], |o| o[0].held.len() == 4).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let st = moat_cluster::status::read(&a, 4).await.unwrap();
+    assert_eq!(st.leases.iter().filter(|l| l.member == "alpha").count(), 4, "{st:?}");
+    let text = st.to_string();
+    assert!(text.contains("alpha: shard groups [0, 1, 2, 3]"), "{text}");
+    assert!(text.contains("shard group 2: alpha for"), "{text}");
+    ka.stop().await;
+    a.remove_all().await.unwrap();
+}

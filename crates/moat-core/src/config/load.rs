@@ -32,7 +32,7 @@ impl ConfigError {
 
 /// Top-level sections the engine leaves to adapters: each is typed by the crate that uses
 /// it, through [`super::ConfigFile::section`].
-pub const ADAPTER_SECTIONS: &[&str] = &["discord", "store", "links", "mastodon", "http"];
+pub const ADAPTER_SECTIONS: &[&str] = &["discord", "store", "links", "mastodon", "http", "cluster"];
 
 pub(super) fn parse(text: &str) -> Result<Config, ConfigError> {
     parse_with(text, &[])

@@ -87,7 +87,17 @@ pub fn sections() -> Vec<Section> {
         if let Some(name) = l.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
             current = SECTIONS.iter().copied().find(|s| *s == name);
             if let Some(name) = current {
-                let intro = comment.iter().filter(|c| !c.starts_with('─')).cloned().collect::<Vec<_>>().join(" ");
+                // The first line is the section's title (`# ── Title ──`): end it with a stop.
+                let mut intro = String::new();
+                for (i, c) in comment.iter().filter(|c| !c.starts_with('─')).enumerate() {
+                    if i == 1 && !intro.ends_with(['.', ':', '!', '?']) {
+                        intro.push('.');
+                    }
+                    if i > 0 {
+                        intro.push(' ');
+                    }
+                    intro.push_str(c);
+                }
                 out.push(Section { name, intro, keys: Vec::new() });
             }
             comment.clear();

@@ -79,6 +79,7 @@ pub fn run(a: RunArgs) -> i32 {
         automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
         link_judge: Some(std::sync::Arc::from(check_judge)),
         config_text: loaded.file.text().to_string(),
+        ping_role: section.ping_role,
         ..Default::default()
     };
     // The store: `--database`, else MOAT_DATABASE, else moat.db here. Its URL is never

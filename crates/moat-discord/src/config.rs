@@ -6,9 +6,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
 
+use moat_clock::Clock;
 use serde::Deserialize;
-
-use crate::clock::Clock;
 
 /// The `[discord]` section of the config file, typed here because this crate uses it (the
 /// binary reads the file once: `moat_core::ConfigFile::section("discord")`).
@@ -21,6 +20,8 @@ pub struct DiscordSection {
     pub alert_channel: Option<moat_core::id::ChannelId>,
     /// Also append every action, with its evidence, to this file.
     pub evidence: Option<PathBuf>,
+    /// A moderators' role pinged once, on each incident's first alert (no one else is pinged).
+    pub ping_role: Option<moat_core::id::RoleId>,
 }
 
 impl fmt::Debug for DiscordSection {
@@ -53,8 +54,12 @@ pub struct BotConfig {
     /// Where every action is appended as a JSON line with its evidence, as it is decided.
     pub evidence_path: Option<PathBuf>,
     pub clock: Clock,
-    /// How long raid bans are held to be sent together (`bulk-ban`, 200 a call).
+    /// A raid's gathering ban batch (see `exec::bans`) is sent once no raider has joined it
+    /// for this long, on the wall clock: the raid has paused.
     pub ban_batch_ms: u64,
+    /// ... and at the latest once it has gathered this long on the bot's clock (`bulk-ban`
+    /// takes 200 a call; a minute-long raid costs about one call per this much).
+    pub ban_gather_ms: u64,
     /// How often an incident's alert may be edited.
     pub alert_edit_ms: u64,
     /// Skip the identify queue's 5 s spacing (only for a local fake).
@@ -85,7 +90,8 @@ impl Default for BotConfig {
             ping_role: None,
             evidence_path: None,
             clock: Clock::Wall,
-            ban_batch_ms: 400,
+            ban_batch_ms: 2_000,
+            ban_gather_ms: 10_000,
             alert_edit_ms: 1000,
             fast_identify: false,
             automod_keywords: Vec::new(),

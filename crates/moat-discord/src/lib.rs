@@ -25,7 +25,6 @@ pub mod alerts;
 pub mod answers;
 pub mod automod;
 pub mod bot;
-pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod dashboard;
@@ -47,8 +46,9 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use twilight_http::Client;
 
-pub use clock::Clock;
 pub use config::BotConfig;
+/// Where the bot's time comes from (the wall clock live; the fake's clock in tests and the demo).
+pub use moat_clock::{self as clock, Clock};
 pub use shared::{Feed, Shared};
 
 /// A running bot.
@@ -117,6 +117,7 @@ impl Bot {
         let settings = exec::ExecSettings {
             clock: cfg.clock.clone(),
             ban_batch: Duration::from_millis(cfg.ban_batch_ms),
+            ban_gather: Duration::from_millis(cfg.ban_gather_ms),
             alert_edit: Duration::from_millis(cfg.alert_edit_ms),
             alert_channel: cfg.alert_channel,
             ping_role: cfg.ping_role,
@@ -189,7 +190,8 @@ impl Bot {
         let mut quiet_since: Option<Instant> = None;
         while Instant::now() < deadline {
             let busy = self.shared.outstanding.load(Ordering::Acquire) > 0
-                || self.shared.alerts_dirty.load(Ordering::Acquire) > 0;
+                || self.shared.alerts_dirty.load(Ordering::Acquire) > 0
+                || self.shared.held_bans.load(Ordering::Acquire) > 0;
             match (busy, quiet_since) {
                 (true, _) => quiet_since = None,
                 (false, None) => quiet_since = Some(Instant::now()),
@@ -199,6 +201,21 @@ impl Bot {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         false
+    }
+
+    /// Waits until every call the executor was handed so far has been answered (raid bans
+    /// still gathering and alerts not yet due are not waited for), or `timeout` has passed.
+    /// Returns whether it got there. A test that moves the clock event by event calls this
+    /// between events, so each event's calls are made before the clock moves on.
+    pub async fn wait_sent(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.shared.outstanding.load(Ordering::Acquire) > 0 {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        true
     }
 
     /// Event received → first REST call issued, for every batch of actions so far.

@@ -128,7 +128,7 @@ mod tests {
         let p = in_channel(base, everyone, &[mine], me, std::slice::from_ref(&deny_everyone));
         assert!(!p.contains(Permissions::MANAGE_MESSAGES));
         let allow_role = ow(PermissionOverwriteType::Role, 2, Permissions::MANAGE_MESSAGES, Permissions::empty());
-        let p = in_channel(base, everyone, &[mine], me, &[deny_everyone.clone(), allow_role]);
+        let p = in_channel(base, everyone, &[mine], me, &[deny_everyone, allow_role]);
         assert!(p.contains(Permissions::MANAGE_MESSAGES), "a role's allow beats @everyone's deny");
         let deny_me = ow(PermissionOverwriteType::Member, 3, Permissions::empty(), Permissions::SEND_MESSAGES);
         let p = in_channel(base, everyone, &[mine], me, &[deny_me]);

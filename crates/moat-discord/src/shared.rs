@@ -46,6 +46,8 @@ pub struct Shared {
     pub calls_failed: AtomicU64,
     /// Work queued or running in the executor (0 = idle).
     pub outstanding: AtomicU64,
+    /// Guilds with raid bans gathering to be sent together.
+    pub held_bans: AtomicU64,
     /// Alerts waiting to be posted or edited.
     pub alerts_dirty: AtomicU64,
     pub first_action: Mutex<Option<FirstAction>>,
@@ -120,7 +122,7 @@ impl Shared {
         let Some(f) = file.as_mut() else { return };
         let mut v = moat_core::action::json::to_value(a);
         if let Some(o) = v.as_object_mut() {
-            o.insert("kept_at".into(), crate::clock::wall_ms().into());
+            o.insert("kept_at".into(), moat_clock::wall_ms().into());
         }
         let _ = writeln!(f, "{v}");
     }

@@ -4,13 +4,15 @@
 //! stops spreading first: deletes go out before anything else, grouped per channel into
 //! `bulk-delete` calls of up to 100 messages younger than 14 days (older or lone messages
 //! are deleted one by one). Then timeouts, silences and kicks, one call per member since
-//! Discord has no bulk form of them. Bans are held for `ban_batch_ms` and sent together
-//! through `bulk-ban` (200 a call), so a 300-account raid costs two calls, not 300.
+//! Discord has no bulk form of them. A raid's bans go through `bulk-ban` (200 a call): the
+//! first raiders at once, the rest gathered while the raid lasts, and any raider who posts
+//! banned at once ([`bans`]).
 //! Lockdown and unlock run in order per guild. Evidence is kept before any of it.
 //!
 //! Calls run concurrently; twilight's ratelimiter queues them per bucket and globally, so
 //! moat never outruns Discord's limits however large the batch.
 
+mod bans;
 pub mod calls;
 mod command;
 mod deletes;
@@ -83,7 +85,10 @@ pub enum Job {
 #[derive(Clone)]
 pub struct ExecSettings {
     pub clock: Clock,
+    /// A gathering raid-ban batch goes once no raider joined it for this long (wall time).
     pub ban_batch: Duration,
+    /// A gathering raid-ban batch goes once it has gathered this long (bot's clock).
+    pub ban_gather: Duration,
     pub alert_edit: Duration,
     /// A configured alert channel overrides the one found by name.
     pub alert_channel: Option<ChannelId>,
@@ -91,12 +96,6 @@ pub struct ExecSettings {
     pub ping_role: Option<RoleId>,
     /// Where the settings saved before a lockdown are kept across restarts.
     pub store: Option<moat_store::Store>,
-}
-
-struct PendingBans {
-    users: Vec<UserId>,
-    since: Instant,
-    reason: String,
 }
 
 /// The executor's state; [`run`] drives it.
@@ -108,7 +107,7 @@ pub struct Executor {
     channels: HashMap<GuildId, Option<ChannelId>>,
     /// What moat may do in each guild; a guild not here is not held back.
     caps: HashMap<GuildId, Arc<Capabilities>>,
-    bans: BTreeMap<GuildId, PendingBans>,
+    bans: bans::Bans,
     locks: Locks,
     lanes: lanes::Lanes,
     /// Messages waiting to be deleted, per channel.
@@ -120,11 +119,11 @@ pub async fn run(client: Arc<Client>, shared: Arc<Shared>, settings: ExecSetting
     let mut ex = Executor {
         client,
         shared,
-        settings,
+        settings: settings.clone(),
         alerts: Arc::new(Mutex::new(Alerts::default())),
         channels: HashMap::new(),
         caps: HashMap::new(),
-        bans: BTreeMap::new(),
+        bans: bans::Bans::new(settings.ban_gather, settings.ban_batch),
         locks: Locks::default(),
         lanes: lanes::Lanes::default(),
         deletes: HashMap::new(),
@@ -306,7 +305,8 @@ impl Executor {
             }
         }
 
-        // 2. Member actions one by one; bans wait to go in bulk.
+        // 2. Member actions one by one; raid bans in bulk (see [`bans`]).
+        let mut ban_now = Vec::new();
         for (a, _) in &batch {
             let g = a.guild_id;
             let Ok(gid) = g.twilight() else { continue };
@@ -386,15 +386,8 @@ impl Executor {
                     }
                 }
                 ActionKind::Ban => {
-                    let p = self.bans.entry(g).or_insert_with(|| {
-                        self.shared.begin();
-                        PendingBans { users: Vec::new(), since: Instant::now(), reason: reason.clone() }
-                    });
-                    for &u in &a.user_ids {
-                        if !p.users.contains(&u) {
-                            p.users.push(u);
-                        }
-                    }
+                    mark(&self.shared);
+                    self.bans.add(a, now, &mut ban_now);
                 }
                 ActionKind::Lockdown => {
                     mark(&self.shared);
@@ -408,6 +401,7 @@ impl Executor {
                     });
                 }
                 ActionKind::Unlock => {
+                    ban_now.extend(self.bans.raid_over(g));
                     let (locks, store) = (self.locks.clone(), self.settings.store.clone());
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
                         let _ = lockdown::unlock(&client, &shared, &locks, g, &reason).await;
@@ -417,40 +411,46 @@ impl Executor {
                 ActionKind::DeleteMessage | ActionKind::Alert | ActionKind::Flag => {}
             }
         }
-        if self.bans.values().any(|p| p.users.len() >= 200) {
-            self.flush_bans(true);
+        // A raider whose ban is gathering and who posts is banned now.
+        for (a, _) in batch.iter().filter(|(a, _)| a.kind == ActionKind::DeleteMessage) {
+            for &u in &a.user_ids {
+                ban_now.extend(self.bans.posted(a.guild_id, u, &a.reason));
+            }
         }
+        for call in ban_now {
+            self.send_ban(call);
+        }
+        self.shared.held_bans.store(self.bans.held() as u64, Ordering::Release);
     }
 
-    /// Sends held bans: all when `now`, else those held for `ban_batch`.
+    /// Sends the gathering ban batches that are due (all when `all`).
     fn flush_bans(&mut self, all: bool) {
-        let due: Vec<GuildId> = self
-            .bans
-            .iter()
-            .filter(|(_, p)| all || p.users.len() >= 200 || p.since.elapsed() >= self.settings.ban_batch)
-            .map(|(g, _)| *g)
-            .collect();
-        for g in due {
-            let Some(p) = self.bans.remove(&g) else { continue };
-            let Ok(gid) = g.twilight() else {
-                self.shared.end();
-                continue;
-            };
-            // Bulk ban needs Manage Server as well; without it, one ban a member.
-            let bulk = self.lacks(g, Permissions::MANAGE_GUILD).is_none();
-            for chunk in p.users.chunks(if bulk { 200 } else { 1 }) {
-                let ids: Vec<_> = chunk.iter().filter_map(|u| u.twilight().ok()).collect();
-                let reason = p.reason.clone();
-                self.spawn(format!("ban:{g}"), move |client, shared| async move {
-                    if ids.len() == 1 {
-                        let _ = send(&shared, "ban a member", || client.create_ban(gid, ids[0]).reason(&reason)).await;
-                    } else {
-                        let what = format!("bulk-ban {} members", ids.len());
-                        let _ = send(&shared, &what, || client.bulk_guild_ban(gid, &ids).reason(&reason)).await;
-                    }
-                });
-            }
-            self.shared.end();
+        for call in self.bans.due(self.settings.clock.now_ms(), all) {
+            self.send_ban(call);
+        }
+        self.shared.held_bans.store(self.bans.held() as u64, Ordering::Release);
+    }
+
+    /// One ban call: `bulk-ban` for several (Manage Server permitting), else one by one;
+    /// singles and bulks on their own lanes, so a posting raider's ban never waits behind a
+    /// batch of 200.
+    fn send_ban(&mut self, call: bans::BanCall) {
+        let g = call.guild;
+        let Ok(gid) = g.twilight() else { return };
+        let bulk = call.users.len() > 1 && self.lacks(g, Permissions::MANAGE_GUILD).is_none();
+        let reason = calls::audit_reason(&call.reason);
+        for chunk in call.users.chunks(if bulk { bans::BULK_MAX } else { 1 }) {
+            let ids: Vec<_> = chunk.iter().filter_map(|u| u.twilight().ok()).collect();
+            let reason = reason.clone();
+            let lane = if bulk { format!("bulk-ban:{g}") } else { format!("ban:{g}") };
+            self.spawn(lane, move |client, shared| async move {
+                if ids.len() == 1 {
+                    let _ = send(&shared, "ban a member", || client.create_ban(gid, ids[0]).reason(&reason)).await;
+                } else {
+                    let what = format!("bulk-ban {} members", ids.len());
+                    let _ = send(&shared, &what, || client.bulk_guild_ban(gid, &ids).reason(&reason)).await;
+                }
+            });
         }
     }
 

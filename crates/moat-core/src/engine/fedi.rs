@@ -31,6 +31,7 @@ const K_LINK: u64 = 3;
 const K_TEXT: u64 = 4;
 const K_NETWORK: u64 = 5;
 const K_DOMAIN: u64 = 6;
+const K_HOST: u64 = 7;
 /// Letters a text needs to be a campaign's key.
 const TEXT_KEY_MIN: u32 = 12;
 
@@ -158,11 +159,14 @@ impl Engine {
         let verdict =
             if judged { mass_mention(&s, u, now, strangers_now.len(), window, st.reply_to.is_some()) } else { None };
         let loud = strangers_now.len() >= s.loud_strangers;
-        let keys = if judged && !st.edit { keys_of(srv, st, now, &s) } else { Vec::new() };
+        let keys = if judged && !st.edit { keys_of(srv, st, now, &s, self.judge.as_ref()) } else { Vec::new() };
         // Those this post reaches now know its author.
         for &m in st.mentions.iter().chain(st.reply_to_author.iter()) {
             if m != a.user {
-                srv.users.entry(m).or_default().contacts.add(a.user);
+                let target = srv.users.entry(m).or_default();
+                target.contacts.add(a.user);
+                // Their contacts are worth keeping as long as an active account's state.
+                target.last_seen = target.last_seen.max(now);
             }
         }
         if let Some(v) = verdict {
@@ -251,7 +255,13 @@ fn mass_mention(
 
 /// The campaign keys of a loud post: its images, links and text, and its author's sign-up
 /// network and mail domain when they burst.
-fn keys_of(srv: &FediServer, st: &FediStatus, now: Millis, s: &FediSettings) -> Vec<(KeyKind, u64, usize)> {
+fn keys_of(
+    srv: &FediServer,
+    st: &FediStatus,
+    now: Millis,
+    s: &FediSettings,
+    judge: &dyn crate::links::LinkJudge,
+) -> Vec<(KeyKind, u64, usize)> {
     let min = s.cluster_accounts;
     let mut keys = Vec::new();
     for m in &st.media {
@@ -264,7 +274,14 @@ fn keys_of(srv: &FediServer, st: &FediStatus, now: Millis, s: &FediSettings) -> 
     }
     for l in &st.links {
         let l = l.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
-        keys.push((KeyKind::Link, key(K_LINK, &l.to_ascii_lowercase()), min));
+        let l = l.to_ascii_lowercase();
+        keys.push((KeyKind::Link, key(K_LINK, &l), min));
+        // The site too, unless the judge trusts it (popular sites are linked by crowds): a
+        // script rotating invite codes or paths still links one host.
+        let host = l.split(['/', '?', '#']).next().unwrap_or("").trim_start_matches("www.");
+        if !host.is_empty() && host != l && !judge.trusted_link(st.guild.get(), &l) {
+            keys.push((KeyKind::Link, key(K_HOST, host), min));
+        }
     }
     let words: String =
         st.text.split_whitespace().filter(|w| !w.starts_with('@') && !w.contains("://")).collect::<Vec<_>>().join(" ");
@@ -411,3 +428,7 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "fedi_tests.rs"]
+mod tests;

@@ -235,3 +235,4 @@ fn lures_with_clean_links_are_caught_by_their_words_and_authors() {
 fn members_discussing_scams_are_left_alone() {
     check(scenarios::scam_discussion, 0..4);
 }
+

@@ -36,6 +36,8 @@ pub fn run(a: ReplayArgs) -> i32 {
         }
     };
     let mut engine = Engine::new(config, judge);
+    // Without a guild's roles moat cannot tell moderators from members (issue 10): it only alerts.
+    engine.alert_only_without_roles(true);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut report = replay(&mut engine, input, &mut out, !no_drain, database.is_some());

@@ -19,12 +19,16 @@ pub struct GuildInfo {
     /// A role every member holds moderates: everyone is a moderator.
     everyone_moderates: bool,
     pub member_count: u64,
+    /// The guild's roles were announced (a `GUILD_CREATE` or its like): moat can tell its
+    /// moderators from its members.
+    pub known: bool,
 }
 
 impl GuildInfo {
     /// Takes in what a guild event says, replacing the roles; the member count is kept
     /// when the event does not carry one.
     pub fn update(&mut self, g: &GuildKnown) {
+        self.known = true;
         self.name.clear();
         self.name.push_str(&g.name);
         self.owner_id = g.owner;

@@ -106,10 +106,12 @@ pub enum BurstOutcome {
         reason: String,
         facts: Vec<(String, String)>,
     },
-    /// A member of a confirmed burst posted under one of its keys.
+    /// A member of a confirmed burst posted under one of its keys; `also`, silent members
+    /// who now match the raid's members with confidence.
     TookPart {
         user_id: UserId,
         reason: String,
+        also: Vec<UserId>,
     },
 }
 
@@ -131,6 +133,8 @@ pub struct BurstWatch {
     profiled_at: usize,
     /// Silent members already put to the moderators.
     listed: IdSet<UserId>,
+    /// Silent members already contained as matching.
+    silenced: IdSet<UserId>,
 }
 
 impl BurstWatch {
@@ -183,7 +187,7 @@ impl BurstWatch {
         let mut v: Vec<UserId> = self
             .members
             .iter()
-            .filter(|(u, m)| !m.took_part && !self.listed.contains(u))
+            .filter(|(u, m)| !m.took_part && !self.listed.contains(u) && !self.silenced.contains(u))
             .filter(|(_, m)| {
                 let c = compare(p, m);
                 c.shape || c.created
@@ -192,6 +196,20 @@ impl BurstWatch {
             .collect();
         v.sort();
         self.listed.extend(v.iter().copied());
+        v
+    }
+
+    /// Silent members the redrawn profile is confident about, not yet contained.
+    fn newly_confident(&mut self) -> Vec<UserId> {
+        let Some(p) = &self.profile else { return Vec::new() };
+        let mut v: Vec<UserId> = self
+            .members
+            .iter()
+            .filter(|(u, m)| !m.took_part && !self.silenced.contains(u) && compare(p, m).confident())
+            .map(|(&u, _)| u)
+            .collect();
+        v.sort();
+        self.silenced.extend(v.iter().copied());
         v
     }
 
@@ -224,13 +242,19 @@ impl BurstWatch {
             }
             member.took_part = true;
             self.acted += 1;
-            // What the raid's members look like sharpens as more show themselves.
+            // What the raid's members look like sharpens as more show themselves: silent
+            // members who now match them with confidence go with this one.
+            let mut also = Vec::new();
             if self.acted >= 2 * self.profiled_at {
                 self.redraw_profile();
+                if s.contain_silent {
+                    also = self.newly_confident();
+                }
             }
             return BurstOutcome::TookPart {
                 user_id,
                 reason: "joined in the raid's burst and posted what its members posted".into(),
+                also,
             };
         }
         let from = now.saturating_sub(u64::from(s.window_secs) * 1000);
@@ -282,7 +306,8 @@ impl BurstWatch {
             }
             silent.sort();
             undecided.sort();
-            self.listed.extend(silent.iter().chain(&undecided).copied());
+            self.listed.extend(undecided.iter().copied());
+            self.silenced.extend(silent.iter().copied());
         }
         let joined = self.members.len();
         let reason = format!(

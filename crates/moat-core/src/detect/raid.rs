@@ -279,7 +279,34 @@ impl RaidWatch {
             let last = self.joins.back().expect("just pushed");
             let is_member = self.suspicion(last) >= s.member_suspicion;
             let reason = is_member.then(|| format!("joined during a raid: {}", self.describe(last)));
+            // A name shape that just became a crowd marks the earlier joiners who carry it.
+            let shape = last.shape;
+            let crowd_now = self.shapes.get(&shape).copied() == Some(SHAPE_CROWD);
+            let marked: Vec<UserId> = if crowd_now {
+                let bar = s.member_suspicion.max(ACCOMPLICE_SUSPICION);
+                let earlier = self.joins.iter().rev().skip(1);
+                earlier
+                    .filter(|j| j.shape == shape && !j.member && self.suspicion(j) >= bar)
+                    .map(|j| j.user_id)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let Phase::Raid(raid) = &mut self.phase else { unreachable!() };
+            if !marked.is_empty() {
+                let mut members = marked;
+                if reason.is_some() {
+                    members.insert(0, join.user);
+                }
+                members.retain(|u| !raid.members.contains(u));
+                raid.members.extend(&members);
+                raid.last_member = now;
+                for j in self.joins.iter_mut() {
+                    j.member |= members.contains(&j.user_id);
+                }
+                let reason = "joined around a raid with a name shaped like its members'".to_string();
+                return Outcome::Joined { members, reason };
+            }
             let Some(reason) = reason else {
                 raid.spared.push(join.user);
                 return Outcome::Nothing;
@@ -409,10 +436,24 @@ impl RaidWatch {
         reason: String,
         facts: Vec<(String, String)>,
     ) -> Outcome {
-        if let Phase::Raid(raid) = &mut self.phase {
-            let new: Vec<UserId> = members.iter().copied().filter(|u| !raid.members.contains(u)).collect();
+        if self.in_raid() {
+            // The burst's joiners that look like raid accounts now (their name crowd has
+            // grown since the raid began) go with those who acted.
+            let bar = s.member_suspicion.max(ACCOMPLICE_SUSPICION);
+            let mut new: Vec<UserId> = members.to_vec();
+            for j in self.joins.iter().filter(|j| j.ts >= since && !j.member) {
+                if self.suspicion(j) >= bar {
+                    new.push(j.user_id);
+                }
+            }
+            let Phase::Raid(raid) = &mut self.phase else { unreachable!() };
+            new.retain(|u| !raid.members.contains(u));
+            new.dedup();
             raid.members.extend(&new);
             raid.last_member = now;
+            for j in self.joins.iter_mut() {
+                j.member |= new.contains(&j.user_id);
+            }
             return Outcome::Joined { members: new, reason };
         }
         let secs = (now.saturating_sub(since) / 1000 + 1) as u32;
@@ -426,6 +467,16 @@ impl RaidWatch {
             },
             other => other,
         }
+    }
+
+    /// Burst members took part in (or matched) a confirmed raid's action.
+    pub fn took_part_many(&mut self, now: Millis, mut users: Vec<UserId>, reason: String) -> Outcome {
+        if let Phase::Raid(raid) = &mut self.phase {
+            users.retain(|u| !raid.members.contains(u));
+            raid.members.extend(&users);
+            raid.last_member = now;
+        }
+        Outcome::Joined { members: users, reason }
     }
 
     /// A burst member took part in a confirmed raid's action.

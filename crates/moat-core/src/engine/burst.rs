@@ -52,7 +52,11 @@ pub(super) fn on_post(
     post_keys(content, link_keys, everyone, &s.burst, &mut keys);
     match g.burst.on_post(&s.burst, now, author, &keys) {
         BurstOutcome::Nothing => Outcome::Nothing,
-        BurstOutcome::TookPart { user_id, reason } => g.raid.took_part(now, user_id, reason),
+        BurstOutcome::TookPart { user_id, reason, also } if also.is_empty() => g.raid.took_part(now, user_id, reason),
+        BurstOutcome::TookPart { user_id, reason, mut also } => {
+            also.insert(0, user_id);
+            g.raid.took_part_many(now, also, format!("{reason}, or matched those who did"))
+        }
         BurstOutcome::Confirmed { since, mut members, silent, mut undecided, reason, facts } => {
             if s.burst.contain_silent {
                 members.extend(silent);

@@ -100,6 +100,8 @@ pub struct Engine {
     cross: CrossGuildWatch,
     /// The secret cross-guild fingerprints are keyed with ([`Engine::set_fingerprint_secret`]).
     cross_secret: u64,
+    /// In a guild whose roles were never announced, only alert ([`Engine::alert_only_without_roles`]).
+    alert_only_unknown: bool,
     now: Millis,
     next_sweep: Millis,
 }
@@ -118,6 +120,7 @@ impl Engine {
             fedi_raiding: Vec::new(),
             cross: CrossGuildWatch::default(),
             cross_secret: 0,
+            alert_only_unknown: false,
             now: 0,
             next_sweep: 0,
         }
@@ -145,6 +148,42 @@ impl Engine {
 
     /// Handles one event that happened at `ts` (unix ms).
     pub fn handle(&mut self, ts: Millis, event: &Event, out: &mut Vec<Action>) {
+        let first = out.len();
+        self.handle_inner(ts, event, out);
+        if self.alert_only_unknown && out.len() > first {
+            self.only_alert_where_roles_unknown(&mut out[first..]);
+        }
+    }
+
+    /// In a guild whose roles moat has not seen (no `GUILD_CREATE`), it cannot tell
+    /// moderators from members: when [`alert_only_without_roles`](Self::alert_only_without_roles)
+    /// is on, every action there becomes an alert that says what moat would have done and why
+    /// it did not.
+    pub fn alert_only_without_roles(&mut self, on: bool) {
+        self.alert_only_unknown = on;
+    }
+
+    fn only_alert_where_roles_unknown(&self, actions: &mut [Action]) {
+        for a in actions {
+            let known = self.guilds.get(&a.guild_id).is_some_and(|g| g.info.known);
+            if known {
+                continue;
+            }
+            let acts = !matches!(a.kind, crate::action::ActionKind::Alert | crate::action::ActionKind::Flag);
+            let what = if acts { format!("would have done `{}`, but ", a.kind) } else { String::new() };
+            a.reason = format!(
+                "{} [moat {what}only alerts here: this guild's roles are unknown (no GUILD_CREATE seen), so it cannot \
+                 tell moderators from members]",
+                a.reason
+            );
+            if acts {
+                a.kind = crate::action::ActionKind::Alert;
+                a.duration_ms = None;
+            }
+        }
+    }
+
+    fn handle_inner(&mut self, ts: Millis, event: &Event, out: &mut Vec<Action>) {
         self.advance(ts, out);
         let now = self.now;
         match event {
@@ -192,6 +231,15 @@ impl Engine {
     /// Fires every pending timer as if time ran on with no more events: what a capture's
     /// end would have led to. Returns the time of the last timer fired.
     pub fn drain(&mut self, out: &mut Vec<Action>) -> Millis {
+        let first = out.len();
+        let t = self.drain_inner(out);
+        if self.alert_only_unknown && out.len() > first {
+            self.only_alert_where_roles_unknown(&mut out[first..]);
+        }
+        t
+    }
+
+    fn drain_inner(&mut self, out: &mut Vec<Action>) -> Millis {
         while let Some(due) = self
             .raiding
             .iter()

@@ -171,3 +171,24 @@ fn a_guild_that_goes_is_forgotten() {
     assert!(e.user_state(G, UserId(7)).is_none());
     assert_eq!(e.stats().guilds, 0);
 }
+
+#[test]
+fn a_guild_whose_roles_are_unknown_only_gets_alerts_that_say_so() {
+    let scam = |id| Event::Message(say(id, 8 + id, 3, "free nitro https://known-scam.example/claim"));
+    let mut out = Vec::new();
+    let mut e = engine();
+    e.alert_only_without_roles(true);
+    e.handle(T0, &scam(1), &mut out);
+    assert!(!out.is_empty());
+    for a in &out {
+        assert_eq!(a.kind, ActionKind::Alert, "{a:?}");
+        assert!(a.reason.contains("roles are unknown (no GUILD_CREATE seen)"), "{}", a.reason);
+    }
+    assert!(out.iter().any(|a| a.reason.contains("would have done `delete_message`")));
+    // Once the guild is known, moat acts.
+    out.clear();
+    e.handle(T0 + 1, &guild(G), &mut out);
+    e.handle(T0 + 2, &scam(2), &mut out);
+    assert!(out.iter().any(|a| a.kind == ActionKind::DeleteMessage));
+    assert!(out.iter().any(|a| a.kind.is_punitive()));
+}

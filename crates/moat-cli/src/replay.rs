@@ -24,6 +24,15 @@ pub fn run(a: ReplayArgs) -> i32 {
             return 2;
         }
     };
+    if let Some(db) = &database {
+        if let Err(e) = moat_store::check_store(db) {
+            eprintln!(
+                "moat replay: the store {}: {e}",
+                moat_store::backend::display(&moat_store::backend::normalize(db))
+            );
+            return 1;
+        }
+    }
     let input: Box<dyn Read> = if path == "-" {
         Box::new(std::io::stdin().lock())
     } else {

@@ -78,7 +78,7 @@ pub fn run(a: BenchArgs) -> i32 {
     for _ in 0..runs {
         let mut engine = Engine::new(Config::default(), crate::judge::default_judge());
         let t = Instant::now();
-        let report = crate::replay::replay(&mut engine, capture.as_bytes(), &mut std::io::sink(), true, false);
+        let report = crate::replay::replay(&mut engine, capture.as_bytes(), &mut std::io::sink(), true, false, false);
         best_replay = best_replay.min(t.elapsed().as_secs_f64());
         if report.bad_lines > 0 {
             eprintln!("moat bench: {} bad lines in the generated capture", report.bad_lines);

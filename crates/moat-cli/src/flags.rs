@@ -80,6 +80,9 @@ pub struct ReplayArgs {
     /// Print the engine's state (guilds, users, memory) at the end.
     #[arg(long)]
     pub stats: bool,
+    /// Any bad line (or an event dated too far back) is an error: stop and exit 1.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `moat check`

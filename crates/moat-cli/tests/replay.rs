@@ -185,3 +185,50 @@ fn replay_records_incidents_and_evidence_into_a_database() {
     let ev: serde_json::Value = serde_json::from_slice(&export.stdout).expect("evidence is JSON");
     assert!(ev.to_string().contains("RAIDED BY THE CREW"), "the deleted messages' text is kept as evidence");
 }
+
+#[test]
+fn capture_edges_are_said_and_handled_safely() {
+    let dir = tmp("edges");
+    let sc = scenarios::mention_spam(3);
+    let lines: Vec<String> = sc.capture.lines().map(str::to_string).collect();
+    // A byte-order mark on line 1 (the GUILD_CREATE) still reads.
+    let bom = dir.join("bom.jsonl");
+    std::fs::write(&bom, format!("\u{feff}{}", sc.capture)).unwrap();
+    let plain = replay(&bom, &[]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(plain.stderr.contains("0 bad lines"), "{}", plain.stderr);
+    assert!(!plain.stderr.contains("no GUILD_CREATE"), "{}", plain.stderr);
+
+    // An event dated an hour back is skipped and counted; the column is the line's own.
+    let mut shuffled = lines.clone();
+    let late = shuffled[20].clone();
+    let v: serde_json::Value = serde_json::from_str(&late).unwrap();
+    let back = v["ts"].as_u64().unwrap() - 3_600_000;
+    shuffled.push(late.replacen(&format!("\"ts\":{}", v["ts"]), &format!("\"ts\":{back}"), 1));
+    shuffled.push(r#"{"ts":1,"t":"MESSAGE_CREATE","d":{"id":"1","channel_id":"2",}}"#.into());
+    let path = dir.join("back.jsonl");
+    std::fs::write(&path, shuffled.join("\n")).unwrap();
+    let run = replay(&path, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("events went back in time"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 further back were skipped"), "{}", run.stderr);
+    assert!(!run.stderr.contains("at line 1 column"), "columns are within the capture's line: {}", run.stderr);
+    assert_eq!(replay(&path, &["--strict"]).code, 1, "--strict makes any bad line an error");
+
+    // Without GUILD_CREATE, moat says so.
+    let headless = dir.join("headless.jsonl");
+    std::fs::write(
+        &headless,
+        lines.iter().filter(|l| !l.contains("GUILD_CREATE")).cloned().collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    assert!(replay(&headless, &[]).stderr.contains("no GUILD_CREATE for guild(s)"));
+
+    // Nothing readable: exit 1, and a thousand bad lines print a few messages and a count.
+    let junk = dir.join("junk.jsonl");
+    std::fs::write(&junk, "garbage\n".repeat(1000)).unwrap();
+    let run = replay(&junk, &[]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.lines().count() < 20, "{}", run.stderr);
+    assert!(run.stderr.contains("995 more bad lines not shown (1000 in all)"), "{}", run.stderr);
+}

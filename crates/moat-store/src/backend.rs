@@ -98,23 +98,74 @@ fn host_of(url: &str) -> String {
     rest.split(['/', '?']).next().unwrap_or(rest).to_string()
 }
 
-/// Opens a pool on `url`.
-pub(crate) async fn connect(url: &str) -> Result<(AnyPool, Backend)> {
+/// How a command may open the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Create the database if it is missing (`db migrate`, `run`, `demo`, `replay --database`).
+    Create,
+    /// An existing store, to change (`evidence purge`, `db delete-guild`, ...).
+    Existing,
+    /// An existing store, only read (`incidents list`, `evidence export`, ...).
+    ReadOnly,
+}
+
+/// A SQLite URL's file path (`None` for an in-memory database).
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.contains(":memory:")).then_some(path)
+}
+
+/// The URL as shown to people: a SQLite file by its path (no `?mode=`), a server's URL
+/// without its password.
+pub fn display(url: &str) -> String {
+    match sqlite_path(url) {
+        Some(p) => p.to_string(),
+        None => redact(url),
+    }
+}
+
+/// `url` with SQLite's open mode set for `access` (`rwc`, `rw`, `ro`).
+fn with_mode(url: &str, access: Access) -> String {
+    if !url.starts_with("sqlite:") || url.contains(":memory:") {
+        return url.to_string();
+    }
+    let mode = match access {
+        Access::Create => "rwc",
+        Access::Existing => "rw",
+        Access::ReadOnly => "ro",
+    };
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("mode=")).collect();
+    let m = format!("mode={mode}");
+    params.push(&m);
+    format!("{base}?{}", params.join("&"))
+}
+
+/// Opens a pool on `url`, creating a SQLite file only with [`Access::Create`]. A file that
+/// is missing, read-only or not a database fails at once, naming the file and the problem.
+pub(crate) async fn connect(url: &str, access: Access) -> Result<(AnyPool, Backend)> {
     static DRIVERS: Once = Once::new();
     DRIVERS.call_once(sqlx::any::install_default_drivers);
     let backend = Backend::of_url(url)?;
+    let url = &with_mode(url, access);
+    if backend == Backend::Sqlite {
+        probe_sqlite(url, access).await?;
+    }
     let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
     let options = match backend {
         // One connection: SQLite has a single writer anyway, and one connection means no
         // lock upgrades between our own transactions. Other processes wait on busy_timeout.
         // Never recycled: `sqlite::memory:` lives as long as its one connection.
         Backend::Sqlite => {
-            options.max_connections(1).idle_timeout(None).max_lifetime(None).after_connect(|conn, _meta| {
+            let pragmas = if access == Access::ReadOnly {
+                "PRAGMA busy_timeout = 10000;"
+            } else {
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;"
+            };
+            options.max_connections(1).idle_timeout(None).max_lifetime(None).after_connect(move |conn, _meta| {
                 Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;",
-                    )
-                    .await?;
+                    conn.execute(pragmas).await?;
                     Ok(())
                 })
             })
@@ -124,11 +175,34 @@ pub(crate) async fn connect(url: &str) -> Result<(AnyPool, Backend)> {
     let pool = options.connect(url).await.map_err(|source| {
         let url = match backend {
             Backend::Postgres => format!("{} (is PostgreSQL running at {}?)", redact(url), host_of(url)),
-            Backend::Sqlite => redact(url),
+            Backend::Sqlite => display(url),
         };
         StoreError::Connect { url, source }
     })?;
     Ok((pool, backend))
+}
+
+/// One connection to a SQLite file, before any pool: a missing file (unless it may be
+/// created), a read-only one that must be written, or one that is not a database is said
+/// at once, instead of after the pool's acquire timeout.
+async fn probe_sqlite(url: &str, access: Access) -> Result<()> {
+    use sqlx::Connection;
+    let Some(path) = sqlite_path(url) else { return Ok(()) };
+    if access != Access::Create && !std::path::Path::new(path).exists() {
+        return Err(StoreError::Missing(format!(
+            "there is no store at {path} (create one with `moat db migrate --database {path}`)"
+        )));
+    }
+    let broken = |what: &str, e: sqlx::Error| StoreError::Invalid(format!("{path}: {what}: {e}"));
+    let mut conn = sqlx::AnyConnection::connect(url).await.map_err(|e| broken("cannot be opened", e))?;
+    conn.execute("SELECT COUNT(*) FROM sqlite_master").await.map_err(|e| broken("is not a SQLite database", e))?;
+    if access != Access::ReadOnly {
+        conn.execute("PRAGMA journal_mode = WAL; BEGIN IMMEDIATE; ROLLBACK;")
+            .await
+            .map_err(|e| broken("cannot be written (read-only file or directory?)", e))?;
+    }
+    let _ = conn.close().await;
+    Ok(())
 }
 
 #[cfg(test)]

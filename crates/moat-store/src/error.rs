@@ -23,6 +23,10 @@ pub enum StoreError {
     NotFound(String),
     /// Stored data that cannot be read back (corrupt JSON...).
     Corrupt(String),
+    /// No store where one was expected (a read-only command never creates one).
+    Missing(String),
+    /// The database is not a moat store, or its schema is not this moat's.
+    Schema(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -38,7 +42,7 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreError::BadUrl(m) => write!(f, "bad database URL: {m}"),
-            StoreError::Connect { url, source } => write!(f, "cannot open database {url}: {source}"),
+            StoreError::Connect { url, source } => write!(f, "cannot open the store {url}: {source}"),
             StoreError::Query { what, source } => write!(f, "database error while {what}: {source}"),
             StoreError::Migration { version, name, source } => {
                 write!(f, "migration {version} ({name}) failed: {source}")
@@ -46,6 +50,7 @@ impl fmt::Display for StoreError {
             StoreError::Invalid(m) => write!(f, "invalid input: {m}"),
             StoreError::NotFound(m) => write!(f, "not found: {m}"),
             StoreError::Corrupt(m) => write!(f, "stored data cannot be read: {m}"),
+            StoreError::Missing(m) | StoreError::Schema(m) => f.write_str(m),
         }
     }
 }

@@ -125,6 +125,15 @@ impl Store {
     /// Deletes evidence recorded longer ago than its guild's retention (or
     /// `default_days`); returns how many messages were purged.
     pub async fn purge_evidence(&self, now: u64, default_days: u32) -> Result<u64> {
+        if default_days == 0 {
+            // `moat evidence purge --days 0 --yes`: everything, now, whatever a guild keeps.
+            let r = sqlx::query("DELETE FROM evidence WHERE recorded_at <= $1")
+                .bind(sql(now, "time")?)
+                .execute(self.pool())
+                .await
+                .map_err(StoreError::query("purging all evidence"))?;
+            return Ok(r.rows_affected());
+        }
         let r = sqlx::query(
             "DELETE FROM evidence WHERE recorded_at < $1 - \
              COALESCE((SELECT g.evidence_retention_days FROM guilds g WHERE g.guild_id = evidence.guild_id), $2) * $3",

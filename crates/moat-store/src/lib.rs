@@ -35,6 +35,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod evidence;
+mod forget;
 pub mod guilds;
 pub mod ids;
 pub mod incidents;
@@ -57,7 +58,7 @@ pub use backend::{resolve_url, Backend, DEFAULT_URL};
 pub use error::{Result, StoreError};
 pub use record::RecordReport;
 pub use recorder::{Recorder, RecorderOptions, RecorderStats};
-pub use replay::record_replay;
+pub use replay::{check_store, record_replay};
 
 /// A handle on the database. Cheap to clone (it wraps a connection pool).
 #[derive(Clone, Debug)]
@@ -74,9 +75,34 @@ impl Store {
         Ok(store)
     }
 
-    /// Connects without migrating (for `moat db migrate`, which reports what it applied).
+    /// Connects without migrating (for `moat db migrate`, which reports what it applied);
+    /// a missing SQLite file is created.
     pub async fn connect(url: &str) -> Result<Store> {
-        let (pool, backend) = backend::connect(url).await?;
+        let (pool, backend) = backend::connect(url, backend::Access::Create).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Opens a store that must already exist, at this moat's schema: never creates a
+    /// database, nor adds moat's tables to one that is not a moat store. `read_only` opens
+    /// a SQLite file read-only.
+    pub async fn open_existing(url: &str, read_only: bool) -> Result<Store> {
+        let access = if read_only { backend::Access::ReadOnly } else { backend::Access::Existing };
+        let (pool, backend) = backend::connect(url, access).await?;
+        let shown = backend::display(url);
+        let version = migrate::version(&pool).await?;
+        migrate::refuse_newer(version, &shown)?;
+        let problem = match version {
+            None => Some(format!("{shown} is not a moat store (it has no moat tables); `moat db migrate` creates one")),
+            Some(v) if v < migrate::latest() => Some(format!(
+                "{shown} is at schema version {v}, older than this moat's {}: upgrade it with `moat db migrate`",
+                migrate::latest()
+            )),
+            Some(_) => None,
+        };
+        if let Some(p) = problem {
+            pool.close().await;
+            return Err(StoreError::Schema(p));
+        }
         Ok(Store { pool, backend })
     }
 

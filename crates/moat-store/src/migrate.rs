@@ -46,7 +46,28 @@ const CREATE_TABLE: &str =
 const PG_LOCK: i64 = 0x6d6f_6174_5f6d_6967;
 
 /// Applies what is missing; returns the versions applied now (empty if up to date).
+/// The schema version the database is at: `None` when it has no moat tables at all.
+pub(crate) async fn version(pool: &AnyPool) -> Result<Option<i64>> {
+    match sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM moat_migrations").fetch_one(pool).await {
+        Ok(row) => Ok(Some(row.try_get::<i64, _>("v").map_err(StoreError::query("reading the schema version"))?)),
+        Err(sqlx::Error::Database(_)) => Ok(None),
+        Err(e) => Err(StoreError::Query { what: "reading the schema version", source: e }),
+    }
+}
+
+/// Refuses a store written by a newer moat (its schema is above this one's).
+pub(crate) fn refuse_newer(version: Option<i64>, shown: &str) -> Result<()> {
+    match version {
+        Some(v) if v > latest() => Err(StoreError::Schema(format!(
+            "{shown} is at schema version {v}, newer than this moat's {}: it was written by a newer moat; run that one (or restore a backup)",
+            latest()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<Vec<i64>> {
+    refuse_newer(version(pool).await?, "the store")?;
     if backend == Backend::Sqlite {
         // SQLite serialises this on its write lock; PostgreSQL does it under the advisory
         // lock below (two sessions racing on CREATE TABLE IF NOT EXISTS can both try).

@@ -46,3 +46,15 @@ pub fn record_replay(database: &str, actions: &[Action]) -> Result<RecordReport>
         Ok(total)
     })
 }
+
+/// Opens (creating and migrating if needed) the store at `database` and closes it again:
+/// `moat replay --database` calls this before replaying, so an unreachable server or a
+/// refused file fails at once instead of after the whole replay.
+pub fn check_store(database: &str) -> Result<()> {
+    let url = crate::backend::normalize(database);
+    runtime()?.block_on(async {
+        let store = Store::open(&url).await?;
+        store.close().await;
+        Ok(())
+    })
+}

@@ -26,7 +26,11 @@ pub(crate) async fn run(command: &Command, store: &Store) -> Outcome {
             let n = store.guild(guild)?.delete_all_data().await?;
             Ok(format!("deleted {n} row(s) of guild {guild}\n"))
         }
-        Command::DbForgetUser { .. } => Err(Fail::Run("forget-user is not available yet".into())),
+        Command::DbForgetUser { user, guild } => {
+            let n = store.forget_user(user, guild).await?;
+            let scope = guild.map_or("every guild".to_string(), |g| format!("guild {g}"));
+            Ok(format!("deleted {n} row(s) about user {user} in {scope} (evidence, strikes, incident membership, fired timers)\n"))
+        }
         _ => unreachable!("not a db command"),
     }
 }

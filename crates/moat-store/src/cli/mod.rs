@@ -43,6 +43,17 @@ pub enum Command {
 }
 
 impl Command {
+    /// Whether the command only reads (a SQLite file is then opened read-only).
+    pub fn read_only(&self) -> bool {
+        matches!(
+            self,
+            Command::IncidentsList { .. }
+                | Command::IncidentsShow { .. }
+                | Command::EvidenceExport { .. }
+                | Command::DbExport { .. }
+        )
+    }
+
     /// The command's name as typed, for messages (`incidents`, `evidence`, `db`).
     pub fn group(&self) -> &'static str {
         match self {
@@ -75,10 +86,11 @@ pub fn execute(command: &Command, database: Option<&str>, out: &mut dyn Write, e
     let url = backend::resolve_url(database);
     let result = crate::replay::runtime().map_err(Fail::from).and_then(|rt| {
         rt.block_on(async {
-            let store = Store::connect(&url).await?;
-            if *command != Command::DbMigrate {
-                store.migrate().await?;
-            }
+            // Only `db migrate` creates a store; the others need one at this moat's schema.
+            let store = match command {
+                Command::DbMigrate => Store::connect(&url).await?,
+                c => Store::open_existing(&url, c.read_only()).await?,
+            };
             let r = match command {
                 Command::IncidentsList { .. } | Command::IncidentsShow { .. } => incidents::run(command, &store).await,
                 Command::EvidenceExport { .. } | Command::EvidencePurge { .. } => evidence::run(command, &store).await,

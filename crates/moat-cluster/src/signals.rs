@@ -208,7 +208,7 @@ async fn detect_partition(cluster: Cluster, stream: JsStream, s: ScraperSettings
             }
         }
         seen += 1;
-        if seen % 4096 == 0 {
+        if seen.is_multiple_of(4096) {
             watch.sweep(&s, sig.at_ms);
         }
     }

@@ -75,7 +75,7 @@ pub fn run(a: RunArgs) -> i32 {
         gateway_url: gateway,
         rest_proxy: rest,
         alert_channel,
-        evidence_path: evidence.or(section.evidence.map(Into::into)),
+        evidence_path: evidence.or(section.evidence),
         automod_keywords: moat_discord::automod::keywords(moat_links::checker::data::SCAM_DOMAINS),
         link_judge: Some(std::sync::Arc::from(check_judge)),
         config_text: loaded.file.text().to_string(),

@@ -103,7 +103,7 @@ async fn twilights_own_queue_keeps_discords_five_seconds() {
     let mut a = shard_with(&fake, 0, 2, queue.clone());
     let mut b = shard_with(&fake, 1, 2, queue);
     support::ready(&mut a).await;
-    tokio::time::timeout(Duration::from_secs(10), support::ready(&mut b))
+    tokio::time::timeout(Duration::from_secs(20), support::ready(&mut b))
         .await
         .expect("the second identify waits its turn");
     assert!(fake.gateway_closes().is_empty(), "no 4008");

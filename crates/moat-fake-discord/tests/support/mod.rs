@@ -85,13 +85,13 @@ pub fn shard_at(url: &str, id: u32, total: u32, queue: InMemoryQueue) -> Shard<I
     Shard::with_config(ShardId::new(id, total), config)
 }
 
-/// The next event that is not a heartbeat or hello, within 5 s; `None` when the shard closed
-/// for good.
+/// The next event that is not a heartbeat or hello, within 15 s (an identify may wait 5 s
+/// in its queue, longer on a loaded machine); `None` when the shard closed for good.
 pub async fn next(shard: &mut Shard<InMemoryQueue>) -> Option<Event> {
     loop {
-        let ev = tokio::time::timeout(Duration::from_secs(5), shard.next_event(EventTypeFlags::all()))
+        let ev = tokio::time::timeout(Duration::from_secs(15), shard.next_event(EventTypeFlags::all()))
             .await
-            .expect("an event within 5 s")?;
+            .expect("an event within 15 s")?;
         match ev {
             Ok(Event::GatewayHello(_) | Event::GatewayHeartbeatAck | Event::GatewayHeartbeat) => {}
             Ok(ev) => return Some(ev),

@@ -12,49 +12,9 @@ use hyper::Method;
 use super::{dm, ActionError, Applied, IpSeverity, MastodonAction, Priority};
 use crate::http::{Answer, Api, Urgency};
 
-/// Mail providers that real people use by the million: never blocked as a wave's domain.
-pub const BIG_MAIL_PROVIDERS: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "outlook.com",
-    "hotmail.com",
-    "live.com",
-    "msn.com",
-    "yahoo.com",
-    "ymail.com",
-    "icloud.com",
-    "me.com",
-    "mac.com",
-    "aol.com",
-    "proton.me",
-    "protonmail.com",
-    "pm.me",
-    "gmx.com",
-    "gmx.de",
-    "gmx.net",
-    "web.de",
-    "mail.com",
-    "mail.ru",
-    "yandex.ru",
-    "yandex.com",
-    "qq.com",
-    "163.com",
-    "126.com",
-    "zoho.com",
-    "fastmail.com",
-    "tutanota.com",
-    "tuta.io",
-    "posteo.de",
-    "mailbox.org",
-    "orange.fr",
-    "free.fr",
-    "laposte.net",
-    "libero.it",
-    "t-online.de",
-    "btinternet.com",
-    "comcast.net",
-    "naver.com",
-];
+/// Mail providers that real people use by the million: never blocked as a wave's domain
+/// (the engine's list, so the detector and the executor cannot disagree).
+pub use moat_core::detect::fedi_signup::BIG_MAIL_PROVIDERS;
 
 /// Whether `domain` (or a parent of it) is a big mail provider.
 pub fn is_big_mail_provider(domain: &str) -> bool {

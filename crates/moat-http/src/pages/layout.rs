@@ -94,25 +94,7 @@ pub fn ago(ts: u64, now: u64) -> String {
 
 /// A UTC date and time, `2026-12-01 11:42:05 UTC`.
 pub fn when(ts: u64) -> String {
-    let secs = ts / 1000;
-    let days = (secs / 86_400) as i64;
-    let (y, m, d) = civil(days);
-    let t = secs % 86_400;
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", t / 3600, (t % 3600) / 60, t % 60)
-}
-
-/// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's algorithm).
-pub fn civil(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    format!("{} UTC", moat_store::cli::time::utc(ts))
 }
 
 /// `YYYY-MM-DD` to unix ms at 00:00 UTC.

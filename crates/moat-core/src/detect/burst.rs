@@ -20,10 +20,13 @@
 //! Silent members (joined in the burst, never posted) are weighed against the members who
 //! acted ([`Profile`]): a name shaped like theirs, an account created in the same cluster,
 //! no avatar. Two of the three contain; a name or a creation time alone lists them in the
-//! raid alert for a moderator's decision. Joiners who match nothing else are only counted.
+//! raid alert for a moderator's decision. An established account (a month old or more,
+//! [`ESTABLISHED`]) needs the creation cluster among its two: a name of a common shape and no
+//! avatar describe many real people, while an account farm's batch is the raid's own
+//! fingerprint. Joiners who match nothing else are only counted.
 
 use crate::config::BurstSettings;
-use crate::detect::raid::JoinFacts;
+use crate::detect::raid::{JoinFacts, ESTABLISHED};
 use crate::hash::{Fnv1a, OFFSET};
 use crate::id::UserId;
 use crate::idmap::{IdMap, IdSet};
@@ -61,6 +64,8 @@ pub struct Match {
     pub shape: bool,
     pub created: bool,
     pub no_avatar: bool,
+    /// The account was established when it joined: looks alone do not contain it.
+    pub established: bool,
 }
 
 impl Match {
@@ -68,9 +73,10 @@ impl Match {
         u32::from(self.shape) + u32::from(self.created) + u32::from(self.no_avatar)
     }
 
-    /// Confident enough to contain: two signs out of three.
+    /// Confident enough to contain: two signs out of three, the creation cluster among them
+    /// for an established account.
     pub fn confident(self) -> bool {
-        self.count() >= 2
+        self.count() >= 2 && (self.created || !self.established)
     }
 
     /// The signs, as a moderator reads them.
@@ -365,6 +371,7 @@ fn compare(p: &Profile, m: &Member) -> Match {
         shape: p.shapes.contains(&m.shape),
         created: p.created.is_some_and(|(lo, hi)| (lo..=hi).contains(&m.created)),
         no_avatar: m.default_avatar,
+        established: m.joined.saturating_sub(m.created) >= ESTABLISHED,
     }
 }
 

@@ -16,7 +16,11 @@
 //!
 //! A raid moves the guild from normal to raid (with a lockdown when configured). While it
 //! lasts, every suspicious joiner is a raid member and is contained on arrival, posting or
-//! not. It ends by itself after `quiet_secs` without a new member, or `max_secs` in all.
+//! not. Looks alone never contain an *established* account (a month old or more): real
+//! viewers arriving with a raid often have no avatar and a name of a common shape
+//! (`daniel_1234`), and bought accounts are caught by what they do instead
+//! ([`super::burst`]). Such a joiner who looks like the raid is kept as *doubtful* and put
+//! to the moderators when the raid ends. It ends by itself after `quiet_secs` without a new member, or `max_secs` in all.
 
 use std::collections::VecDeque;
 
@@ -70,6 +74,9 @@ pub struct Raid {
     pub members: Vec<UserId>,
     /// Joiners during the raid who did not look like raiders and were left alone.
     pub spared: Vec<UserId>,
+    /// Established joiners who looked like raid accounts (by name and avatar): left alone,
+    /// listed for a moderator's decision when the raid ends.
+    pub doubtful: Vec<UserId>,
     pub trigger: String,
 }
 
@@ -145,6 +152,9 @@ const ACCOMPLICE_HORIZON: Millis = HOUR;
 const ACCOMPLICE_SUSPICION: f32 = 0.5;
 /// A name shape shared by this many joiners in the window marks them all.
 const SHAPE_CROWD: u32 = 3;
+/// An account at least this old is established: its looks (name, avatar) never make it a
+/// raid member, only what it does.
+pub const ESTABLISHED: Millis = 30 * DAY;
 
 /// Suspicion of an account from its age and avatar alone.
 pub fn account_suspicion(account_age: Millis, default_avatar: bool) -> f32 {
@@ -188,9 +198,21 @@ pub fn name_shape(name: &str) -> u64 {
     hash.finish()
 }
 
+impl Join {
+    fn established(&self) -> bool {
+        self.account_age >= ESTABLISHED
+    }
+}
+
 impl RaidWatch {
     fn suspicion(&self, j: &Join) -> f32 {
         suspicion_of(j.base, self.shapes.get(&j.shape).copied().unwrap_or(0) >= SHAPE_CROWD)
+    }
+
+    /// Whether looks alone make this joiner a raid member: suspicious enough and not
+    /// established.
+    fn looks_like_raider(&self, j: &Join, bar: f32) -> bool {
+        !j.established() && self.suspicion(j) >= bar
     }
 
     fn describe(&self, j: &Join) -> String {
@@ -277,7 +299,8 @@ impl RaidWatch {
         self.joins.push_back(j);
         if self.in_raid() {
             let last = self.joins.back().expect("just pushed");
-            let is_member = self.suspicion(last) >= s.member_suspicion;
+            let is_member = self.looks_like_raider(last, s.member_suspicion);
+            let doubtful = !is_member && last.established() && self.suspicion(last) >= s.member_suspicion;
             let reason = is_member.then(|| format!("joined during a raid: {}", self.describe(last)));
             // A name shape that just became a crowd marks the earlier joiners who carry it.
             let shape = last.shape;
@@ -286,7 +309,7 @@ impl RaidWatch {
                 let bar = s.member_suspicion.max(ACCOMPLICE_SUSPICION);
                 let earlier = self.joins.iter().rev().skip(1);
                 earlier
-                    .filter(|j| j.shape == shape && !j.member && self.suspicion(j) >= bar)
+                    .filter(|j| j.shape == shape && !j.member && self.looks_like_raider(j, bar))
                     .map(|j| j.user_id)
                     .collect()
             } else {
@@ -308,6 +331,9 @@ impl RaidWatch {
                 return Outcome::Joined { members, reason };
             }
             let Some(reason) = reason else {
+                if doubtful {
+                    raid.doubtful.push(join.user);
+                }
                 raid.spared.push(join.user);
                 return Outcome::Nothing;
             };
@@ -375,12 +401,15 @@ impl RaidWatch {
         // only the ordinary member suspicion.
         let attacker_shapes: IdSet<u64> =
             self.joins.iter().filter(|j| seen.contains(&j.user_id)).map(|j| j.shape).collect();
-        for j in self.joins.iter_mut().filter(|j| j.ts >= from && !j.member) {
-            let crowd = self.shapes.get(&j.shape).copied().unwrap_or(0) >= SHAPE_CROWD;
-            let susp = suspicion_of(j.base, crowd);
+        let mut doubtful = Vec::new();
+        for j in self.joins.iter().filter(|j| j.ts >= from && !j.member) {
             let bar = if attacker_shapes.contains(&j.shape) { member_suspicion } else { min_suspicion };
-            if susp >= bar && seen.insert(j.user_id) {
-                members.push(j.user_id);
+            if self.looks_like_raider(j, bar) {
+                if seen.insert(j.user_id) {
+                    members.push(j.user_id);
+                }
+            } else if j.established() && self.suspicion(j) >= bar && !seen.contains(&j.user_id) {
+                doubtful.push(j.user_id);
             }
         }
         for j in self.joins.iter_mut() {
@@ -391,6 +420,7 @@ impl RaidWatch {
             last_member: now,
             members: members.clone(),
             spared: Vec::new(),
+            doubtful,
             trigger: reason.clone(),
         });
         Outcome::Declared { members, reason, facts, undecided: Vec::new() }
@@ -442,7 +472,7 @@ impl RaidWatch {
             let bar = s.member_suspicion.max(ACCOMPLICE_SUSPICION);
             let mut new: Vec<UserId> = members.to_vec();
             for j in self.joins.iter().filter(|j| j.ts >= since && !j.member) {
-                if self.suspicion(j) >= bar {
+                if self.looks_like_raider(j, bar) {
                     new.push(j.user_id);
                 }
             }

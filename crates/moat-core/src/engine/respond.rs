@@ -409,9 +409,15 @@ impl Engine {
                 Action::new(now, gid, ActionKind::Unlock, Detector::Raid, ended.reason.clone()).incident(incident),
             );
         }
-        let mut alert = Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(ended.raid.members);
         // Joiners after the raid's confirmation who matched its members in one sign only.
-        let late = self.guilds.get_mut(&gid).map(|g| g.burst.take_undecided()).unwrap_or_default();
+        let mut late = self.guilds.get_mut(&gid).map(|g| g.burst.take_undecided()).unwrap_or_default();
+        // And established joiners who looked like raid accounts, whom looks alone never contain.
+        for u in ended.raid.doubtful {
+            if !ended.raid.members.contains(&u) && !late.contains(&u) {
+                late.push(u);
+            }
+        }
+        let mut alert = Action::new(now, gid, ActionKind::Alert, Detector::Raid, text).users(ended.raid.members);
         let ask = super::burst::ask_about(&mut alert.reason, late, now, gid).map(|a| a.incident(incident));
         out.push(alert.incident(incident));
         out.extend(ask);

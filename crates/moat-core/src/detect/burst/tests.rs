@@ -105,6 +105,10 @@ fn silent_members_unlike_the_actors_are_undecided_or_ignored() {
     joins.push(facts(T0 + 10, 10, T0 - 399 * DAY, false, 2)); // created with them: one sign
     joins.push(facts(T0 + 11, 11, T0 - 398 * DAY, true, 2)); // created with them, no avatar: two
     joins.push(facts(T0 + 12, 12, T0 - 2000 * DAY, false, 3)); // nothing in common
+                                                               // Named like them with no avatar: a young account goes with them, an established one
+                                                               // (a real viewer with a common name shape) is only put to the moderators.
+    joins.push(facts(T0 + 13, 13, T0 - 2000 * DAY, true, 1));
+    joins.push(facts(T0 + 14, 14, T0 - 2 * DAY, true, 1));
     w.sync(T0, joins.into_iter());
     let k = keys("free giveaway in our server discord.gg/x");
     let mut last = BurstOutcome::Nothing;
@@ -112,8 +116,8 @@ fn silent_members_unlike_the_actors_are_undecided_or_ignored() {
         last = w.on_post(&s, T0 + 1000, UserId(u), &k);
     }
     let BurstOutcome::Confirmed { silent, undecided, .. } = last else { panic!("confirmed") };
-    assert_eq!(silent, vec![UserId(11)]);
-    assert_eq!(undecided, vec![UserId(10)]);
+    assert_eq!(silent, vec![UserId(11), UserId(14)]);
+    assert_eq!(undecided, vec![UserId(10), UserId(13)]);
 }
 
 #[test]

@@ -209,3 +209,46 @@ fn silent_joiners_named_like_attackers_are_accomplices() {
     assert!(!members.contains(&veteran), "an old account is not suspicious enough, whatever its name");
     assert!(!members.contains(&stranger), "a young account with an unrelated name needs more");
 }
+
+#[test]
+fn an_established_joiner_that_looks_like_the_raid_is_doubtful_not_a_member() {
+    let s = RaidSettings::default();
+    let mut w = RaidWatch::default();
+    for i in 0..6u64 {
+        let t = T0 + i * 300;
+        w.on_join(&s, t, &join(uid(2 * DAY, t, i), &format!("daniel_{i}"), true));
+    }
+    assert!(w.in_raid());
+    // A real viewer, years old with no avatar, whose name has the raid's shape: looks alone
+    // (a name crowd and a default avatar) do not contain an established account.
+    let t = T0 + 10_000;
+    let viewer = uid(900 * DAY, t, 50);
+    assert_eq!(w.on_join(&s, t, &join(viewer, "daniel_4821", true)), Outcome::Nothing);
+    // A fresh account with the same looks is a member.
+    let t = T0 + 11_000;
+    assert!(matches!(w.on_join(&s, t, &join(uid(3 * DAY, t, 51), "daniel_77", true)), Outcome::Member { .. }));
+    let Phase::Raid(r) = &w.phase else { panic!("in raid") };
+    assert!(!r.members.contains(&viewer));
+    assert_eq!(r.doubtful, vec![viewer], "listed for a moderator");
+}
+
+#[test]
+fn hostile_newcomers_do_not_drag_in_established_lookalikes() {
+    let s = RaidSettings::default();
+    let mut w = RaidWatch::default();
+    let attackers: Vec<UserId> = (0..3).map(|i| uid(3 * DAY, T0, i)).collect();
+    for (i, &a) in attackers.iter().enumerate() {
+        w.on_join(&s, T0 + i as u64 * 2 * MINUTE, &join(a, &format!("deals{i}"), true));
+    }
+    // Named like the attackers, no avatar, but a two-year-old account.
+    let veteran = uid(700 * DAY, T0, 20);
+    w.on_join(&s, T0 + 7 * MINUTE, &join(veteran, "deals900", true));
+    let mut outcome = Outcome::Nothing;
+    for (i, &a) in attackers.iter().enumerate() {
+        outcome = w.on_hostile_newcomer(&s, T0 + 9 * MINUTE + i as u64, a, "mass-pinging");
+    }
+    let Outcome::Declared { members, .. } = outcome else { panic!("declared") };
+    assert_eq!(members, attackers);
+    let Phase::Raid(r) = &w.phase else { panic!("in raid") };
+    assert_eq!(r.doubtful, vec![veteran]);
+}

@@ -1,5 +1,8 @@
 //! `moat run`: the bot, live.
 //!
+//! `[mastodon]` servers run beside the bot, or alone when no Discord token is given
+//! ([`crate::run_mastodon`]).
+//!
 //! The token comes from `DISCORD_TOKEN` or from the `[discord]` section of the config file,
 //! and is never printed. The file is read once ([`crate::config`]); that section is typed
 //! by moat-discord (`DiscordSection`). Sharding follows Discord: `--shards A..B --total-shards N` lets
@@ -40,14 +43,13 @@ pub fn run(a: RunArgs) -> i32 {
         (Err(e), _) | (_, Err(e)) => return fail(&e),
     };
     let section = loaded.discord.clone();
-    if let Some(m) = &loaded.mastodon {
-        tracing::warn!(
-            "the [mastodon] section ({} server(s)) is valid, but `moat run` guards Discord only so far; it is not served",
-            m.servers.len()
-        );
-    }
+    let mastodon = loaded.mastodon.clone().filter(|m| !m.servers.is_empty());
     let token = std::env::var("DISCORD_TOKEN").ok().filter(|t| !t.trim().is_empty()).or(section.token);
     let Some(token) = token else {
+        // A config with only `[mastodon]` guards its Mastodon servers and needs no Discord token.
+        if let Some(m) = mastodon {
+            return mastodon_only(&loaded, &m, database.as_deref());
+        }
         return fail("no bot token: set DISCORD_TOKEN, or `token` under [discord] in the config file");
     };
     let total_shards: u32 = total.unwrap_or(1);
@@ -124,6 +126,14 @@ pub fn run(a: RunArgs) -> i32 {
             }
         }
         let (store_for_dash, dash_text) = (cfg.store.clone(), cfg.config_text.clone());
+        // Both platforms in one process: the Mastodon servers beside the bot.
+        let masto = match &mastodon {
+            Some(m) => match crate::run_mastodon::start(m, &loaded.engine(), &|| loaded.judge(), cfg.store.clone()).await {
+                Ok(r) => Some(r),
+                Err(e) => return fail(&e),
+            },
+            None => None,
+        };
         let bot = match Bot::start(cfg, Engine::new(loaded.engine(), engine_judge)) {
             Ok(b) => b,
             Err(e) => return fail(&e),
@@ -165,7 +175,34 @@ pub fn run(a: RunArgs) -> i32 {
             }
         };
         bot.stop().await;
+        if let Some(m) = masto {
+            m.stop().await;
+        }
         code
+    })
+}
+
+/// `moat run` with `[mastodon]` and no Discord bot: the servers until Ctrl-C or SIGTERM.
+fn mastodon_only(loaded: &crate::config::Loaded, m: &moat_mastodon::MastodonConfig, database: Option<&str>) -> i32 {
+    let database = loaded.database(database);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+    runtime.block_on(async move {
+        let store = match moat_store::Store::open(&database).await {
+            Ok(s) => s,
+            Err(e) => return fail(&format!("cannot open the store (--database or MOAT_DATABASE): {e}")),
+        };
+        let running = match crate::run_mastodon::start(m, &loaded.engine(), &|| loaded.judge(), Some(store)).await {
+            Ok(r) => r,
+            Err(e) => return fail(&e),
+        };
+        tracing::info!("guarding {} Mastodon server(s), no Discord bot; stop with Ctrl-C or SIGTERM", running.len());
+        crate::run_mastodon::stopped().await;
+        tracing::info!("stopping: letting the admin calls in flight finish");
+        running.stop().await;
+        0
     })
 }
 

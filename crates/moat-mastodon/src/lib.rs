@@ -10,7 +10,8 @@
 //! - [`stream`]: the streaming client (reconnects, catch-up from the public timeline);
 //! - [`http`] and [`actions`]: the admin API client (rate limits, retries, priority queue);
 //! - [`config`]: the `[mastodon]` section; [`Server`]: all of it wired to one consumer;
-//! - [`translate`]: events into the engine's model (moat-core) and its actions back.
+//! - [`translate`]: events into the engine's model (moat-core) and its actions back;
+//! - [`guard`]: the live loop, a server's events through the engine and its actions out.
 //!
 //! What it is not: it decides nothing (that is moat-core's engine; [`translate`] only maps), stores nothing (that is
 //! moat-store), and reads no files (the config's owner hands it its section).
@@ -18,6 +19,7 @@
 pub mod actions;
 pub mod config;
 pub mod dedupe;
+pub mod guard;
 pub mod http;
 mod inbound;
 pub mod instance;

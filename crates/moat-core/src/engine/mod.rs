@@ -165,7 +165,10 @@ impl Engine {
 
     fn only_alert_where_roles_unknown(&self, actions: &mut [Action]) {
         for a in actions {
-            let known = self.guilds.get(&a.guild_id).is_some_and(|g| g.info.known);
+            // A fediverse server has no roles to learn: its admins are not among the accounts
+            // the engine judges (the admin API acts for them), so nothing waits on a GUILD_CREATE.
+            let known =
+                self.guilds.get(&a.guild_id).is_some_and(|g| g.info.known) || self.fedi.contains_key(&a.guild_id);
             if known {
                 continue;
             }

@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod event;
 mod ids;
+pub mod record;
 
 use moat_core::id::GuildId;
 use moat_core::{Action, Engine};

@@ -1,0 +1,163 @@
+//! `moat run` guarding a Mastodon server, as an admin runs it: the real binary as a child
+//! process, a config file with only `[mastodon]` (no Discord token anywhere), secrets in
+//! environment variables, against the fake Mastodon on loopback. The fake plays a spam wave
+//! amid real sign-ups, a long thread and a remote bot (20 minutes on the fake's clock, seconds
+//! of wall time), and delivers one webhook with a bad signature. Then: every spammer is
+//! silenced, suspended or held, nobody real is touched, the wave's networks are behind
+//! approval, the bad delivery was refused and counted, SIGTERM stops moat with exit code 0,
+//! and the store holds the wave as an incident that names the accounts as Mastodon does.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use moat_clock::Clock;
+use moat_core::time::MINUTE;
+use moat_fake_mastodon::{FakeMastodon, Options, Pace, RateLimits, Signature, Webhook, DEFAULT_TOKEN};
+use moat_testkit::fedi::{crowd, wave, world::FediWorld};
+
+const T0: u64 = 1_707_991_200_000;
+const SECRET: &str = "a-webhook-secret-of-some-length";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+fn stop(child: &mut Child) -> (Option<i32>, String) {
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("moat run did not stop within 60 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut err = String::new();
+    child.stderr.take().expect("piped").read_to_string(&mut err).expect("stderr");
+    (status.code(), err)
+}
+
+fn acted(summary: &serde_json::Value) -> HashSet<String> {
+    ["silence", "suspend", "reject"]
+        .iter()
+        .flat_map(|k| summary["actions"][k].as_array().cloned().unwrap_or_default())
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moat_run_guards_a_mastodon_server_without_discord() {
+    let mut w = FediWorld::new(23);
+    let c = crowd::community(&mut w, T0, 10);
+    crowd::chat(&mut w, &c, T0, 25 * MINUTE);
+    crowd::thread_reply(&mut w, &c, T0 + MINUTE);
+    crowd::remote_bot(&mut w, T0, 25 * MINUTE);
+    let real = crowd::news_signups(&mut w, &c, T0, 15);
+    let shape = wave::WaveShape {
+        accounts: 40,
+        over: 20 * MINUTE,
+        mentions: (6, 12),
+        remote_share: 0.3,
+        posts_per_account: (1, 3),
+    };
+    let spam = wave::wave(&mut w, &c, T0 + 2 * MINUTE, &shape);
+    let capture = w.capture();
+
+    let hook_port = free_port();
+    let mut opts = Options { clock: Clock::scaled(T0, 300.0), ..Options::default() };
+    opts.rate_limits = RateLimits { per_token: 300, unauthenticated: 300, window_ms: 300_000 };
+    opts.webhook = Some(Webhook {
+        url: format!("http://127.0.0.1:{hook_port}/mastodon/webhook"),
+        secret: SECRET.into(),
+        events: Vec::new(),
+    });
+    let fake = FakeMastodon::start(opts).await.expect("the fake starts");
+
+    let dir = std::env::temp_dir().join(format!("moat-run-mastodon-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config = dir.join("moat.toml");
+    let db = dir.join("moat.db");
+    let _ = std::fs::remove_file(&db);
+    std::fs::write(
+        &config,
+        format!(
+            "[[mastodon.servers]]\nurl = \"{}\"\ntoken_env = \"MOAT_TEST_MASTODON_TOKEN\"\n\
+             webhook_listen = \"127.0.0.1:{hook_port}\"\nwebhook_secret_env = \"MOAT_TEST_WEBHOOK_SECRET\"\n\
+             admin_accounts = [\"admin\"]\n",
+            fake.base_url()
+        ),
+    )
+    .expect("config written");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_moat"))
+        .args(["run", "--config", config.to_str().unwrap(), "--database", db.to_str().unwrap()])
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("MOAT_DATABASE")
+        .env("MOAT_TEST_MASTODON_TOKEN", DEFAULT_TOKEN)
+        .env("MOAT_TEST_WEBHOOK_SECRET", SECRET)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("moat run starts");
+
+    assert!(fake.wait_streams(1, Duration::from_secs(60)).await, "moat run opened the stream");
+    let listening = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", hook_port)).is_err() {
+        assert!(Instant::now() < listening, "moat run listens for webhooks");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(fake.send_webhook("account.created", "{\"event\":\"account.created\"}", Signature::Bad), 1);
+    let played = fake.play(&capture, Pace::Clock).await;
+    assert_eq!(played.bad_lines, 0);
+    assert!(fake.wait_webhooks(Duration::from_secs(60)).await, "every webhook delivered");
+
+    // Wait (generously: the machine is shared) until every spammer is contained.
+    let contained = |fake: &FakeMastodon| {
+        let done = acted(&fake.summary());
+        spam.iter().all(|id| {
+            let id = id.to_string();
+            done.contains(&id) || fake.world().account(&id).is_some_and(|a| !a.approved) || fake.world().is_gone(&id)
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !contained(&fake) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let (code, log) = stop(&mut child);
+    assert_eq!(code, Some(0), "SIGTERM stops moat cleanly:\n{log}");
+    assert!(!log.contains(DEFAULT_TOKEN) && !log.contains(SECRET), "no secret in the log");
+    assert!(contained(&fake), "every spammer contained:\n{}\n{log}", fake.summary());
+
+    let s = fake.summary();
+    let done = acted(&s);
+    for id in real.iter().chain(c.locals.iter()).chain(c.remotes.iter()) {
+        assert!(!done.contains(&id.to_string()), "{id} untouched");
+    }
+    let ips = s["ip_blocks"].as_array().cloned().unwrap_or_default();
+    assert!(!ips.is_empty(), "the wave's networks put behind approval: {s}");
+    assert!(
+        log.lines().any(|l| l.contains("refused for a bad signature") && !l.contains(" 0 refused")),
+        "the bad signature is refused and counted:\n{log}"
+    );
+    assert!(log.contains("platform=\"mastodon\"") || log.contains("platform=mastodon"), "actions logged:\n{log}");
+
+    // The store holds the wave: `moat incidents list` shows it.
+    let list = Command::new(env!("CARGO_BIN_EXE_moat"))
+        .args(["incidents", "list", "--json", "--database", db.to_str().unwrap()])
+        .env_remove("MOAT_DATABASE")
+        .output()
+        .expect("moat incidents runs");
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    let incidents: serde_json::Value = serde_json::from_slice(&list.stdout).expect("JSON");
+    assert!(!incidents.as_array().expect("a list").is_empty(), "the wave is recorded: {incidents}");
+    let tail: Vec<&str> = log.lines().rev().take(4).collect();
+    eprintln!("moat run: {} spammers contained, {} IP blocks; {:?}", spam.len(), ips.len(), tail);
+    let _ = std::fs::remove_dir_all(&dir);
+}

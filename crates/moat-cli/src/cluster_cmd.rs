@@ -15,6 +15,23 @@ pub async fn join(url: &str, settings: &ClusterSettings) -> Result<Cluster, Clus
     Cluster::connect(url, settings, None).await
 }
 
+/// What the live bot needs of the cluster: the gateway's shape, the shared queue, sessions,
+/// budget and signals. The scraper watch moves from the engine to the cluster's partitions
+/// (one view of every process's joins instead of each process's own).
+pub async fn link(
+    cluster: &Cluster,
+    cfg: &moat_discord::BotConfig,
+    engine: &mut moat_core::Config,
+) -> Result<moat_discord::cluster::Link, String> {
+    let env = &cluster.settings().secret_env;
+    let secret = std::env::var(env).ok().filter(|s| !s.is_empty()).ok_or_else(|| {
+        format!("the cluster needs a secret of 16 bytes or more in ${env} (the same in every process); it keys the cross-guild fingerprints")
+    })?;
+    let scraper = engine.defaults.scraper.clone();
+    engine.defaults.scraper.enabled = false;
+    moat_discord::cluster::Link::open(cluster, cfg, scraper, Some(secret.as_bytes())).await
+}
+
 pub fn run(a: ClusterArgs) -> i32 {
     let ClusterCommand::Status { shard_groups, cluster, config } = a.command;
     let loaded = match crate::config::load(config.as_deref()) {

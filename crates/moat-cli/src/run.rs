@@ -96,12 +96,14 @@ pub fn run(a: RunArgs) -> i32 {
     runtime.block_on(async move {
         let mut cfg = cfg;
         // Opt-in: without --cluster (or [cluster] url) nothing here touches NATS.
-        let _cluster = match &cluster_url {
+        let cluster = match &cluster_url {
             None => None,
             Some(url) => match crate::cluster_cmd::join(url, &loaded.cluster).await {
                 Ok(c) => {
                     eprintln!("moat: joined the cluster at {url} as {}", c.member());
-                    eprintln!("moat: the live bot does not yet take its shards from the cluster's leases; it runs its --shards as before");
+                    if sharding_given {
+                        eprintln!("moat: in a cluster the shards come from its leases; --shards and --total-shards are not used");
+                    }
                     Some(c)
                 }
                 Err(e) => return fail(&e.to_string()),
@@ -114,7 +116,15 @@ pub fn run(a: RunArgs) -> i32 {
             }
             Err(e) => return fail(&format!("cannot open the store (--database or MOAT_DATABASE): {e}")),
         }
-        if !sharding_given {
+        let mut engine_config = loaded.engine();
+        let link = match &cluster {
+            None => None,
+            Some(c) => match crate::cluster_cmd::link(c, &cfg, &mut engine_config).await {
+                Ok(l) => Some(l),
+                Err(e) => return fail(&e),
+            },
+        };
+        if !sharding_given && link.is_none() {
             // As Discord recommends: as many shards as GET /gateway/bot says, all here.
             match moat_discord::recommended_shards(&cfg).await {
                 Ok(n) => {
@@ -134,7 +144,12 @@ pub fn run(a: RunArgs) -> i32 {
             },
             None => None,
         };
-        let bot = match Bot::start(cfg, Engine::new(loaded.engine(), engine_judge)) {
+        let engine = Engine::new(engine_config, engine_judge);
+        let started = match link {
+            Some(link) => Bot::start_cluster(cfg, engine, link),
+            None => Bot::start(cfg, engine),
+        };
+        let bot = match started {
             Ok(b) => b,
             Err(e) => return fail(&e),
         };

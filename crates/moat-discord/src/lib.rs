@@ -25,6 +25,7 @@ pub mod alerts;
 pub mod answers;
 pub mod automod;
 pub mod bot;
+pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod dashboard;
@@ -74,6 +75,21 @@ pub fn http_client(cfg: &BotConfig) -> Client {
     b.build()
 }
 
+/// The HTTP client of a cluster member: each call names the process (`X-Moat-Process`),
+/// so Discord's side (the fake's summary, a proxy's logs) can tell the processes apart.
+fn cluster_client(cfg: &BotConfig, member: &str) -> Client {
+    let mut b =
+        Client::builder().token(cfg.token.clone()).timeout(Duration::from_secs(20)).remember_invalid_token(false);
+    if let Some(proxy) = &cfg.rest_proxy {
+        b = b.proxy(proxy.clone(), true);
+    }
+    let mut headers = http::HeaderMap::new();
+    if let Ok(v) = http::HeaderValue::from_str(member) {
+        headers.insert(http::HeaderName::from_static("x-moat-process"), v);
+    }
+    b.default_headers(headers).build()
+}
+
 /// The shard count Discord recommends for this bot (`GET /gateway/bot`).
 pub async fn recommended_shards(cfg: &BotConfig) -> Result<u32, String> {
     let client = http_client(cfg);
@@ -86,10 +102,20 @@ pub async fn recommended_shards(cfg: &BotConfig) -> Result<u32, String> {
 impl Bot {
     /// Starts the shards, the engine task and the executor. Must run inside a tokio runtime.
     pub fn start(cfg: BotConfig, engine: Engine) -> Result<Bot, String> {
+        Self::start_with(cfg, engine, None)
+    }
+
+    /// Starts as one process of a cluster: the shards are those its leases give it, for as
+    /// long as it holds them (see [`cluster`]); `cfg.shards` is not used.
+    pub fn start_cluster(cfg: BotConfig, engine: Engine, link: cluster::Link) -> Result<Bot, String> {
+        Self::start_with(cfg, engine, Some(link))
+    }
+
+    fn start_with(cfg: BotConfig, engine: Engine, link: Option<cluster::Link>) -> Result<Bot, String> {
         if cfg.token.trim().is_empty() {
             return Err("no bot token: set DISCORD_TOKEN or `token` in the config file".into());
         }
-        if cfg.shards.is_empty() || cfg.shards.end > cfg.total_shards.max(1) {
+        if link.is_none() && (cfg.shards.is_empty() || cfg.shards.end > cfg.total_shards.max(1)) {
             return Err(format!(
                 "shards {}..{} do not fit in {} shard(s)",
                 cfg.shards.start, cfg.shards.end, cfg.total_shards
@@ -110,7 +136,13 @@ impl Bot {
             *shared::lock(&shared.evidence_file) = Some(file);
         }
         *shared::lock(&shared.config) = Arc::new(engine.config().clone());
-        let client = Arc::new(http_client(&cfg));
+        let client = Arc::new(match &link {
+            Some(l) => cluster_client(&cfg, l.cluster.member()),
+            None => http_client(&cfg),
+        });
+        if let Some(l) = &link {
+            let _ = shared.budget.set(l.budget.clone());
+        }
         let (stop, stop_rx) = watch::channel(false);
         let (ev_tx, ev_rx) = mpsc::unbounded_channel();
         let (job_tx, job_rx) = mpsc::unbounded_channel();
@@ -152,10 +184,23 @@ impl Bot {
             cfg.link_judge.clone(),
             extras,
         ));
-        let shards = gateway::shards(&cfg)
-            .into_iter()
-            .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone())))
-            .collect();
+        let shards = match link {
+            Some(link) => {
+                let weak = jobs.clone();
+                vec![tokio::spawn(cluster::run(
+                    link,
+                    cfg.clone(),
+                    ev_tx.clone(),
+                    stop_rx.clone(),
+                    shared.clone(),
+                    weak,
+                ))]
+            }
+            None => gateway::shards(&cfg)
+                .into_iter()
+                .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone())))
+                .collect(),
+        };
         Ok(Bot { shared, stop, shards, engine, exec, timers, jobs, control })
     }
 

@@ -69,6 +69,10 @@ pub struct Shared {
     pub guild_names: Mutex<std::collections::BTreeMap<moat_core::id::GuildId, String>>,
     /// Where each event's guild and kind go, when the dashboard listens.
     pub events_tap: Mutex<Option<UnboundedSender<(moat_core::id::GuildId, &'static str)>>>,
+    /// In a cluster: which guilds this process holds the lease of (see [`crate::cluster`]).
+    pub gate: std::sync::OnceLock<Arc<crate::cluster::Gate>>,
+    /// In a cluster: the REST budget every process shares.
+    pub budget: std::sync::OnceLock<moat_cluster::budget::RestBudget>,
 }
 
 /// Requests per rolling second moat allows itself: below Discord's global 50, which is
@@ -109,6 +113,11 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// Whether `guild`'s shard lease ran out while NATS was gone: alert there, act no more.
+    pub fn alerts_only(&self, guild: moat_core::id::GuildId) -> bool {
+        self.gate.get().is_some_and(|g| g.alerts_only(guild.0))
+    }
+
     pub(crate) fn emit(&self, f: Feed) {
         if let Some(tx) = lock(&self.feed).as_ref() {
             let _ = tx.send(f);

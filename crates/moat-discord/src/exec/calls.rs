@@ -72,6 +72,11 @@ where
         }
         if pacing == Pacing::Paced {
             shared.pace.acquire().await;
+            // In a cluster, every process's calls share the token's budget, by priority.
+            // Without NATS the local pace above still holds.
+            if let Some(b) = shared.budget.get() {
+                let _ = b.acquire(crate::cluster::priority_of(what)).await;
+            }
         }
         match tokio::time::timeout(ATTEMPT_TIMEOUT, make().into_future()).await {
             Ok(Ok(resp)) => {

@@ -60,3 +60,18 @@ impl Executor {
         }
     }
 }
+
+impl Executor {
+    /// A cluster member whose lease on this guild's shard ran out while NATS was gone: the
+    /// action is told on the alert, not taken (another process may own the guild now).
+    pub(super) fn cluster_held_back(&self, a: &Action) {
+        eprintln!("moat: cluster: not acting in guild {} (lease lapsed without NATS): {}", a.guild_id, a.kind);
+        let Some(incident) = a.incident else { return };
+        if let Some(inc) = lock(&self.alerts).incidents.get_mut(&incident) {
+            inc.note(
+                "moat did not act: this process lost touch with its cluster, and another process may guard this server now. Alerts only until it is back."
+                    .to_string(),
+            );
+        }
+    }
+}

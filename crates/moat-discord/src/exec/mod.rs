@@ -161,6 +161,10 @@ impl Executor {
                     let channel =
                         self.settings.alert_channel.or_else(|| self.channels.get(&a.guild_id).copied().flatten());
                     lock(&self.alerts).add(&a, channel);
+                    if self.shared.alerts_only(a.guild_id) && !matches!(a.kind, ActionKind::Alert | ActionKind::Flag) {
+                        self.cluster_held_back(&a);
+                        continue;
+                    }
                     batch.push((a, received));
                 }
                 self.shared.end();

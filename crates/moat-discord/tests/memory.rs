@@ -4,8 +4,8 @@
 //! And `/moat setting` changes a threshold, which changes what moat decides.
 //!
 //! SQLite in a temp file; the restart also runs on PostgreSQL at 127.0.0.1:5432 (database
-//! `test`, trust auth) in a schema of its own, unless `MOAT_SKIP_POSTGRES=1`, as in the
-//! store's own tests.
+//! `test`, trust auth) in a schema of its own; without it the test prints `SKIPPED:` (and
+//! fails under `CI=true`), as `moat_testkit::services` decides for every such test.
 
 mod common;
 
@@ -33,21 +33,10 @@ fn sqlite_url(tag: &str) -> (String, std::path::PathBuf) {
     (format!("sqlite://{}?mode=rwc", file.display()), file)
 }
 
-/// A fresh schema on the test PostgreSQL, or `None` when skipping was asked for.
+/// A fresh schema on the test PostgreSQL, or `None` (skipped) on a machine without it.
 async fn postgres_url(tag: &str) -> Option<(String, String)> {
-    let base = std::env::var("MOAT_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let mut conn = match sqlx::postgres::PgConnection::connect(&base).await {
-        Ok(c) => c,
-        Err(e) if std::env::var("MOAT_SKIP_POSTGRES").as_deref() == Ok("1") => {
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "\nSKIPPED: PostgreSQL test `{tag}`: unreachable ({e}) and MOAT_SKIP_POSTGRES=1 is set\n"
-            );
-            return None;
-        }
-        Err(e) => panic!("PostgreSQL at 127.0.0.1:5432 (database `test`) is needed, or set MOAT_SKIP_POSTGRES=1: {e}"),
-    };
+    let base = moat_testkit::services::require_postgres(tag)?;
+    let mut conn = sqlx::postgres::PgConnection::connect(&base).await.expect("PostgreSQL accepts the test login");
     let schema = unique(tag).to_lowercase();
     sqlx::raw_sql(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await.expect("schema created");
     let _ = conn.close().await;
@@ -56,7 +45,7 @@ async fn postgres_url(tag: &str) -> Option<(String, String)> {
 }
 
 async fn drop_schema(schema: &str) {
-    let base = std::env::var("MOAT_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let base = moat_testkit::services::Service::Postgres.url();
     if let Ok(mut conn) = sqlx::postgres::PgConnection::connect(&base).await {
         let _ = sqlx::raw_sql(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut conn).await;
     }

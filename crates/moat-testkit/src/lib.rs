@@ -10,7 +10,9 @@
 //! - [`traffic`]: a day of one busy guild in Discord's full payload shapes, for `moat
 //!   bench`;
 //! - [`score`]: scoring a run against expectations, exactly as `../shared/tools/score.py`
-//!   does.
+//!   does;
+//! - [`services`]: PostgreSQL and NATS for the tests that need them, or a clear `SKIPPED:`
+//!   (a failure under `CI=true`).
 //!
 //! Discord's ids, epoch and permission bits come from `moat-discord-wire`, the same ones
 //! the product reads with; [`payload::perms`] names the role presets built from them.
@@ -25,6 +27,7 @@ pub mod fixture;
 pub mod payload;
 pub mod scenarios;
 pub mod score;
+pub mod services;
 pub mod traffic;
 pub mod world;
 

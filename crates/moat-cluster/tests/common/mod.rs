@@ -1,8 +1,8 @@
 //! What the cluster's tests share: a NATS or a clear skip, and a fresh cluster name per test.
 //!
-//! `moat_testkit::services` will own the service check once it reaches main; this is the
-//! same rule in a few lines: without NATS a test prints `SKIPPED:` with how to start it and
-//! passes, except under `CI=true`, where a missing service fails the run.
+//! The service check is `moat_testkit::services`: without NATS a test prints `SKIPPED:`
+//! with how to start it and passes, except under `CI=true`, where a missing service fails
+//! the run. `MOAT_TEST_NATS` points the tests at another NATS.
 
 #![allow(dead_code)]
 
@@ -12,26 +12,9 @@ use std::time::Duration;
 use moat_cluster::lease::Ownership;
 use moat_cluster::{Cluster, ClusterSettings};
 
-pub const URL: &str = "nats://127.0.0.1:4222";
-
 /// The NATS URL, or `None` after printing why the test is skipped.
 pub fn nats_or_skip(test: &str) -> Option<String> {
-    let url = std::env::var("MOAT_TEST_NATS").unwrap_or_else(|_| URL.into());
-    let addr = url.trim_start_matches("nats://").to_string();
-    let up = std::net::TcpStream::connect_timeout(
-        &addr.parse().unwrap_or_else(|_| "127.0.0.1:4222".parse().unwrap()),
-        Duration::from_secs(1),
-    )
-    .is_ok();
-    if up {
-        return Some(url);
-    }
-    let reason = format!("{test}: no NATS (JetStream) at {url}, start it with docker compose up -d");
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{reason} (CI=true: services are required)");
-    }
-    println!("SKIPPED: {reason}");
-    None
+    moat_testkit::services::require_nats(test)
 }
 
 /// Settings for a cluster of its own (a unique name) with a short lease.

@@ -3,8 +3,9 @@
 //! SQLite tests get their own file under the temp directory; PostgreSQL tests get their own
 //! schema on 127.0.0.1:5432 (selected with `options=-c search_path=...` in the URL, so a
 //! child process given the URL lands in the same schema), so tests run in parallel without
-//! seeing each other. PostgreSQL being unreachable FAILS the test with a message saying what
-//! is needed, unless `MOAT_SKIP_POSTGRES=1`, which makes it print a loud SKIPPED line.
+//! seeing each other. Whether PostgreSQL is there is `moat_testkit::services`'s call: a
+//! newcomer's machine without it prints `SKIPPED:` with how to start it; under `CI=true` the
+//! test fails. `MOAT_TEST_POSTGRES` points the tests at another PostgreSQL.
 
 #![allow(dead_code)]
 
@@ -14,9 +15,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use moat_core::action::{Action, ActionKind, Detector, Evidence, EvidenceMessage};
 use moat_core::id::{ChannelId, GuildId, IncidentId, MessageId, UserId};
 use sqlx::Connection;
-
-/// The PostgreSQL the tests use, unless `MOAT_TEST_POSTGRES` names another.
-pub const PG_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 /// An event time well in the future of any wall clock the tests run under.
 pub const T0: u64 = 1_900_000_000_000;
@@ -38,7 +36,7 @@ pub struct Db {
 }
 
 fn pg_base() -> String {
-    std::env::var("MOAT_TEST_POSTGRES").unwrap_or_else(|_| PG_DEFAULT.to_string())
+    moat_testkit::services::Service::Postgres.url()
 }
 
 impl Db {
@@ -47,31 +45,12 @@ impl Db {
         Db { url: format!("sqlite://{}?mode=rwc", file.display()), label: "sqlite", schema: None, file: Some(file) }
     }
 
-    /// A fresh schema on PostgreSQL, or `None` when skipping was asked for.
+    /// A fresh schema on PostgreSQL, or `None` (skipped) on a machine without it.
     pub async fn postgres(tag: &str) -> Option<Db> {
-        let base = pg_base();
-        let mut conn = match sqlx::postgres::PgConnection::connect(&base).await {
-            Ok(c) => c,
-            Err(e) if std::env::var("MOAT_SKIP_POSTGRES").as_deref() == Ok("1") => {
-                // Written to stderr directly, not through eprintln!, which the test harness
-                // captures and hides for passing tests.
-                use std::io::Write;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "\n********************************************************************\n\
-                     SKIPPED: PostgreSQL test `{tag}`: PostgreSQL at 127.0.0.1:5432 is unreachable ({e}) \
-                     and MOAT_SKIP_POSTGRES=1 is set. The PostgreSQL backend was NOT tested.\n\
-                     ********************************************************************"
-                );
-                return None;
-            }
-            Err(e) => panic!(
-                "PostgreSQL at 127.0.0.1:5432 is needed for the moat-store PostgreSQL tests \
-                 (trust auth, database `test`, user `postgres`; URL {base}, override with MOAT_TEST_POSTGRES), \
-                 but connecting failed: {e}. Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) \
-                 or set MOAT_SKIP_POSTGRES=1 to skip these tests loudly."
-            ),
-        };
+        let base = moat_testkit::services::require_postgres(tag)?;
+        let mut conn = sqlx::postgres::PgConnection::connect(&base).await.unwrap_or_else(|e| {
+            panic!("PostgreSQL at {base} accepts connections but the login failed (trust auth, database `test`, user `postgres`): {e}")
+        });
         drop_stale_schemas(&mut conn).await;
         let schema = unique(tag).to_lowercase();
         sqlx::raw_sql(&format!("CREATE SCHEMA {schema}"))

@@ -14,7 +14,7 @@
 //! - [`guard`]: the live loop, a server's events through the engine and its actions out.
 //!
 //! What it is not: it decides nothing (that is moat-core's engine; [`translate`] only maps), stores nothing (that is
-//! moat-store), and reads no files (the config's owner hands it its section).
+//! moat-store; [`undo`] only reads an incident's plan from it), and reads no files (the config's owner hands it its section).
 
 pub mod actions;
 pub mod config;
@@ -32,6 +32,7 @@ pub mod stream;
 #[cfg(feature = "tls")]
 mod tls;
 pub mod translate;
+pub mod undo;
 pub mod webhook;
 
 pub use actions::queue::{ActionSender, Stopped};

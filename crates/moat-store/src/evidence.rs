@@ -42,6 +42,22 @@ impl GuildScope<'_> {
             let urls: Value = serde_json::from_str(&urls)
                 .map_err(|e| StoreError::Corrupt(format!("attachment URLs of incident {incident}: {e}")))?;
             let (channel, message) = (int("channel_id")?, int("message_id")?);
+            if let Some(m) = &full.mastodon {
+                // A status: named as Mastodon names it, linked to its author's admin page.
+                let account = m.account(UserId(int("author_id")?));
+                messages.push(json!({
+                    "status_id": m.status(message),
+                    "account_id": account,
+                    "link": format!("{}/admin/accounts/{account}", m.server),
+                    "ts": int("ts")?,
+                    "content": r.try_get::<String, _>("content").map_err(err())?,
+                    "attachment_urls": urls,
+                    "reason": r.try_get::<String, _>("reason").map_err(err())?,
+                    "action": r.try_get::<Option<String>, _>("kind").map_err(err())?,
+                    "recorded_at": int("recorded_at")?,
+                }));
+                continue;
+            }
             messages.push(json!({
                 "message_id": message.to_string(),
                 "channel_id": channel.to_string(),
@@ -58,7 +74,7 @@ impl GuildScope<'_> {
         }
         let retention = self.evidence_retention_days().await?;
         let s = &full.summary;
-        Ok(json!({
+        let mut v = json!({
             "format": EXPORT_FORMAT,
             "guild_id": s.guild_id.to_string(),
             "incident": s.incident.get(),
@@ -72,7 +88,13 @@ impl GuildScope<'_> {
             "member_ids": full.members.iter().map(UserId::to_string).collect::<Vec<_>>(),
             "actions": full.timeline.iter().map(|e| e.action.clone()).collect::<Vec<_>>(),
             "messages": messages,
-        }))
+        });
+        if let Some(m) = &full.mastodon {
+            v["platform"] = "mastodon".into();
+            v["server"] = m.server.clone().into();
+            v["account_ids"] = full.members.iter().map(|u| Value::String(m.account(*u))).collect();
+        }
+        Ok(v)
     }
 
     /// How many evidence messages this guild holds.

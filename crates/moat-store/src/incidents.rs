@@ -66,6 +66,9 @@ pub struct Incident {
     pub members: Vec<UserId>,
     pub timeline: Vec<TimelineEntry>,
     pub undo: UndoPlan,
+    /// A Mastodon server's incident: its accounts and statuses by their Mastodon ids, and the
+    /// undo as admin API calls ([`crate::mastodon`]). `None` on Discord.
+    pub mastodon: Option<crate::mastodon::MastodonIncident>,
 }
 
 const SUMMARY: &str = "SELECT i.guild_id, i.incident_id, i.kind, i.detector, i.opened_at, i.last_action_at, i.closed_at, \
@@ -136,6 +139,12 @@ impl Incident {
         v["member_ids"] = self.members.iter().map(|m| Value::String(m.to_string())).collect();
         v["timeline"] = self.timeline.iter().map(|e| e.action.clone()).collect();
         v["undo"] = self.undo.to_json();
+        if let Some(m) = &self.mastodon {
+            v["platform"] = "mastodon".into();
+            v["server"] = m.server.clone().into();
+            v["account_ids"] = self.members.iter().map(|u| Value::String(m.account(*u))).collect();
+            v["undo"] = m.undo.to_json();
+        }
         v
     }
 }
@@ -221,7 +230,8 @@ impl GuildScope<'_> {
         .collect::<Result<Vec<_>>>()?;
         let timeline = self.timeline(inc).await?;
         let undo = plan(&timeline);
-        Ok(Incident { summary, members, timeline, undo })
+        let mastodon = crate::mastodon::of_timeline(&timeline);
+        Ok(Incident { summary, members, timeline, undo, mastodon })
     }
 
     async fn timeline(&self, inc: i64) -> Result<Vec<TimelineEntry>> {

@@ -10,6 +10,8 @@
 //! - **timers** ([`timers`]): timeouts to lift, lockdowns to end, timed bans, claimed with an
 //!   atomic `UPDATE ... WHERE fired_at IS NULL` so each fires once, even after a restart or
 //!   with two processes on one PostgreSQL;
+//! - **Mastodon incidents** ([`mastodon`]): the same tables, read with the server's own ids
+//!   and an undo made of admin API calls;
 //! - **settings** with their history ([`settings`]), **strikes** with decay ([`strikes`]),
 //!   opt-in **ban pools** ([`pools`]) and the guild's lifecycle, export and deletion
 //!   ([`guilds`]).
@@ -40,6 +42,7 @@ pub mod guilds;
 pub mod ids;
 pub mod incidents;
 pub mod maintain;
+pub mod mastodon;
 pub mod migrate;
 pub mod pools;
 mod record;

@@ -5,8 +5,9 @@
 //! knows which server to undo on, without a table of its own.
 //!
 //! Facts added: `platform` (`mastodon`), `server` (its URL), `account_ids` (the action's
-//! accounts in `user_ids` order, space-separated) and `status_ids` (its evidence statuses in
-//! order).
+//! accounts in `user_ids` order, space-separated) and `status_ids` (its evidence statuses,
+//! each `number=id`: the engine's number and the id as Mastodon gave it, since the store
+//! keeps each status apart from its action).
 
 use moat_core::Action;
 
@@ -18,7 +19,7 @@ pub const PLATFORM: &str = "platform";
 pub const SERVER: &str = "server";
 /// The fact listing the action's accounts as Mastodon names them.
 pub const ACCOUNT_IDS: &str = "account_ids";
-/// The fact listing the action's evidence statuses as Mastodon names them.
+/// The fact listing the action's evidence statuses, `number=id` each.
 pub const STATUS_IDS: &str = "status_ids";
 
 /// `a` with the Mastodon facts added (ids never contain spaces: Mastodon's are alphanumeric).
@@ -32,7 +33,12 @@ pub fn for_store(a: &Action, ids: &IdBook, server: &str) -> Action {
         facts.push((ACCOUNT_IDS.into(), accounts.join(" ")));
     }
     if !a.evidence.messages.is_empty() {
-        let statuses: Vec<String> = a.evidence.messages.iter().map(|m| ids.status_id(m.message_id).0).collect();
+        let statuses: Vec<String> = a
+            .evidence
+            .messages
+            .iter()
+            .map(|m| format!("{}={}", m.message_id.get(), ids.status_id(m.message_id).0))
+            .collect();
         facts.push((STATUS_IDS.into(), statuses.join(" ")));
     }
     out

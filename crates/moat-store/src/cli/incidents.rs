@@ -92,10 +92,16 @@ fn show_text(inc: &Incident) -> String {
     if let (Some(at), Some(by)) = (s.undone_at, &s.undone_by) {
         out.push_str(&format!("undone {} by {by}\n", utc(at)));
     }
-    let shown: Vec<String> = inc.members.iter().take(20).map(UserId::to_string).collect();
+    let m = inc.mastodon.as_ref();
+    if let Some(m) = m {
+        out.push_str(&format!("on the Mastodon server {}\n", m.server));
+    }
+    let name = |u: UserId| m.map_or_else(|| u.to_string(), |m| m.account(u));
+    let shown: Vec<String> = inc.members.iter().take(20).map(|&u| name(u)).collect();
     let more = inc.members.len().saturating_sub(shown.len());
     out.push_str(&format!(
-        "members ({}): {}{}\n",
+        "{} ({}): {}{}\n",
+        if m.is_some() { "accounts" } else { "members" },
         inc.members.len(),
         shown.join(", "),
         if more > 0 { format!(" and {more} more") } else { String::new() }
@@ -104,12 +110,32 @@ fn show_text(inc: &Incident) -> String {
     for e in &inc.timeline {
         let reason = e.action.get("reason").and_then(Value::as_str).unwrap_or("");
         let users = match (e.action.get("user_id"), e.action.get("user_ids").and_then(Value::as_array)) {
-            (Some(u), _) => format!(" user {}", u.as_str().unwrap_or("?")),
+            (Some(u), _) => match u.as_str().and_then(|u| u.parse::<UserId>().ok()) {
+                Some(u) if m.is_some() => format!(" account {}", name(u)),
+                _ => format!(" user {}", u.as_str().unwrap_or("?")),
+            },
             (None, Some(us)) => format!(" {} users", us.len()),
             _ => String::new(),
         };
-        out.push_str(&format!("  {} {:<14}{users}: {reason}\n", utc(e.ts), e.kind.as_str()));
+        let kind = if m.is_some() { mastodon_verb(e.kind) } else { e.kind.as_str() };
+        out.push_str(&format!("  {} {:<14}{users}: {reason}\n", utc(e.ts), kind));
     }
-    out.push_str(&format!("undo: {}\n", inc.undo.describe()));
+    match m {
+        Some(m) => out.push_str(&format!("undo: {}\n", m.undo.describe())),
+        None => out.push_str(&format!("undo: {}\n", inc.undo.describe())),
+    }
     out
+}
+
+/// What an engine action is called on Mastodon.
+fn mastodon_verb(kind: moat_core::ActionKind) -> &'static str {
+    use moat_core::ActionKind as K;
+    match kind {
+        K::Ban => "suspend",
+        K::Silence | K::Timeout => "silence",
+        K::Kick => "reject",
+        K::Lockdown => "wave mode",
+        K::Unlock => "wave over",
+        other => other.as_str(),
+    }
 }

@@ -20,7 +20,7 @@ async fn three_members_share_then_survive_a_kill_and_a_clean_stop() {
     let kb = LeaseKeeper::start(&b, SPEC).await.unwrap();
     let kc = LeaseKeeper::start(&c, SPEC).await.unwrap();
     let rx = [ka.ownership(), kb.ownership(), kc.ownership()];
-    // Each member aims at ceil(16 / 3) = 6 groups and gives back the rest: once settled, shares run 4 to 6.
+    // The members split 16 groups 6/5/5 (the remainder to the first names): within 4 to 6 while settling.
     let now =
         until(Duration::from_secs(20), &rx, |o| partition(o, 16) && o.iter().all(|x| (4..=6).contains(&x.held.len())))
             .await;

@@ -77,7 +77,7 @@ pub fn http_client(cfg: &BotConfig) -> Client {
 
 /// The HTTP client of a cluster member: each call names the process (`X-Moat-Process`),
 /// so Discord's side (the fake's summary, a proxy's logs) can tell the processes apart.
-fn cluster_client(cfg: &BotConfig, member: &str) -> Client {
+pub(crate) fn cluster_client(cfg: &BotConfig, member: &str) -> Client {
     let mut b =
         Client::builder().token(cfg.token.clone()).timeout(Duration::from_secs(20)).remember_invalid_token(false);
     if let Some(proxy) = &cfg.rest_proxy {

@@ -6,9 +6,10 @@
 //! expiring, and an expiry sends no watch event: every member polls, and finds a dead
 //! holder's units free at most one lease after its last renewal. A clean stop deletes its
 //! keys, which *does* send an event, so the others take over at once. Members announce
-//! themselves in a second bucket with the same `max_age`; each aims at its fair share
-//! (`ceil(units / members)`), claiming free units below it and handing extras back above it,
-//! so starting or stopping a process rebalances the units.
+//! themselves in a second bucket with the same `max_age`; each aims at its share ([`share`]:
+//! an even split, the remainder to the first names in order, the same sum seen by all),
+//! claiming free units below it and handing extras back above it, so starting or stopping a
+//! process rebalances the units.
 //!
 //! When NATS is lost, a holder keeps its units while its last renewal is younger than the
 //! lease minus a margin (nobody else can have them yet), then gives them up to "alerts
@@ -194,10 +195,13 @@ impl Keeper {
         self.renew().await?;
         self.announce().await?;
         let live = self.live_members().await?;
-        let target = self.spec.units.div_ceil(live.max(1) as u32) as usize;
+        let target = share(self.spec.units, &live, &self.member);
+        // A newcomer waits one round before claiming, so processes started together see
+        // each other first and split the units without moving them.
+        let newcomer = now_ms().saturating_sub(self.started_ms) < (self.ttl / 3).as_millis() as u64;
         if self.held.len() > target {
             self.release_extra(target).await?;
-        } else if self.held.len() < target {
+        } else if self.held.len() < target && !newcomer {
             self.claim_free(target).await?;
         }
         Ok(())
@@ -238,16 +242,17 @@ impl Keeper {
         Ok(())
     }
 
-    async fn live_members(&self) -> Result<usize, ClusterError> {
+    /// The live members' names (their announcements have not expired).
+    async fn live_members(&self) -> Result<Vec<String>, ClusterError> {
         let prefix = format!("{}.", self.spec.kind);
         let mut keys = self.members.keys().await.map_err(nats_err("member list"))?;
-        let mut n = 0;
+        let mut names = Vec::new();
         while let Some(key) = keys.next().await {
-            if key.map_err(nats_err("member list"))?.starts_with(&prefix) {
-                n += 1;
+            if let Some(name) = key.map_err(nats_err("member list"))?.strip_prefix(&prefix) {
+                names.push(name.to_string());
             }
         }
-        Ok(n)
+        Ok(names)
     }
 
     /// Hands back the highest-numbered units above the share.
@@ -339,6 +344,21 @@ impl Keeper {
     }
 }
 
+/// How many of `units` `me` should hold among the `live` members: an even split, the
+/// remainder going to the first names in order. Every member computes the same split, so
+/// the shares add up to `units` and nobody hands a unit back and forth.
+pub fn share(units: u32, live: &[String], me: &str) -> usize {
+    let mut names: Vec<&str> = live.iter().map(String::as_str).collect();
+    if !names.contains(&me) {
+        names.push(me);
+    }
+    names.sort_unstable();
+    names.dedup();
+    let n = names.len() as u32;
+    let rank = names.iter().position(|m| *m == me).unwrap_or(0) as u32;
+    (units / n + u32::from(rank < units % n)) as usize
+}
+
 /// The next lease event, or never when there is no watch.
 async fn next_event(events: &mut Option<Watch>) -> Option<async_nats::jetstream::kv::Entry> {
     match events {
@@ -350,5 +370,20 @@ async fn next_event(events: &mut Option<Watch>) -> Option<async_nats::jetstream:
             }
         },
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn shares_add_up_and_differ_by_one_at_most() {
+        let live: Vec<String> = ["b", "a", "c"].iter().map(|s| s.to_string()).collect();
+        let shares: Vec<usize> = ["a", "b", "c"].iter().map(|m| share(4, &live, m)).collect();
+        assert_eq!(shares, vec![2, 1, 1]);
+        assert_eq!(share(16, &live, "c"), 5);
+        assert_eq!(share(4, &[], "z"), 4, "alone, a member takes everything");
+        assert_eq!(share(2, &live, "c"), 0);
     }
 }

@@ -19,6 +19,7 @@
 //!   [`crate::exec::calls`]).
 
 pub mod flags;
+mod rehydrate;
 pub mod shard;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -108,6 +109,9 @@ pub(crate) struct Ctx {
     pub cfg: BotConfig,
     pub link: Link,
     pub events: UnboundedSender<Incoming>,
+    pub shared: Arc<Shared>,
+    /// For the REST reads of a take-over ([`rehydrate`]).
+    pub client: twilight_http::Client,
     /// Signals dropped because NATS could not keep up (counted, told once).
     pub dropped: std::sync::atomic::AtomicU64,
 }
@@ -150,7 +154,8 @@ pub async fn run(
             None
         }
     };
-    let ctx = Arc::new(Ctx { cfg, link, events, dropped: Default::default() });
+    let client = crate::cluster_client(&cfg, link.cluster.member());
+    let ctx = Arc::new(Ctx { cfg, link, events, shared: shared.clone(), client, dropped: Default::default() });
     let mut own = keeper.ownership();
     let mut running: BTreeMap<u32, (watch::Sender<bool>, JoinHandle<()>)> = BTreeMap::new();
     loop {

@@ -20,6 +20,8 @@ use twilight_gateway::{CloseFrame, ConfigBuilder, Message, Session, Shard, Shard
 use super::Ctx;
 use crate::gateway::{intents, Incoming};
 
+/// How long a shard waits for its last holder's final save before reading its session.
+const HANDOVER_GRACE: Duration = Duration::from_millis(1000);
 /// How often a shard's session is saved.
 const SAVE_EVERY: Duration = Duration::from_millis(500);
 /// Signals waiting to be published, per shard, at most (a full queue counts what it drops).
@@ -28,6 +30,13 @@ const SIGNAL_QUEUE: usize = 4096;
 /// Runs shard `id` until `stop`, then saves its session and closes it resumably.
 pub(crate) async fn run(ctx: Arc<Ctx>, id: u32, mut stop: watch::Receiver<bool>) {
     let link = &ctx.link;
+    // A group handed over on a rebalance is released before its last holder has saved its
+    // sessions' final sequence; a moment's wait lets that save land (a RESUME from an older
+    // one is still right, only longer).
+    tokio::select! {
+        _ = tokio::time::sleep(HANDOVER_GRACE) => {}
+        _ = stop.changed() => return,
+    }
     let saved = link.sessions.load(id).await.unwrap_or_else(|e| {
         eprintln!("moat: shard {id}: cannot read its saved session ({e}); identifying");
         None
@@ -39,6 +48,9 @@ pub(crate) async fn run(ctx: Arc<Ctx>, id: u32, mut stop: watch::Receiver<bool>)
     if let Some(s) = &saved {
         eprintln!("moat: shard {id}: resuming the session {} saved at sequence {}", s.member, s.sequence);
         b = b.session(Session::new(s.sequence, s.session_id.clone())).resume_url(s.resume_url.clone());
+    }
+    if saved.is_some() {
+        tokio::spawn(take_over(ctx.clone(), id));
     }
     let mut shard = Shard::with_config(ShardId::new(id, link.plan.shards), b.build());
     let signals = link.signals.clone().map(|p| publisher(p, id));
@@ -92,6 +104,17 @@ pub(crate) async fn run(ctx: Arc<Ctx>, id: u32, mut stop: watch::Receiver<bool>)
                 .await;
                 break;
             }
+        }
+    }
+}
+
+/// A resumed shard's guilds, told to the engine as the GUILD_CREATEs a RESUME does not send.
+async fn take_over(ctx: Arc<Ctx>, id: u32) {
+    let frames = super::rehydrate::guild_creates(&ctx.client, &ctx.shared, ctx.link.plan, id).await;
+    eprintln!("moat: shard {id}: took over {} guild(s); read their roles and channels", frames.len());
+    for frame in frames {
+        if ctx.events.send(Incoming { shard: id, seq: 0, at: Instant::now(), frame }).is_err() {
+            return;
         }
     }
 }

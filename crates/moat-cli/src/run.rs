@@ -19,6 +19,7 @@ use moat_discord::{Bot, BotConfig, Feed};
 use crate::flags::RunArgs;
 
 pub fn run(a: RunArgs) -> i32 {
+    let grace = Duration::from_secs(a.shutdown_grace);
     let RunArgs {
         config,
         shards,
@@ -30,6 +31,7 @@ pub fn run(a: RunArgs) -> i32 {
         rest_proxy: rest,
         http: http_flag,
         cluster,
+        ..
     } = a;
     let loaded = match crate::config::load(config.as_deref()) {
         Ok(l) => l,
@@ -147,9 +149,18 @@ pub fn run(a: RunArgs) -> i32 {
             _ => None,
         };
         let mut feed = bot.subscribe();
-        tracing::info!("running; stop with Ctrl-C");
+        tracing::info!("running; stop with Ctrl-C or SIGTERM");
+        let mut stop_signal = Box::pin(crate::signals::stop_requested());
         let code = loop {
-            match tokio::time::timeout(Duration::from_secs(1), feed.recv()).await {
+            let next = tokio::select! {
+                what = &mut stop_signal => {
+                    eprintln!("moat: {what}: no new events; finishing the calls in flight (at most {} s; again to exit at once)", grace.as_secs());
+                    crate::signals::second_exits_at_once();
+                    break 0;
+                }
+                next = tokio::time::timeout(Duration::from_secs(1), feed.recv()) => next,
+            };
+            match next {
                 Ok(Some(f)) => {
                     log(&f);
                     if let Some(d) = &dash {
@@ -164,7 +175,8 @@ pub fn run(a: RunArgs) -> i32 {
                 Err(_) => {}
             }
         };
-        bot.stop().await;
+        let stopped = bot.shut_down(grace).await;
+        eprintln!("moat: stopped: {stopped}");
         code
     })
 }

@@ -160,6 +160,7 @@ pub async fn run(
     let Extras { memory, mut fired, mut overrides, mut control } = extras;
     if let Some(m) = &memory {
         restore(m, &mut engine, &mut overrides, &exec, &shared, clock.now_ms()).await;
+        crate::stopping::resend_pending(&m.store, &exec, &shared, clock.now_ms()).await;
     }
     let mut synced: std::collections::HashSet<GuildId> = std::collections::HashSet::new();
     let mut registered = false;

@@ -69,6 +69,8 @@ pub struct Shared {
     pub guild_names: Mutex<std::collections::BTreeMap<moat_core::id::GuildId, String>>,
     /// Where each event's guild and kind go, when the dashboard listens.
     pub events_tap: Mutex<Option<UnboundedSender<(moat_core::id::GuildId, &'static str)>>>,
+    /// The calls owed to Discord until answered (what a stop keeps for the next start).
+    pub ledger: crate::exec::ledger::Ledger,
 }
 
 /// Requests per rolling second moat allows itself: below Discord's global 50, which is

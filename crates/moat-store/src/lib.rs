@@ -41,6 +41,7 @@ pub mod ids;
 pub mod incidents;
 pub mod maintain;
 pub mod migrate;
+pub mod pending;
 pub mod pools;
 mod record;
 pub mod recorder;

@@ -18,6 +18,7 @@ mod command;
 mod deletes;
 mod gate;
 mod lanes;
+pub mod ledger;
 mod lift;
 pub mod lockdown;
 mod post;
@@ -44,6 +45,7 @@ use crate::ids::ToTwilight as _;
 use crate::perms::Capabilities;
 use crate::shared::{lock, Shared};
 use calls::send;
+use ledger::Unit;
 use lockdown::Locks;
 
 /// Bulk delete refuses messages this old; keep an hour's margin.
@@ -158,6 +160,7 @@ impl Executor {
             Job::Actions { actions, received } => {
                 for a in actions {
                     self.shared.keep_evidence(&a);
+                    self.shared.ledger.open(&a);
                     let channel =
                         self.settings.alert_channel.or_else(|| self.channels.get(&a.guild_id).copied().flatten());
                     lock(&self.alerts).add(&a, channel);
@@ -273,6 +276,7 @@ impl Executor {
                 let need = Permissions::VIEW_CHANNEL | Permissions::MANAGE_MESSAGES;
                 if let Some(p) = self.lacks_in(a.guild_id, c, need) {
                     self.not_done(a.incident, &format!("delete messages in <#{c}>"), p);
+                    self.shared.ledger.close(Unit::Delete(c, m));
                     continue;
                 }
                 let ids = by_channel.entry(c).or_default();
@@ -313,6 +317,7 @@ impl Executor {
             let reason = calls::audit_reason(&a.reason);
             if let Some((what, p)) = self.refused_by_view(a) {
                 self.not_done(a.incident, what, p);
+                self.shared.ledger.close_all(a);
                 continue;
             }
             match a.kind {
@@ -335,6 +340,7 @@ impl Executor {
                                     .reason(&reason)
                             })
                             .await;
+                            shared.ledger.close(Unit::Member(ActionKind::Timeout, g, u));
                             refused(&alerts, incident, r.err(), "time out", Some(u));
                         });
                     }
@@ -366,6 +372,7 @@ impl Executor {
                                     .await
                                 }
                             };
+                            shared.ledger.close(Unit::Member(ActionKind::Silence, g, u));
                             refused(&alerts, incident, r.err(), "silence", Some(u));
                         });
                     }
@@ -381,6 +388,7 @@ impl Executor {
                             let r =
                                 send(&shared, "kick a member", || client.remove_guild_member(gid, uid).reason(&reason))
                                     .await;
+                            shared.ledger.close(Unit::Member(ActionKind::Kick, g, u));
                             refused(&alerts, incident, r.err(), "kick", Some(u));
                         });
                     }
@@ -397,6 +405,7 @@ impl Executor {
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
                         let r = lockdown::lock_down(&client, &shared, &locks, g, now, duration, &reason).await;
                         lockdown::persist(store.as_ref(), &locks, g, now).await;
+                        shared.ledger.close(Unit::Guild(ActionKind::Lockdown, g));
                         refused(&alerts, incident, r.err(), "lock the server down", None);
                     });
                 }
@@ -406,6 +415,7 @@ impl Executor {
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
                         let _ = lockdown::unlock(&client, &shared, &locks, g, &reason).await;
                         lockdown::persist(store.as_ref(), &locks, g, now).await;
+                        shared.ledger.close(Unit::Guild(ActionKind::Unlock, g));
                     });
                 }
                 ActionKind::DeleteMessage | ActionKind::Alert | ActionKind::Flag => {}
@@ -441,7 +451,7 @@ impl Executor {
         let reason = calls::audit_reason(&call.reason);
         for chunk in call.users.chunks(if bulk { bans::BULK_MAX } else { 1 }) {
             let ids: Vec<_> = chunk.iter().filter_map(|u| u.twilight().ok()).collect();
-            let reason = reason.clone();
+            let (reason, users) = (reason.clone(), chunk.to_vec());
             let lane = if bulk { format!("bulk-ban:{g}") } else { format!("ban:{g}") };
             self.spawn(lane, move |client, shared| async move {
                 if ids.len() == 1 {
@@ -449,6 +459,9 @@ impl Executor {
                 } else {
                     let what = format!("bulk-ban {} members", ids.len());
                     let _ = send(&shared, &what, || client.bulk_guild_ban(gid, &ids).reason(&reason)).await;
+                }
+                for u in users {
+                    shared.ledger.close(Unit::Member(ActionKind::Ban, g, u));
                 }
             });
         }

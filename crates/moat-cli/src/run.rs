@@ -20,6 +20,7 @@ use crate::flags::RunArgs;
 
 pub fn run(a: RunArgs) -> i32 {
     let grace = Duration::from_secs(a.shutdown_grace);
+    let dry_run = a.dry_run;
     let RunArgs {
         config,
         shards,
@@ -82,6 +83,7 @@ pub fn run(a: RunArgs) -> i32 {
         link_judge: Some(std::sync::Arc::from(check_judge)),
         config_text: loaded.file.text().to_string(),
         ping_role: section.ping_role,
+        dry_run,
         ..Default::default()
     };
     // The store: `--database`, else MOAT_DATABASE, else moat.db here. Its URL is never

@@ -28,6 +28,7 @@ pub mod bot;
 pub mod commands;
 pub mod config;
 pub mod dashboard;
+pub mod dry;
 pub mod exec;
 pub mod gateway;
 pub mod guilds;
@@ -113,6 +114,7 @@ impl Bot {
             *shared::lock(&shared.evidence_file) = Some(file);
         }
         *shared::lock(&shared.config) = Arc::new(engine.config().clone());
+        shared.dry_run.store(cfg.dry_run, Ordering::Relaxed);
         let client = Arc::new(http_client(&cfg));
         let (stop, stop_rx) = watch::channel(false);
         let (ev_tx, ev_rx) = mpsc::unbounded_channel();

@@ -71,6 +71,8 @@ pub struct Shared {
     pub events_tap: Mutex<Option<UnboundedSender<(moat_core::id::GuildId, &'static str)>>>,
     /// The calls owed to Discord until answered (what a stop keeps for the next start).
     pub ledger: crate::exec::ledger::Ledger,
+    /// `moat run --dry-run`: every guild only alerts (see [`crate::dry`]).
+    pub dry_run: std::sync::atomic::AtomicBool,
 }
 
 /// Requests per rolling second moat allows itself: below Discord's global 50, which is

@@ -61,6 +61,8 @@ pub enum Job {
     Capabilities { guild: GuildId, can: Arc<Capabilities> },
     /// Plain-language problems to tell a guild's moderators.
     Problems { guild: GuildId, problems: Vec<String> },
+    /// A notice for a guild's moderators (dry run entered or left).
+    Notice { guild: GuildId, text: String },
     /// Create or update moat's AutoMod rule in a guild.
     AutoMod { guild: GuildId, rule: serde_json::Value },
     /// Register `/moat` for this application.
@@ -221,21 +223,29 @@ impl Executor {
                 self.shared.end();
             }
             Job::Problems { guild, problems } => {
-                let channel = self.settings.alert_channel.or_else(|| self.channels.get(&guild).copied().flatten());
-                let channel = channel.filter(|&c| self.may_post(guild, c));
-                if let Some(Ok(ch)) = channel.map(|c| c.twilight()) {
-                    let text = format!("**moat cannot fully protect this server:**\n- {}", problems.join("\n- "));
-                    self.spawn(format!("post:{ch}"), move |client, shared| async move {
-                        let text: String = text.chars().take(2000).collect();
-                        let nobody = post::ping_nobody();
-                        let _ = send(&shared, "tell moderators what moat cannot do", || {
-                            client.create_message(ch).content(&text).allowed_mentions(Some(&nobody))
-                        })
-                        .await;
-                    });
-                }
+                let text = format!("**moat cannot fully protect this server:**\n- {}", problems.join("\n- "));
+                self.tell(guild, text, "tell moderators what moat cannot do");
                 self.shared.end();
             }
+            Job::Notice { guild, text } => {
+                self.tell(guild, text, "tell moderators of a change");
+                self.shared.end();
+            }
+        }
+    }
+
+    /// Posts `text` in the guild's alert channel (if moat may), pinging nobody.
+    fn tell(&mut self, guild: GuildId, text: String, what: &'static str) {
+        let channel = self.settings.alert_channel.or_else(|| self.channels.get(&guild).copied().flatten());
+        let channel = channel.filter(|&c| self.may_post(guild, c));
+        if let Some(Ok(ch)) = channel.map(|c| c.twilight()) {
+            self.spawn(format!("post:{ch}"), move |client, shared| async move {
+                let text: String = text.chars().take(2000).collect();
+                let nobody = post::ping_nobody();
+                let _ =
+                    send(&shared, what, || client.create_message(ch).content(&text).allowed_mentions(Some(&nobody)))
+                        .await;
+            });
         }
     }
 

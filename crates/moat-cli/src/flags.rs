@@ -199,6 +199,14 @@ pub struct RunArgs {
     /// Join the cluster on this NATS JetStream (`nats://HOST:4222`; or `url` under [cluster]).
     #[arg(long, value_name = "URL")]
     pub cluster: Option<String>,
+    /// On SIGTERM or Ctrl-C, how long the calls in flight may take before the rest are kept
+    /// in the store for the next start (a second signal exits at once).
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub shutdown_grace: u64,
+    /// Decide as usual but only alert, each alert saying what moat would have done (no
+    /// deletes, timeouts, bans, roles or lockdown); per guild: `[guilds."ID".live] dry_run`.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `moat cluster ...`

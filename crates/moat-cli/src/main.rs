@@ -19,6 +19,7 @@ mod mastodon;
 mod replay;
 mod run;
 mod run_mastodon;
+mod signals;
 mod store_cmds;
 mod synth;
 

@@ -22,6 +22,8 @@ use moat_discord::{Bot, BotConfig, Feed};
 use crate::flags::RunArgs;
 
 pub fn run(a: RunArgs) -> i32 {
+    let grace = Duration::from_secs(a.shutdown_grace);
+    let dry_run = a.dry_run;
     let RunArgs {
         config,
         shards,
@@ -33,6 +35,7 @@ pub fn run(a: RunArgs) -> i32 {
         rest_proxy: rest,
         http: http_flag,
         cluster,
+        ..
     } = a;
     let loaded = match crate::config::load(config.as_deref()) {
         Ok(l) => l,
@@ -82,6 +85,7 @@ pub fn run(a: RunArgs) -> i32 {
         link_judge: Some(std::sync::Arc::from(check_judge)),
         config_text: loaded.file.text().to_string(),
         ping_role: section.ping_role,
+        dry_run,
         ..Default::default()
     };
     // The store: `--database`, else MOAT_DATABASE, else moat.db here. Its URL is never
@@ -172,9 +176,18 @@ pub fn run(a: RunArgs) -> i32 {
             _ => None,
         };
         let mut feed = bot.subscribe();
-        tracing::info!("running; stop with Ctrl-C");
+        tracing::info!("running; stop with Ctrl-C or SIGTERM");
+        let mut stop_signal = Box::pin(crate::signals::stop_requested());
         let code = loop {
-            match tokio::time::timeout(Duration::from_secs(1), feed.recv()).await {
+            let next = tokio::select! {
+                what = &mut stop_signal => {
+                    eprintln!("moat: {what}: no new events; finishing the calls in flight (at most {} s; again to exit at once)", grace.as_secs());
+                    crate::signals::second_exits_at_once();
+                    break 0;
+                }
+                next = tokio::time::timeout(Duration::from_secs(1), feed.recv()) => next,
+            };
+            match next {
                 Ok(Some(f)) => {
                     log(&f);
                     if let Some(d) = &dash {
@@ -189,7 +202,8 @@ pub fn run(a: RunArgs) -> i32 {
                 Err(_) => {}
             }
         };
-        bot.stop().await;
+        let stopped = bot.shut_down(grace).await;
+        eprintln!("moat: stopped: {stopped}");
         if let Some(m) = masto {
             m.stop().await;
         }

@@ -42,6 +42,8 @@ pub struct Incident {
     locked: bool,
     unlocked: bool,
     notes: Vec<String>,
+    /// The guild is in dry run: what moat did is what it would have done.
+    dry: bool,
 }
 
 impl Incident {
@@ -67,6 +69,7 @@ impl Incident {
             locked: false,
             unlocked: false,
             notes: Vec::new(),
+            dry: false,
         }
     }
 
@@ -78,7 +81,14 @@ impl Incident {
         if self.account_age.is_none() {
             self.account_age = a.evidence.facts.iter().find(|(k, _)| k == "account_age").map(|(_, v)| v.clone());
         }
-        match a.kind {
+        let kind = match crate::dry::stands_for(a) {
+            Some(k) => {
+                self.dry = true;
+                k
+            }
+            None => a.kind,
+        };
+        match kind {
             ActionKind::DeleteMessage => self.deleted += 1,
             ActionKind::Timeout => {
                 self.timed_out.extend(&a.user_ids);
@@ -96,7 +106,7 @@ impl Incident {
             ActionKind::Lockdown => self.locked = true,
             ActionKind::Unlock => self.unlocked = true,
         }
-        if a.kind.is_punitive() && self.detector == "containment" {
+        if kind.is_punitive() && self.detector == "containment" {
             self.detector = a.detector.as_str().to_string();
             self.reason = a.reason.clone();
         }
@@ -112,7 +122,8 @@ impl Incident {
 
     /// The alert's text, at most 2000 characters.
     pub fn render(&self) -> String {
-        let mut s = format!("**moat: {}**", self.title());
+        let dry = if self.dry { "dry run: " } else { "" };
+        let mut s = format!("**moat: {dry}{}**", self.title());
         let n = self.users.len();
         if n > 0 {
             let names: Vec<String> = self.users.iter().take(NAMES).map(|u| format!("<@{u}>")).collect();
@@ -152,6 +163,10 @@ impl Incident {
         if did.is_empty() {
             did.push("nothing: this is for your information".into());
         }
+        if self.dry {
+            s += &format!("\n**What moat would have done (dry run, nothing was done):** {}", did.join("; "));
+            return cut(s);
+        }
         s += &format!("\n**What moat did:** {}", did.join("; "));
         let mut undo = Vec::new();
         if !self.timed_out.is_empty() {
@@ -172,10 +187,7 @@ impl Incident {
         for n in &self.notes {
             s += &format!("\n**Warning:** {n}");
         }
-        if s.chars().count() > MAX_LEN {
-            s = s.chars().take(MAX_LEN - 1).collect::<String>() + "…";
-        }
-        s
+        cut(s)
     }
 
     fn title(&self) -> String {
@@ -190,6 +202,15 @@ impl Incident {
             "automod" => "AutoMod strike".into(),
             other => other.to_string(),
         }
+    }
+}
+
+/// At most Discord's 2000 characters, with an ellipsis when cut.
+fn cut(s: String) -> String {
+    if s.chars().count() > MAX_LEN {
+        s.chars().take(MAX_LEN - 1).collect::<String>() + "…"
+    } else {
+        s
     }
 }
 

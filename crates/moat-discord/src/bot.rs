@@ -132,6 +132,14 @@ fn send_actions(
     if out.is_empty() {
         return;
     }
+    let all = shared.dry_run.load(Ordering::Relaxed);
+    let config = engine.config();
+    if all || config.defaults.live.dry_run || config.guilds.values().any(|s| s.live.dry_run) {
+        *out = std::mem::take(out)
+            .into_iter()
+            .map(|a| if crate::dry::is_dry(all, config, a.guild_id) { crate::dry::would_have(a) } else { a })
+            .collect();
+    }
     if let Some(m) = memory {
         m.record(out, engine);
     }
@@ -160,6 +168,7 @@ pub async fn run(
     let Extras { memory, mut fired, mut overrides, mut control } = extras;
     if let Some(m) = &memory {
         restore(m, &mut engine, &mut overrides, &exec, &shared, clock.now_ms()).await;
+        crate::stopping::resend_pending(&m.store, &exec, &shared, clock.now_ms()).await;
     }
     let mut synced: std::collections::HashSet<GuildId> = std::collections::HashSet::new();
     let mut registered = false;
@@ -170,6 +179,7 @@ pub async fn run(
     };
     let mut guilds = Guilds::default();
     let mut told: HashMap<GuildId, Vec<String>> = HashMap::new();
+    let mut told_dry: HashMap<GuildId, bool> = HashMap::new();
     let mut out: Vec<Action> = Vec::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -213,6 +223,9 @@ pub async fn run(
                                     Err(e) => format!("Not changed: {e}"),
                                 };
                                 *crate::shared::lock(&shared.config) = Arc::new(engine.config().clone());
+                                if told_dry.contains_key(&inv.guild) {
+                                    tell_dry(&mut told_dry, inv.guild, &engine, &exec, &shared);
+                                }
                                 Some(reply)
                             }
                             Some(req) => crate::answers::answer(&engine, judge.as_deref(), inv.guild, &name, &problems, clock.now_ms(), req),
@@ -256,6 +269,7 @@ pub async fn run(
                             }
                             told.insert(g, problems);
                         }
+                        tell_dry(&mut told_dry, g, &engine, &exec, &shared);
                     }
                 }
                 let now = clock.now_ms();
@@ -289,6 +303,9 @@ pub async fn run(
                 Some(Control::SetSetting { guild, section, key, value, by, reply }) => {
                     let r = set_setting(&mut engine, &mut overrides, memory.as_ref(), guild, (by, "dashboard"), &section, &key, &value, clock.now_ms());
                     *crate::shared::lock(&shared.config) = Arc::new(engine.config().clone());
+                    if told_dry.contains_key(&guild) {
+                        tell_dry(&mut told_dry, guild, &engine, &exec, &shared);
+                    }
                     let _ = reply.send(r);
                 }
                 Some(Control::EndRaid { guild, by, reply }) => {
@@ -330,6 +347,26 @@ pub async fn run(
     }
     if let Some(m) = memory {
         m.shutdown().await;
+    }
+}
+
+/// Tells the guild's alert channel once it is in dry run, and once it has left it.
+fn tell_dry(
+    told: &mut HashMap<GuildId, bool>,
+    g: GuildId,
+    engine: &Engine,
+    exec: &UnboundedSender<Job>,
+    shared: &Shared,
+) {
+    let dry = crate::dry::is_dry(shared.dry_run.load(Ordering::Relaxed), engine.config(), g);
+    let before = told.insert(g, dry);
+    if before == Some(dry) || (before.is_none() && !dry) {
+        return;
+    }
+    shared.emit(Feed::Problem(format!("guild {g}: {}", if dry { "in dry run" } else { "dry run over" })));
+    shared.begin();
+    if exec.send(Job::Notice { guild: g, text: crate::dry::notice(dry) }).is_err() {
+        shared.end();
     }
 }
 

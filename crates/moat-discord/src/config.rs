@@ -76,6 +76,8 @@ pub struct BotConfig {
     pub config_text: String,
     /// How often the store's due timers are claimed.
     pub timer_every_ms: u64,
+    /// Every guild in dry run (`moat run --dry-run`): decide, alert, act on nothing.
+    pub dry_run: bool,
 }
 
 impl Default for BotConfig {
@@ -99,6 +101,7 @@ impl Default for BotConfig {
             store: None,
             config_text: String::new(),
             timer_every_ms: 1000,
+            dry_run: false,
         }
     }
 }

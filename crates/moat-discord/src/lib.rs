@@ -29,6 +29,7 @@ pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod dashboard;
+pub mod dry;
 pub mod exec;
 pub mod gateway;
 pub mod guilds;
@@ -37,6 +38,7 @@ pub mod memory;
 pub mod overrides;
 pub mod perms;
 pub mod shared;
+pub mod stopping;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -63,6 +65,8 @@ pub struct Bot {
     /// Weak: the executor stops when the engine task (its one strong sender) does.
     jobs: mpsc::WeakUnboundedSender<exec::Job>,
     control: mpsc::UnboundedSender<bot::Control>,
+    /// Where a stop keeps the calls it could not send.
+    store: Option<moat_store::Store>,
 }
 
 /// The HTTP client for Discord or the configured proxy.
@@ -136,6 +140,7 @@ impl Bot {
             *shared::lock(&shared.evidence_file) = Some(file);
         }
         *shared::lock(&shared.config) = Arc::new(engine.config().clone());
+        shared.dry_run.store(cfg.dry_run, Ordering::Relaxed);
         let client = Arc::new(match &link {
             Some(l) => cluster_client(&cfg, l.cluster.member()),
             None => http_client(&cfg),
@@ -165,6 +170,7 @@ impl Bot {
             }
             None => (None, None, None),
         };
+        let store = cfg.store.clone();
         let (control, control_rx) = mpsc::unbounded_channel();
         let extras = bot::Extras {
             memory,
@@ -201,7 +207,7 @@ impl Bot {
                 .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone())))
                 .collect(),
         };
-        Ok(Bot { shared, stop, shards, engine, exec, timers, jobs, control })
+        Ok(Bot { shared, stop, shards, engine, exec, timers, jobs, control, store })
     }
 
     /// What the web dashboard drives: undo through the executor, settings through the engine
@@ -268,8 +274,16 @@ impl Bot {
         shared::lock(&self.shared.latencies).clone()
     }
 
-    /// Closes the shards, lets the engine and executor finish what they hold, and waits.
+    /// Closes the shards, lets the engine and executor finish what they hold (5 s at most
+    /// for the calls in flight), and waits. See [`Bot::shut_down`].
     pub async fn stop(self) {
+        let _ = self.shut_down(Duration::from_secs(5)).await;
+    }
+
+    /// Stops without losing anything ([`stopping`]): no new events, every decided action
+    /// recorded, the calls in flight given `grace`, the rest kept in the store for the next
+    /// start.
+    pub async fn shut_down(self, grace: Duration) -> stopping::Stopped {
         let _ = self.stop.send(true);
         for s in self.shards {
             let _ = s.await;
@@ -277,8 +291,12 @@ impl Bot {
         if let Some(t) = self.timers {
             let _ = t.await;
         }
+        let owed = self.shared.ledger.open_count();
         let _ = self.engine.await;
         let _ = self.exec.await;
+        let owed = owed.max(self.shared.ledger.open_count());
+        stopping::drain(&self.shared, grace).await;
+        stopping::keep(&self.shared, self.store.as_ref(), owed).await
     }
 
     /// Ends every task at once, as a killed process would: nothing is flushed, what the

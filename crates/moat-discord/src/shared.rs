@@ -73,6 +73,10 @@ pub struct Shared {
     pub gate: std::sync::OnceLock<Arc<crate::cluster::Gate>>,
     /// In a cluster: the REST budget every process shares.
     pub budget: std::sync::OnceLock<moat_cluster::budget::RestBudget>,
+    /// The calls owed to Discord until answered (what a stop keeps for the next start).
+    pub ledger: crate::exec::ledger::Ledger,
+    /// `moat run --dry-run`: every guild only alerts (see [`crate::dry`]).
+    pub dry_run: std::sync::atomic::AtomicBool,
 }
 
 /// Requests per rolling second moat allows itself: below Discord's global 50, which is

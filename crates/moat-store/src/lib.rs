@@ -44,6 +44,7 @@ pub mod incidents;
 pub mod maintain;
 pub mod mastodon;
 pub mod migrate;
+pub mod pending;
 pub mod pools;
 mod record;
 pub mod recorder;

@@ -37,6 +37,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_lockdown_saved.sql"),
         postgres: include_str!("../migrations/postgres/0002_lockdown_saved.sql"),
     },
+    Migration {
+        version: 3,
+        name: "pending_calls",
+        sqlite: include_str!("../migrations/sqlite/0003_pending_calls.sql"),
+        postgres: include_str!("../migrations/postgres/0003_pending_calls.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

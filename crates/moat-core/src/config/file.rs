@@ -84,6 +84,7 @@ pub const GUILD_SECTIONS: &[&str] = &[
     "burst",
     "cross_guild",
     "lure",
+    "live",
 ];
 
 impl Config {

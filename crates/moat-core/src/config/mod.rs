@@ -10,6 +10,7 @@
 mod behaviour;
 mod file;
 mod ladder;
+mod live;
 mod load;
 
 use serde::Deserialize;
@@ -19,6 +20,7 @@ use crate::id::{GuildId, RoleId, UserId};
 pub use behaviour::{BurstSettings, CrossGuildSettings, LureSettings};
 pub use file::{guild_settings, ConfigFile, GUILD_SECTIONS};
 pub use ladder::{Step, StepKind, MAX_TIMEOUT_MS};
+pub use live::LiveSettings;
 pub use load::{ConfigError, ADAPTER_SECTIONS};
 
 /// How the engine contains a user it has decided to stop.
@@ -310,6 +312,7 @@ pub struct Settings {
     pub burst: BurstSettings,
     pub cross_guild: CrossGuildSettings,
     pub lure: LureSettings,
+    pub live: LiveSettings,
 }
 
 /// The default settings and each guild's own.

@@ -16,6 +16,7 @@ use twilight_http::Client;
 
 use super::calls::send;
 use super::lanes::Barrier;
+use super::ledger::Unit;
 use super::BULK_DELETE_MAX_AGE;
 use crate::clock::Clock;
 use crate::ids::ToTwilight as _;
@@ -87,10 +88,14 @@ pub async fn drain(client: &Client, shared: &Shared, clock: &Clock, channel: Cha
         let what = format!("bulk-delete {} messages", chunk.len());
         let reason = Pending::reason(&detectors, first.as_deref(), chunk.len());
         let _ = send(shared, &what, || client.delete_messages(channel_id, chunk).reason(&reason)).await;
+        for m in chunk {
+            shared.ledger.close(Unit::Delete(channel, MessageId(m.get())));
+        }
     }
     let reason = Pending::reason(&detectors, first.as_deref(), 1);
     for m in singles {
         let _ = send(shared, "delete a message", || client.delete_message(channel_id, m).reason(&reason)).await;
+        shared.ledger.close(Unit::Delete(channel, MessageId(m.get())));
     }
     release();
 }

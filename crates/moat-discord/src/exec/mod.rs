@@ -18,6 +18,7 @@ mod command;
 mod deletes;
 mod gate;
 mod lanes;
+pub mod ledger;
 mod lift;
 pub mod lockdown;
 mod post;
@@ -44,6 +45,7 @@ use crate::ids::ToTwilight as _;
 use crate::perms::Capabilities;
 use crate::shared::{lock, Shared};
 use calls::send;
+use ledger::Unit;
 use lockdown::Locks;
 
 /// Bulk delete refuses messages this old; keep an hour's margin.
@@ -59,6 +61,8 @@ pub enum Job {
     Capabilities { guild: GuildId, can: Arc<Capabilities> },
     /// Plain-language problems to tell a guild's moderators.
     Problems { guild: GuildId, problems: Vec<String> },
+    /// A notice for a guild's moderators (dry run entered or left).
+    Notice { guild: GuildId, text: String },
     /// Create or update moat's AutoMod rule in a guild.
     AutoMod { guild: GuildId, rule: serde_json::Value },
     /// Register `/moat` for this application.
@@ -158,6 +162,7 @@ impl Executor {
             Job::Actions { actions, received } => {
                 for a in actions {
                     self.shared.keep_evidence(&a);
+                    self.shared.ledger.open(&a);
                     let channel =
                         self.settings.alert_channel.or_else(|| self.channels.get(&a.guild_id).copied().flatten());
                     lock(&self.alerts).add(&a, channel);
@@ -222,21 +227,29 @@ impl Executor {
                 self.shared.end();
             }
             Job::Problems { guild, problems } => {
-                let channel = self.settings.alert_channel.or_else(|| self.channels.get(&guild).copied().flatten());
-                let channel = channel.filter(|&c| self.may_post(guild, c));
-                if let Some(Ok(ch)) = channel.map(|c| c.twilight()) {
-                    let text = format!("**moat cannot fully protect this server:**\n- {}", problems.join("\n- "));
-                    self.spawn(format!("post:{ch}"), move |client, shared| async move {
-                        let text: String = text.chars().take(2000).collect();
-                        let nobody = post::ping_nobody();
-                        let _ = send(&shared, "tell moderators what moat cannot do", || {
-                            client.create_message(ch).content(&text).allowed_mentions(Some(&nobody))
-                        })
-                        .await;
-                    });
-                }
+                let text = format!("**moat cannot fully protect this server:**\n- {}", problems.join("\n- "));
+                self.tell(guild, text, "tell moderators what moat cannot do");
                 self.shared.end();
             }
+            Job::Notice { guild, text } => {
+                self.tell(guild, text, "tell moderators of a change");
+                self.shared.end();
+            }
+        }
+    }
+
+    /// Posts `text` in the guild's alert channel (if moat may), pinging nobody.
+    fn tell(&mut self, guild: GuildId, text: String, what: &'static str) {
+        let channel = self.settings.alert_channel.or_else(|| self.channels.get(&guild).copied().flatten());
+        let channel = channel.filter(|&c| self.may_post(guild, c));
+        if let Some(Ok(ch)) = channel.map(|c| c.twilight()) {
+            self.spawn(format!("post:{ch}"), move |client, shared| async move {
+                let text: String = text.chars().take(2000).collect();
+                let nobody = post::ping_nobody();
+                let _ =
+                    send(&shared, what, || client.create_message(ch).content(&text).allowed_mentions(Some(&nobody)))
+                        .await;
+            });
         }
     }
 
@@ -277,6 +290,7 @@ impl Executor {
                 let need = Permissions::VIEW_CHANNEL | Permissions::MANAGE_MESSAGES;
                 if let Some(p) = self.lacks_in(a.guild_id, c, need) {
                     self.not_done(a.incident, &format!("delete messages in <#{c}>"), p);
+                    self.shared.ledger.close(Unit::Delete(c, m));
                     continue;
                 }
                 let ids = by_channel.entry(c).or_default();
@@ -317,6 +331,7 @@ impl Executor {
             let reason = calls::audit_reason(&a.reason);
             if let Some((what, p)) = self.refused_by_view(a) {
                 self.not_done(a.incident, what, p);
+                self.shared.ledger.close_all(a);
                 continue;
             }
             match a.kind {
@@ -339,6 +354,7 @@ impl Executor {
                                     .reason(&reason)
                             })
                             .await;
+                            shared.ledger.close(Unit::Member(ActionKind::Timeout, g, u));
                             refused(&alerts, incident, r.err(), "time out", Some(u));
                         });
                     }
@@ -370,6 +386,7 @@ impl Executor {
                                     .await
                                 }
                             };
+                            shared.ledger.close(Unit::Member(ActionKind::Silence, g, u));
                             refused(&alerts, incident, r.err(), "silence", Some(u));
                         });
                     }
@@ -385,6 +402,7 @@ impl Executor {
                             let r =
                                 send(&shared, "kick a member", || client.remove_guild_member(gid, uid).reason(&reason))
                                     .await;
+                            shared.ledger.close(Unit::Member(ActionKind::Kick, g, u));
                             refused(&alerts, incident, r.err(), "kick", Some(u));
                         });
                     }
@@ -401,6 +419,7 @@ impl Executor {
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
                         let r = lockdown::lock_down(&client, &shared, &locks, g, now, duration, &reason).await;
                         lockdown::persist(store.as_ref(), &locks, g, now).await;
+                        shared.ledger.close(Unit::Guild(ActionKind::Lockdown, g));
                         refused(&alerts, incident, r.err(), "lock the server down", None);
                     });
                 }
@@ -410,6 +429,7 @@ impl Executor {
                     self.spawn(format!("guild:{g}"), move |client, shared| async move {
                         let _ = lockdown::unlock(&client, &shared, &locks, g, &reason).await;
                         lockdown::persist(store.as_ref(), &locks, g, now).await;
+                        shared.ledger.close(Unit::Guild(ActionKind::Unlock, g));
                     });
                 }
                 ActionKind::DeleteMessage | ActionKind::Alert | ActionKind::Flag => {}
@@ -445,7 +465,7 @@ impl Executor {
         let reason = calls::audit_reason(&call.reason);
         for chunk in call.users.chunks(if bulk { bans::BULK_MAX } else { 1 }) {
             let ids: Vec<_> = chunk.iter().filter_map(|u| u.twilight().ok()).collect();
-            let reason = reason.clone();
+            let (reason, users) = (reason.clone(), chunk.to_vec());
             let lane = if bulk { format!("bulk-ban:{g}") } else { format!("ban:{g}") };
             self.spawn(lane, move |client, shared| async move {
                 if ids.len() == 1 {
@@ -453,6 +473,9 @@ impl Executor {
                 } else {
                     let what = format!("bulk-ban {} members", ids.len());
                     let _ = send(&shared, &what, || client.bulk_guild_ban(gid, &ids).reason(&reason)).await;
+                }
+                for u in users {
+                    shared.ledger.close(Unit::Member(ActionKind::Ban, g, u));
                 }
             });
         }

@@ -18,6 +18,10 @@
 //! restores strikes, containments, lockdowns and settings at start-up, and fires the
 //! store's due timers; [`overrides`] lets `/moat setting` change a guild's settings.
 //!
+//! Before a server is guarded, [`setup`] prints the invite link with the permissions moat
+//! uses, and [`doctor`] says per guild what is missing (intents, permissions, role
+//! position, the alert channel).
+//!
 //! [`Bot::start`] wires them up against Discord or, with [`BotConfig::gateway_url`] and
 //! [`BotConfig::rest_proxy`], against a local fake. The token is never printed.
 
@@ -28,6 +32,7 @@ pub mod bot;
 pub mod commands;
 pub mod config;
 pub mod dashboard;
+pub mod doctor;
 pub mod exec;
 pub mod gateway;
 pub mod guilds;
@@ -35,6 +40,7 @@ pub mod ids;
 pub mod memory;
 pub mod overrides;
 pub mod perms;
+pub mod setup;
 pub mod shared;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -8,10 +8,10 @@
 //! by moat-discord (`DiscordSection`). Sharding follows Discord: `--shards A..B --total-shards N` lets
 //! several processes split one bot.
 //!
-//! Built with `--features tls` it connects to discord.com. Without it (the default, so
-//! that ordinary builds stay lean) it runs against a local Discord-compatible endpoint
-//! (`--gateway-url ws://127.0.0.1:PORT --rest-proxy 127.0.0.1:PORT`, e.g. the fake of
-//! `moat demo`).
+//! The default build connects to discord.com (the `tls` feature: rustls with ring, trusting
+//! the machine's CA certificates). A build with `--no-default-features` has no TLS and runs
+//! only against a local Discord-compatible endpoint (`--gateway-url ws://127.0.0.1:PORT
+//! --rest-proxy 127.0.0.1:PORT`, e.g. the fake of `moat demo`).
 
 use std::time::Duration;
 
@@ -71,7 +71,7 @@ pub fn run(a: RunArgs) -> i32 {
         return usage(&e);
     }
     if !cfg!(feature = "tls") && (gateway.is_none() || rest.is_none()) {
-        return fail("this build has no TLS (build with --features tls to reach discord.com): give --gateway-url ws://127.0.0.1:PORT and --rest-proxy 127.0.0.1:PORT");
+        return fail("this moat was built without TLS (--no-default-features), so it cannot reach discord.com: rebuild with the default features, or give --gateway-url ws://127.0.0.1:PORT and --rest-proxy 127.0.0.1:PORT");
     }
     let cfg = BotConfig {
         token,

@@ -42,9 +42,11 @@ pub struct BotConfig {
     pub shards: Range<u32>,
     /// All shards of the bot (`--total-shards N`).
     pub total_shards: u32,
-    /// A gateway to use instead of Discord's (`ws://127.0.0.1:PORT` for the fake).
+    /// A gateway to use instead of Discord's (`ws://127.0.0.1:PORT` for the fake, `wss://…`
+    /// over TLS).
     pub gateway_url: Option<String>,
-    /// A plain-HTTP REST proxy (`127.0.0.1:PORT`) instead of `https://discord.com`.
+    /// A REST endpoint instead of `https://discord.com`: `127.0.0.1:PORT` is plain HTTP (the
+    /// fake), `https://HOST:PORT` TLS (see [`crate::http_client`]).
     pub rest_proxy: Option<String>,
     /// The moderators' channel for alerts; when unset, a channel named like `mod-log` is used.
     pub alert_channel: Option<moat_core::id::ChannelId>,

@@ -73,6 +73,29 @@ const NEEDED: [(Permissions, &str, &str); 5] = [
 ];
 
 impl GuildView {
+    /// A guild from its parts, as the gateway's GUILD_CREATE or REST (`moat doctor`) gives
+    /// them: its roles, moat's own roles and its channels.
+    pub fn from_parts(
+        name: &str,
+        owner_id: UserId,
+        roles: &[twilight_model::guild::Role],
+        bot_roles: &[RoleId],
+        channels: &[twilight_model::channel::Channel],
+    ) -> GuildView {
+        GuildView {
+            name: name.to_string(),
+            owner_id,
+            roles: roles
+                .iter()
+                .map(|r| {
+                    (core(r.id), RoleView { name: r.name.clone(), position: r.position, permissions: r.permissions })
+                })
+                .collect(),
+            bot_roles: bot_roles.to_vec(),
+            channels: channels.iter().map(Channel::of).collect(),
+        }
+    }
+
     fn bot_permissions(&self, guild_id: GuildId) -> Permissions {
         // `@everyone`'s id is the guild's.
         let everyone = RoleId(guild_id.get());
@@ -205,17 +228,13 @@ impl Guilds {
             }
             Event::GuildCreate(gc) => {
                 let GuildCreate::Available(g) = &**gc else { return None };
-                let mut v = GuildView { name: g.name.clone(), owner_id: core(g.owner_id), ..Default::default() };
-                for r in &g.roles {
-                    v.roles.insert(
-                        core(r.id),
-                        RoleView { name: r.name.clone(), position: r.position, permissions: r.permissions },
-                    );
-                }
-                if let Some(me) = g.members.iter().find(|m| core::<_, UserId>(m.user.id) == self.bot_id) {
-                    v.bot_roles = me.roles.iter().map(|&r| core(r)).collect();
-                }
-                v.channels = g.channels.iter().map(Channel::of).collect();
+                let bot_roles: Vec<RoleId> = g
+                    .members
+                    .iter()
+                    .find(|m| core::<_, UserId>(m.user.id) == self.bot_id)
+                    .map(|me| me.roles.iter().map(|&r| core(r)).collect())
+                    .unwrap_or_default();
+                let v = GuildView::from_parts(&g.name, core(g.owner_id), &g.roles, &bot_roles, &g.channels);
                 self.guilds.insert(core(g.id), v);
                 Some(core(g.id))
             }

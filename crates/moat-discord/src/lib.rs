@@ -18,6 +18,10 @@
 //! restores strikes, containments, lockdowns and settings at start-up, and fires the
 //! store's due timers; [`overrides`] lets `/moat setting` change a guild's settings.
 //!
+//! Before a server is guarded, [`setup`] prints the invite link with the permissions moat
+//! uses, and [`doctor`] says per guild what is missing (intents, permissions, role
+//! position, the alert channel).
+//!
 //! [`Bot::start`] wires them up against Discord or, with [`BotConfig::gateway_url`] and
 //! [`BotConfig::rest_proxy`], against a local fake. The token is never printed.
 
@@ -30,6 +34,7 @@ pub mod commands;
 pub mod config;
 pub mod dashboard;
 pub mod dry;
+pub mod doctor;
 pub mod exec;
 pub mod gateway;
 pub mod guilds;
@@ -37,6 +42,7 @@ pub mod ids;
 pub mod memory;
 pub mod overrides;
 pub mod perms;
+pub mod setup;
 pub mod shared;
 pub mod stopping;
 
@@ -69,12 +75,17 @@ pub struct Bot {
     store: Option<moat_store::Store>,
 }
 
-/// The HTTP client for Discord or the configured proxy.
+/// The HTTP client for Discord or the configured proxy: `HOST:PORT` is plain HTTP (the fake
+/// Discord on loopback), `https://HOST:PORT` is TLS to that host (a TLS-terminating proxy, or
+/// the TLS test's loopback server).
 pub fn http_client(cfg: &BotConfig) -> Client {
     let mut b =
         Client::builder().token(cfg.token.clone()).timeout(Duration::from_secs(20)).remember_invalid_token(false);
     if let Some(proxy) = &cfg.rest_proxy {
-        b = b.proxy(proxy.clone(), true);
+        match proxy.strip_prefix("https://") {
+            Some(host) => b = b.proxy(host.trim_end_matches('/').to_string(), false),
+            None => b = b.proxy(proxy.trim_start_matches("http://").to_string(), true),
+        }
     }
     b.build()
 }
@@ -92,10 +103,29 @@ pub(crate) fn cluster_client(cfg: &BotConfig, member: &str) -> Client {
         headers.insert(http::HeaderName::from_static("x-moat-process"), v);
     }
     b.default_headers(headers).build()
+/// Makes TLS ready, once per process: the ring provider, and the machine's CA certificates,
+/// without which twilight would panic on its first connection. Without the `tls` feature
+/// there is nothing to prepare (and nothing but loopback to reach).
+pub fn prepare_tls() -> Result<(), String> {
+    #[cfg(feature = "tls")]
+    {
+        // twilight's TLS needs a process-wide crypto provider; a second install is a no-op.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let found = rustls_native_certs::load_native_certs();
+        if found.certs.is_empty() {
+            let why = found.errors.first().map(|e| format!(" ({e})")).unwrap_or_default();
+            return Err(format!(
+                "no CA certificates found on this machine{why}: install the `ca-certificates` package, \
+                 or point SSL_CERT_FILE at a PEM bundle, so moat can check discord.com's certificate"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The shard count Discord recommends for this bot (`GET /gateway/bot`).
 pub async fn recommended_shards(cfg: &BotConfig) -> Result<u32, String> {
+    prepare_tls()?;
     let client = http_client(cfg);
     let resp =
         client.gateway().authed().await.map_err(|e| format!("cannot ask Discord how many shards to run: {e}"))?;
@@ -125,11 +155,7 @@ impl Bot {
                 cfg.shards.start, cfg.shards.end, cfg.total_shards
             ));
         }
-        #[cfg(feature = "tls")]
-        {
-            // twilight's TLS needs a process-wide crypto provider; a second install is a no-op.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
+        prepare_tls()?;
         let shared = Arc::new(Shared::default());
         if let Some(path) = &cfg.evidence_path {
             let file = std::fs::OpenOptions::new()

@@ -89,9 +89,11 @@ pub(crate) fn route(inner: &Inner, req: &Req<'_>) -> Answer {
                 .collect();
             Answer::json(200, Value::Array(list))
         }
-        ("GET", ["applications", "@me"]) => {
-            Answer::json(200, json!({"id": inner.opts.application_id.to_string(), "name": "moat", "flags": 0}))
-        }
+        ("GET", ["applications", "@me"]) => Answer::json(
+            200,
+            json!({"id": inner.opts.application_id.to_string(), "name": "moat",
+                   "flags": application_flags(inner.opts.gateway.privileged_intents)}),
+        ),
         ("GET", ["guilds", g]) => match w.guilds.get(&id(g)) {
             Some(g) => Answer::json(200, g.to_value()),
             None => unknown_guild(),
@@ -156,6 +158,16 @@ pub(crate) fn route(inner: &Inner, req: &Req<'_>) -> Answer {
         ("DELETE", ["channels", c, "messages", m]) => delete_message(inner, &mut w, id(c), id(m)),
         _ => Answer::error(404, 0, "404: Not Found"),
     }
+}
+
+/// The application's flags as Discord reports the privileged intents enabled in the
+/// Developer Portal: presence 1 << 12, server members 1 << 14, message content 1 << 18.
+pub(crate) fn application_flags(privileged_intents: u64) -> u64 {
+    [(1 << 8, 1 << 12), (1 << 1, 1 << 14), (1 << 15, 1 << 18)]
+        .iter()
+        .filter(|(intent, _)| privileged_intents & intent != 0)
+        .map(|(_, flag)| flag)
+        .sum()
 }
 
 /// How far past the 24 h and 28 day limits a time may be (none when they are exact).

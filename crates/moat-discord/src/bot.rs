@@ -171,6 +171,7 @@ pub async fn run(
     let mut guilds = Guilds::default();
     let mut told: HashMap<GuildId, Vec<String>> = HashMap::new();
     let mut out: Vec<Action> = Vec::new();
+    let mut publisher = crate::live::Publisher::default();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -262,6 +263,7 @@ pub async fn run(
                 match translate(t, d) {
                     Ok(Some(event)) => {
                         shared.tap_event(event.guild(), event_kind(&event));
+                        publisher.note(&shared, &event);
                         engine.handle(now, &event, &mut out)
                     }
                     Ok(None) => {}
@@ -284,6 +286,7 @@ pub async fn run(
             _ = tick.tick() => {
                 engine.advance(clock.now_ms(), &mut out);
                 send_actions(&mut out, Instant::now(), &exec, &shared, memory.as_ref(), &engine);
+                publisher.tick(&engine, &shared, clock.now_ms(), rx.len(), memory.as_ref());
             }
             c = next_control(&mut control) => match c {
                 Some(Control::SetSetting { guild, section, key, value, by, reply }) => {

@@ -38,6 +38,7 @@ pub async fn start(
     let sources = Sources::new(store, Arc::new(handle.clone()));
     handle.follow_events(sources.live.clone());
     let metrics = Arc::new(Metrics::new());
+    handle.attach_metrics(metrics.clone());
     let live = sources.live.clone();
     let (dash, addr, _task) = moat_http::serve_with(sources, metrics.clone(), http, hint)
         .await

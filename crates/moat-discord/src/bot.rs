@@ -181,6 +181,7 @@ pub async fn run(
     let mut told: HashMap<GuildId, Vec<String>> = HashMap::new();
     let mut told_dry: HashMap<GuildId, bool> = HashMap::new();
     let mut out: Vec<Action> = Vec::new();
+    let mut publisher = crate::live::Publisher::default();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -276,6 +277,7 @@ pub async fn run(
                 match translate(t, d) {
                     Ok(Some(event)) => {
                         shared.tap_event(event.guild(), event_kind(&event));
+                        publisher.note(&shared, &event);
                         engine.handle(now, &event, &mut out)
                     }
                     Ok(None) => {}
@@ -298,6 +300,7 @@ pub async fn run(
             _ = tick.tick() => {
                 engine.advance(clock.now_ms(), &mut out);
                 send_actions(&mut out, Instant::now(), &exec, &shared, memory.as_ref(), &engine);
+                publisher.tick(&engine, &shared, clock.now_ms(), rx.len(), memory.as_ref());
             }
             c = next_control(&mut control) => match c {
                 Some(Control::SetSetting { guild, section, key, value, by, reply }) => {

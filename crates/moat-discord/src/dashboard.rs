@@ -51,28 +51,32 @@ impl BotHandle {
         *lock(&self.shared.events_tap) = Some(tx);
         tokio::spawn(async move {
             while let Some((guild, kind)) = rx.recv().await {
-                let _ = live.send(Live { guild, ts: moat_store::ids::now_ms(), kind: LiveKind::Event(kind) });
+                let kind = if kind == crate::live::STATE_CHANGED { LiveKind::State } else { LiveKind::Event(kind) };
+                let _ = live.send(Live { guild, ts: moat_store::ids::now_ms(), kind });
             }
         });
     }
+
+    /// Feeds `metrics` from the bot from now on: REST calls (by purpose and status, with
+    /// their latency) where they are made; gateway latency per shard, queue depths, the
+    /// store's write lag, raids and lockdowns active about once a second ([`crate::live`]).
+    pub fn attach_metrics(&self, metrics: Arc<Metrics>) {
+        *lock(&self.shared.metrics) = Some(metrics);
+    }
 }
 
-/// What the dashboard shows of one item of the bot's feed (its actions, live), and counts
-/// in the metrics (REST calls by what they were for and status).
-pub fn forward(f: &Feed, live: &broadcast::Sender<Live>, metrics: &Metrics) {
-    match f {
-        Feed::Action(a) => {
-            let _ = live.send(Live {
-                guild: a.guild_id,
-                ts: moat_store::ids::now_ms(),
-                kind: LiveKind::Action(Arc::new(a.clone())),
-            });
-            if matches!(a.kind, moat_core::ActionKind::Lockdown | moat_core::ActionKind::Unlock) {
-                let _ = live.send(Live { guild: a.guild_id, ts: moat_store::ids::now_ms(), kind: LiveKind::State });
-            }
+/// What the dashboard shows of one item of the bot's feed (its actions, live). REST calls
+/// are counted in the metrics where they are made ([`BotHandle::attach_metrics`]).
+pub fn forward(f: &Feed, live: &broadcast::Sender<Live>, _metrics: &Metrics) {
+    if let Feed::Action(a) = f {
+        let _ = live.send(Live {
+            guild: a.guild_id,
+            ts: moat_store::ids::now_ms(),
+            kind: LiveKind::Action(Arc::new(a.clone())),
+        });
+        if matches!(a.kind, moat_core::ActionKind::Lockdown | moat_core::ActionKind::Unlock) {
+            let _ = live.send(Live { guild: a.guild_id, ts: moat_store::ids::now_ms(), kind: LiveKind::State });
         }
-        Feed::Call { what, status } => metrics.rest_done(what, *status.as_ref().unwrap_or(&0)),
-        _ => {}
     }
 }
 
@@ -87,7 +91,10 @@ impl BotControl for BotHandle {
     }
 
     fn snapshot(&self, guild: GuildId) -> Option<GuildSnapshot> {
-        lock(&self.shared.guild_names).contains_key(&guild).then(GuildSnapshot::default)
+        if !lock(&self.shared.guild_names).contains_key(&guild) {
+            return None;
+        }
+        Some(lock(&self.shared.snapshots).get(&guild).cloned().unwrap_or_default())
     }
 
     fn undo(

@@ -57,14 +57,23 @@ pub fn shards(cfg: &BotConfig) -> Vec<Shard<InMemoryQueue>> {
         .collect()
 }
 
-/// Reads one shard until it ends or `stop` says so.
+/// Reads one shard until it ends or `stop` says so. Each heartbeat's round trip (twilight
+/// measures it) goes to the metrics, when a dashboard serves them.
 pub async fn run_shard(
     mut shard: Shard<InMemoryQueue>,
     tx: UnboundedSender<Incoming>,
     mut stop: watch::Receiver<bool>,
+    shared: std::sync::Arc<crate::Shared>,
 ) {
     let id = shard.id().number();
+    let mut acked = None;
     loop {
+        if shard.latency().received() != acked {
+            acked = shard.latency().received();
+            if let (Some(m), Some(rtt)) = (shared.metrics(), shard.latency().recent().first()) {
+                m.gateway_latency(id, rtt.as_secs_f64());
+            }
+        }
         tokio::select! {
             item = shard.next() => match item {
                 None => break,

@@ -39,6 +39,7 @@ pub mod exec;
 pub mod gateway;
 pub mod guilds;
 pub mod ids;
+pub mod live;
 pub mod memory;
 pub mod overrides;
 pub mod perms;
@@ -230,7 +231,7 @@ impl Bot {
             }
             None => gateway::shards(&cfg)
                 .into_iter()
-                .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone())))
+                .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone(), shared.clone())))
                 .collect(),
         };
         Ok(Bot { shared, stop, shards, engine, exec, timers, jobs, control, store })

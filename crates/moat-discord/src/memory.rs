@@ -116,6 +116,11 @@ impl Memory {
         }
     }
 
+    /// How far the store's writes trail the engine (see [`Recorder::write_lag`]).
+    pub fn write_lag(&self) -> std::time::Duration {
+        self.recorder.write_lag()
+    }
+
     /// Schedules `t` again for `due` (a lockdown whose raid is still going on).
     pub fn reschedule(&self, t: &Timer, due: u64, now: u64) {
         let (store, t) = (self.store.clone(), t.clone());

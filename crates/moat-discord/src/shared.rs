@@ -50,6 +50,8 @@ pub struct Shared {
     pub held_bans: AtomicU64,
     /// Alerts waiting to be posted or edited.
     pub alerts_dirty: AtomicU64,
+    /// Guilds moat holds locked down now (the executor's count).
+    pub lockdowns: AtomicU64,
     pub first_action: Mutex<Option<FirstAction>>,
     /// Event received → first REST call of its actions sent.
     pub latencies: Mutex<Vec<Duration>>,
@@ -77,6 +79,12 @@ pub struct Shared {
     pub ledger: crate::exec::ledger::Ledger,
     /// `moat run --dry-run`: every guild only alerts (see [`crate::dry`]).
     pub dry_run: std::sync::atomic::AtomicBool,
+    /// Each guild's state as the dashboard shows it (raid or not, who is under pressure),
+    /// published by the engine task about once a second while a dashboard is attached.
+    pub snapshots: Mutex<std::collections::HashMap<moat_core::id::GuildId, moat_http::GuildSnapshot>>,
+    /// The operator's metrics, when a dashboard serves them: REST calls are counted where
+    /// they are made, the rest by [`crate::live`].
+    pub metrics: Mutex<Option<Arc<moat_http::Metrics>>>,
 }
 
 /// Requests per rolling second moat allows itself: below Discord's global 50, which is
@@ -144,6 +152,17 @@ impl Shared {
         if let Some(tx) = lock(&self.events_tap).as_ref() {
             let _ = tx.send((guild, kind));
         }
+    }
+
+    /// One REST attempt's outcome for the metrics (`status` 0: no answer).
+    pub(crate) fn rest_metric(&self, what: &str, status: u16, took: Duration) {
+        if let Some(m) = lock(&self.metrics).as_ref() {
+            m.rest_done(what, status, took.as_secs_f64());
+        }
+    }
+
+    pub(crate) fn metrics(&self) -> Option<Arc<moat_http::Metrics>> {
+        lock(&self.metrics).clone()
     }
 
     pub(crate) fn begin(&self) {

@@ -52,6 +52,24 @@ pub fn route_template(path: &str) -> String {
         .join("/")
 }
 
+/// A purpose phrase with every run of digits replaced by `N`.
+pub fn purpose_label(what: &str) -> String {
+    let mut out = String::with_capacity(what.len());
+    let mut in_digits = false;
+    for c in what.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push('N');
+            }
+            in_digits = true;
+        } else {
+            out.push(c);
+            in_digits = false;
+        }
+    }
+    out
+}
+
 impl Default for Metrics {
     fn default() -> Self {
         Self::new()
@@ -133,11 +151,12 @@ impl Metrics {
         }
     }
 
-    /// A REST call whose latency is not known: `what` names its purpose (`unban (undo)`), a
-    /// fixed set of phrases, never an id.
-    pub fn rest_done(&self, what: &str, status: u16) {
-        let what: String = what.chars().filter(|c| !c.is_ascii_digit()).collect();
-        self.rest.get_or_create(&vec![("route", what), ("status", status.to_string())]).inc();
+    /// A REST call named by its purpose (`bulk-ban 120 members`, `unban (undo)`), a fixed
+    /// set of phrases whose numbers become `N`, so no id or count makes a label of its own.
+    pub fn rest_done(&self, what: &str, status: u16, seconds: f64) {
+        let what = purpose_label(what);
+        self.rest.get_or_create(&vec![("route", what.clone()), ("status", status.to_string())]).inc();
+        self.rest_latency.get_or_create(&vec![("route", what)]).observe(seconds);
         if status == 429 {
             self.rate_limited.inc();
         }
@@ -194,5 +213,7 @@ mod tests {
         let text = m.render();
         assert!(!text.contains("111222333444") && !text.contains("555666777888"), "{text}");
         assert!(text.contains("moat_rest_requests_total{route=\"/api/v10/guilds/:id/members/:id\",status=\"200\"} 1"));
+        m.rest_done("bulk-ban 120 members of 111222333444", 200, 0.3);
+        assert!(m.render().contains("route=\"bulk-ban N members of N\""), "{}", m.render());
     }
 }

@@ -3,8 +3,10 @@
 //! the fake's OAuth2, watch a raid arrive live on the overview, open its incident, press
 //! undo and see the unbans reach Discord with the moderator's name, change a setting and
 //! see a bad value refused with its reason, and check that a second moderator cannot open
-//! the first one's guild. Screenshots of every page, at laptop and phone widths, go to
-//! `docs/` (the README shows two of them).
+//! the first one's guild. Every run takes screenshots of every page, at laptop and phone
+//! widths, into a temporary directory; `MOAT_SCREENSHOTS=docs` (a directory, relative to the
+//! repository root) also writes them there, which is how `docs/` is regenerated. A plain
+//! run leaves the tracked files alone.
 //!
 //! Without `/usr/bin/chromium` and `/usr/bin/chromedriver` this prints `SKIPPED:` with how
 //! to install them (`.ci/browser-deps`); under `CI=true` it fails instead.
@@ -13,15 +15,10 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use moat_core::{Config, Engine};
-use moat_discord::{Bot, BotConfig, Clock};
-use moat_fake_discord::{FakeDiscord, OAuthOptions, OAuthUser, Options, Pace, DEFAULT_TOKEN};
-use moat_http::{HttpConfig, Metrics, Sources};
-use moat_store::Store;
+use moat_fake_discord::OAuthUser;
 use moat_testkit::fixture::Capture;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -75,18 +72,39 @@ async fn browser(port: u16) -> Client {
         .expect("a browser session")
 }
 
-fn docs() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs")
+/// Where this run's screenshots go: always a fresh temporary directory, and the directory
+/// `MOAT_SCREENSHOTS` names (relative to the repository root) when it is set.
+fn shot_dirs() -> Vec<PathBuf> {
+    let tmp = std::env::temp_dir().join(format!("moat-http-shots-{}", std::process::id()));
+    let mut dirs = vec![tmp];
+    if let Some(d) = std::env::var_os("MOAT_SCREENSHOTS").filter(|d| !d.is_empty()) {
+        dirs.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(d));
+    }
+    dirs
 }
 
-/// Saves the page at laptop and phone widths as `docs/dashboard-NAME-{desktop,phone}.png`.
+/// Saves the page at laptop and phone widths as `dashboard-NAME-{desktop,phone}.png`, and
+/// checks each is a real picture of the page.
 async fn shoot(c: &Client, name: &str) {
-    std::fs::create_dir_all(docs()).unwrap();
     for (w, h, tag) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        // The whole page, not only what fits the window: lay it out at this width, then make
+        // the window as tall as the page (bounded).
         c.set_window_size(w, h).await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
+        let tall = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
+        let tall = tall.as_u64().unwrap_or(u64::from(h)).clamp(u64::from(h), 2_400) as u32;
+        c.set_window_size(w, tall + 140).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let png = c.screenshot().await.unwrap();
-        std::fs::write(docs().join(format!("dashboard-{name}-{tag}.png")), png).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 5_000,
+            "{name} {tag}: not a screenshot ({} bytes)",
+            png.len()
+        );
+        for dir in shot_dirs() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("dashboard-{name}-{tag}.png")), &png).unwrap();
+        }
     }
     c.set_window_size(1280, 900).await.unwrap();
 }
@@ -102,10 +120,19 @@ async fn wait_text(c: &Client, css: &str, want: &str, secs: u64) -> String {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
         let t = text_of(c, css).await;
-        if t.to_lowercase().contains(&want.to_lowercase()) {
+        if !t.trim().is_empty() && t.to_lowercase().contains(&want.to_lowercase()) {
             return t;
         }
         assert!(Instant::now() < deadline, "`{css}` never showed `{want}` (last: `{t}`)");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Waits until an element matching `css` is on the page.
+async fn wait_for(c: &Client, css: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while c.find(Locator::Css(css)).await.is_err() {
+        assert!(Instant::now() < deadline, "`{css}` never appeared");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -125,6 +152,12 @@ fn raid(t0: u64) -> (u64, String) {
             c.say(at + 500, u, &format!("free_nitro_{i:03}"), at, 1, "JOIN NOW discord.gg/raidparty @everyone", &[]);
         }
     }
+    // A regular gets excited as the raid ends: four quick lines, under the limit.
+    let regular = c.account(t0, 400 * 86_400_000);
+    for k in 0..4u64 {
+        let text = format!("wow look at all of them {k}");
+        c.say(t0 + 58_000 + k * 400, regular, "excited_regular", t0 - 300 * 86_400_000, 2, &text, &[]);
+    }
     let g = c.ids.guild;
     (g, c.finish())
 }
@@ -138,52 +171,12 @@ async fn a_moderator_watches_a_raid_undoes_it_and_changes_a_setting() {
         OAuthUser::new(ANN, "ann").in_guild(guild, true, 0),
         OAuthUser::new(BOB, "bob").in_guild(guild, false, 1 << 10),
     ];
-    let fake =
-        FakeDiscord::start(Options { oauth: OAuthOptions { users, ..OAuthOptions::default() }, ..Options::default() })
-            .await
-            .unwrap();
-    let db = std::env::temp_dir().join(format!("moat-http-browser-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&db);
-    let store = Store::open(&format!("sqlite://{}?mode=rwc", db.display())).await.unwrap();
-    let file = "[raid]\naction = \"ban\"\n";
-    let mut cfg = BotConfig {
-        ban_batch_ms: 300,
-        alert_edit_ms: 100,
-        ..BotConfig::loopback(DEFAULT_TOKEN, fake.gateway_url(), fake.rest_proxy(), Clock::Shared(fake.clock()))
-    };
-    cfg.store = Some(store.clone());
-    cfg.config_text = file.to_string();
-    let engine = Engine::new(Config::from_toml(file).unwrap(), Box::new(moat_core::links::NoLinks));
-    let bot = Bot::start(cfg, engine).unwrap();
-    let handle = bot.dashboard(store.clone(), file.to_string());
-    let sources = Sources::new(store.clone(), Arc::new(handle.clone()));
-    handle.follow_events(sources.live.clone());
-    let metrics = Arc::new(Metrics::new());
-    let mut feed = bot.subscribe();
-    let (live, m) = (sources.live.clone(), metrics.clone());
-    tokio::spawn(async move {
-        while let Some(f) = feed.recv().await {
-            moat_discord::dashboard::forward(&f, &live, &m);
-        }
-    });
-    let http = HttpConfig {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        discord_url: fake.rest_url(),
-        client_id: fake.options().application_id,
-        client_secret: "fake-client-secret".into(),
-        ..HttpConfig::default()
-    };
-    let (dash, addr, _task) = moat_http::serve(sources, metrics, http).await.unwrap();
-    let base = format!("http://{addr}");
-    assert!(fake.wait_sessions(1, Duration::from_secs(10)).await);
-    dash.set_ready(true);
+    let lb = common::live::LiveBot::start(users, "[raid]\naction = \"ban\"\n", "browser", |_| {}).await;
+    let (fake, bot, base) = (&lb.fake, &lb.bot, lb.base.clone());
 
     // The guild becomes known before the raid: play its set-up and the chat first.
-    let lines: Vec<&str> = capture.lines().collect();
-    let split = lines.iter().position(|l| l.contains("GUILD_MEMBER_ADD")).unwrap_or(lines.len());
-    let (before, during) = (lines[..split].join("\n"), lines[split..].join("\n"));
-    let lockstep = || Pace::Lockstep { handled: bot.handled(), timeout: Duration::from_secs(10) };
-    fake.play(&before, lockstep()).await;
+    let (before, during) = common::live::split_at_first_join(&capture);
+    lb.play(&before).await;
 
     // Ann logs in through the fake Discord: one click.
     let c = browser(port).await;
@@ -193,12 +186,17 @@ async fn a_moderator_watches_a_raid_undoes_it_and_changes_a_setting() {
     c.find(Locator::Css("#login")).await.unwrap().click().await.unwrap();
     wait_text(&c, "#mode", "normal", 10).await;
     assert!(c.current_url().await.unwrap().path().ends_with(&format!("/g/{guild}")));
+    // The page's event stream is open before the raid starts (the script marks the body):
+    // a raid played earlier would only show on the next nudge.
+    wait_for(&c, "body.connected", 20).await;
 
     // The raid arrives while the overview is open: it changes without a reload.
-    fake.play(&during, lockstep()).await;
+    lb.play(&during).await;
     assert!(bot.wait_idle(Duration::from_millis(400), Duration::from_secs(60)).await);
     wait_text(&c, "#mode", "raid", 15).await;
     wait_text(&c, "#recent", "raid", 10).await;
+    // The regular is under pressure, by name, from the engine's own state.
+    wait_text(&c, "#pressure", "excited_regular", 15).await;
     shoot(&c, "overview-raid").await;
 
     // The incident: members, timeline, evidence.
@@ -255,6 +253,8 @@ async fn a_moderator_watches_a_raid_undoes_it_and_changes_a_setting() {
         .await
         .unwrap();
     c.find(Locator::Css("form button[type=submit].primary")).await.unwrap().click().await.unwrap();
+    // The answer is a new page: wait until its verdict is there and says something (the
+    // old wait took the form page, which has no verdict, for an empty one: the flake).
     let v = wait_text(&c, "#verdict", "", 30).await;
     assert!(v.eq_ignore_ascii_case("scam") || v.eq_ignore_ascii_case("suspicious"), "{v}");
     shoot(&c, "links").await;
@@ -271,6 +271,5 @@ async fn a_moderator_watches_a_raid_undoes_it_and_changes_a_setting() {
     wait_text(&c, "main", "Not one of your servers", 5).await;
 
     c.close().await.unwrap();
-    bot.stop().await;
-    let _ = std::fs::remove_file(&db);
+    lb.stop().await;
 }

@@ -58,10 +58,12 @@ struct Counters {
     refused: AtomicU64,
     failed: AtomicU64,
     batches: AtomicU64,
+    /// When the oldest action of the batch being written was handed over (`None`: idle).
+    writing_since: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 enum Msg {
-    Action(Box<Action>),
+    Action(Box<Action>, std::time::Instant),
     Flush(oneshot::Sender<()>),
 }
 
@@ -120,7 +122,7 @@ impl Recorder {
     /// Hands an action over without waiting. On a full queue the action is refused,
     /// counted and reported (on stderr for the first and every 1000th refusal).
     pub fn record(&self, action: Action) -> Result<(), RecordError> {
-        match self.tx.try_send(Msg::Action(Box::new(action))) {
+        match self.tx.try_send(Msg::Action(Box::new(action), std::time::Instant::now())) {
             Ok(()) => Ok(()),
             Err(mpsc::error::TrySendError::Full(_)) => {
                 let n = self.counters.refused.fetch_add(1, Ordering::Relaxed) + 1;
@@ -146,6 +148,13 @@ impl Recorder {
 
     pub fn stats(&self) -> RecorderStats {
         stats_of(&self.counters)
+    }
+
+    /// How far the database trails: how long the oldest action not yet written has waited
+    /// (zero when nothing waits). The `moat_store_write_lag_seconds` an operator watches.
+    pub fn write_lag(&self) -> Duration {
+        let since = *self.counters.writing_since.lock().unwrap_or_else(|e| e.into_inner());
+        since.map_or(Duration::ZERO, |t| t.elapsed())
     }
 
     /// Flushes everything handed over, stops the task and returns the final counters.
@@ -175,9 +184,13 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Msg>, options: RecorderOptions
     let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
     while let Some(first) = rx.recv().await {
         let mut next = Some(first);
+        let mut oldest = None;
         while let Some(msg) = next.take() {
             match msg {
-                Msg::Action(a) => batch.push(*a),
+                Msg::Action(a, at) => {
+                    oldest.get_or_insert(at);
+                    batch.push(*a)
+                }
                 Msg::Flush(done) => waiting.push(done),
             }
             if batch.len() >= batch_max {
@@ -186,7 +199,9 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Msg>, options: RecorderOptions
             next = rx.try_recv().ok();
         }
         if !batch.is_empty() {
+            *counters.writing_since.lock().unwrap_or_else(|e| e.into_inner()) = oldest;
             write(&store, &batch, options.attempts, &counters).await;
+            *counters.writing_since.lock().unwrap_or_else(|e| e.into_inner()) = None;
             batch.clear();
         }
         for done in waiting.drain(..) {

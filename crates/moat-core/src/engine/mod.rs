@@ -334,6 +334,27 @@ impl Engine {
         u.last_seen = u.last_seen.max(at);
     }
 
+    /// The members of a guild under the most flood pressure at `ts`, highest first, at most
+    /// `n`, with the limit that pressure is judged against: what a moderator's overview
+    /// shows. Pressure drains linearly between messages, so it is computed for `ts`, not
+    /// read as the last message left it.
+    pub fn top_pressure(&self, guild_id: GuildId, ts: Millis, n: usize) -> (Vec<(UserId, f32)>, f32) {
+        let s = &self.config.for_guild(guild_id).pressure;
+        let Some(g) = self.guilds.get(&guild_id) else { return (Vec::new(), s.limit) };
+        let mut top: Vec<(UserId, f32)> = g
+            .users
+            .iter()
+            .map(|(&u, st)| {
+                let elapsed = ts.saturating_sub(st.last_msg) as f32 / 1000.0;
+                (u, (st.pressure - elapsed / s.decay_secs.max(0.001) * s.decay).max(0.0))
+            })
+            .filter(|&(_, p)| p > 0.0)
+            .collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        top.truncate(n);
+        (top, s.limit)
+    }
+
     /// Whether the guild is in a raid now.
     pub fn in_raid(&self, guild_id: GuildId) -> bool {
         self.guilds.get(&guild_id).is_some_and(|g| g.raid.in_raid())

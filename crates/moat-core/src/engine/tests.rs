@@ -192,3 +192,22 @@ fn a_guild_whose_roles_are_unknown_only_gets_alerts_that_say_so() {
     assert!(out.iter().any(|a| a.kind == ActionKind::DeleteMessage));
     assert!(out.iter().any(|a| a.kind.is_punitive()));
 }
+
+#[test]
+fn top_pressure_lists_the_busiest_members_first_and_drains_with_time() {
+    let mut e = engine();
+    let texts: Vec<String> = (0..4).map(|i| format!("line number {i}")).collect();
+    let mut events = vec![(T0, guild(G))];
+    for (i, text) in texts.iter().enumerate() {
+        events.push((T0 + 10 + i as u64, Event::Message(say(100 + i as u64, 7, 3, text))));
+    }
+    events.push((T0 + 20, Event::Message(say(200, 8, 3, "hello"))));
+    run(&mut e, &events);
+    let (top, limit) = e.top_pressure(G, T0 + 30, 10);
+    assert_eq!(limit, Config::default().defaults.pressure.limit);
+    assert_eq!(top.iter().map(|t| t.0).collect::<Vec<_>>(), vec![UserId(7), UserId(8)], "{top:?}");
+    assert!(top[0].1 > top[1].1 && top[1].1 > 0.0, "{top:?}");
+    assert_eq!(e.top_pressure(G, T0 + 30, 1).0.len(), 1, "at most n");
+    assert!(e.top_pressure(G, T0 + DAY, 10).0.is_empty(), "a day later nobody is under pressure");
+    assert!(e.top_pressure(GuildId(99), T0, 10).0.is_empty(), "an unknown guild has nobody");
+}

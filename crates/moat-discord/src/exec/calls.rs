@@ -78,7 +78,18 @@ where
                 let _ = b.acquire(crate::cluster::priority_of(what)).await;
             }
         }
-        match tokio::time::timeout(ATTEMPT_TIMEOUT, make().into_future()).await {
+        let started = std::time::Instant::now();
+        let result = tokio::time::timeout(ATTEMPT_TIMEOUT, make().into_future()).await;
+        let answered = match &result {
+            Ok(Ok(resp)) => resp.status().get(),
+            Ok(Err(e)) => match e.kind() {
+                ErrorType::Response { status, .. } => status.get(),
+                _ => 0,
+            },
+            Err(_) => 0,
+        };
+        shared.rest_metric(what, answered, started.elapsed());
+        match result {
             Ok(Ok(resp)) => {
                 let status = resp.status().get();
                 let pause = exhausted_for(&resp);

@@ -139,6 +139,7 @@ pub async fn lock_down(
     };
     // Remember first: if a later call fails, the unlock still restores what did change.
     held.insert(guild, saved.clone());
+    shared.lockdowns.store(held.len() as u64, std::sync::atomic::Ordering::Relaxed);
     let until = iso(now_ms + duration_ms.clamp(PAUSE_MIN_MS, PAUSE_MAX_MS) - 1000);
     let pause = json!({ "invites_disabled_until": until, "dms_disabled_until": until });
     let path = format!("guilds/{guild}/incident-actions");
@@ -162,6 +163,7 @@ pub async fn unlock(
 ) -> Result<(), CallError> {
     let mut held = locks.lock().await;
     let Some(saved) = held.remove(&guild) else { return Ok(()) };
+    shared.lockdowns.store(held.len() as u64, std::sync::atomic::Ordering::Relaxed);
     let restore = json!({ "invites_disabled_until": saved.invites_disabled_until, "dms_disabled_until": saved.dms_disabled_until });
     let path = format!("guilds/{guild}/incident-actions");
     let r = change(client, shared, "restore invites and DMs", Method::Put, path, &restore, reason).await;

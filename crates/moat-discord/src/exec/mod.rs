@@ -217,8 +217,10 @@ impl Executor {
             }
             Job::KeepLocked { guild, saved } => {
                 let locks = self.locks.clone();
-                self.spawn(format!("guild:{guild}"), move |_, _| async move {
-                    locks.lock().await.entry(guild).or_insert(saved);
+                self.spawn(format!("guild:{guild}"), move |_, shared| async move {
+                    let mut held = locks.lock().await;
+                    held.entry(guild).or_insert(saved);
+                    shared.lockdowns.store(held.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 });
                 self.shared.end();
             }

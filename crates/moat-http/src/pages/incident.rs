@@ -127,7 +127,8 @@ pub async fn page(State(app): State<Arc<App>>, acc: GuildAccess, Path(ids): Path
             }
             section.card #members {
                 h2 { "Members (" (inc.members.len()) ")" }
-                p { @for m in inc.members.iter().take(MEMBERS_SHOWN) { code { (m) } " " } }
+                p.muted { "Each opens the member's profile in Discord." }
+                p.members { @for m in inc.members.iter().take(MEMBERS_SHOWN) { a href={"https://discord.com/users/" (m)} rel="noreferrer" { code { (m) } } " " } }
                 @if inc.members.len() > MEMBERS_SHOWN { p.muted { "and " (inc.members.len() - MEMBERS_SHOWN) " more in the export" } }
             }
             section.card #timeline {

@@ -86,22 +86,23 @@ async fn body(app: &App, acc: &GuildAccess) -> moat_store::Result<Markup> {
         };
     }
     let incidents = scope.incidents(5).await?;
-    let series = app.activity.series(gid, now, CHART_MINUTES);
+    let all = app.activity.series(gid, now, CHART_MINUTES);
+    let series = super::chart::trimmed(&all);
     let (events, actions): (u64, u64) =
         series.iter().fold((0, 0), |(e, a), s| (e + u64::from(s.1), a + u64::from(s.2)));
     let flags = app.activity.flags(gid);
     Ok(html! {
         (state_card(snap.mode, now))
         section.card {
-            h2 { "Events and actions per minute, last 3 hours" }
+            h2 { "Events and actions per minute, " (super::chart::span_words(series.len())) }
             div.legend {
                 span { i.ev {} (events) " events" }
                 span { i.ac {} (actions) " actions" }
             }
-            (super::chart::per_minute(&series))
+            (super::chart::per_minute(series))
         }
         div.grid {
-            section.card {
+            section.card #pressure {
                 h2 { "Under the most pressure" }
                 @if snap.pressure.is_empty() {
                     p.muted { "Nobody is under pressure right now." }
@@ -109,7 +110,7 @@ async fn body(app: &App, acc: &GuildAccess) -> moat_store::Result<Markup> {
                     table.stack { thead { tr { th { "Member" } th { "Pressure" } th.num { "of limit" } } }
                     tbody { @for p in &snap.pressure {
                         tr {
-                            td data-label="Member" { (p.name) " " span.muted { (p.user) } }
+                            td data-label="Member" { @if p.name.is_empty() { "member" } @else { (p.name) } " " span.muted { (p.user) } }
                             td data-label="Pressure" { meter min="0" max=(p.limit) high=(p.limit * 0.8) value=(p.pressure) { (bar(p.pressure, p.limit)) "%" } }
                             td.num data-label="of limit" { (format!("{:.0} / {:.0}", p.pressure, p.limit)) }
                         }

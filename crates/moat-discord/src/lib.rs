@@ -33,8 +33,8 @@ pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod dashboard;
-pub mod dry;
 pub mod doctor;
+pub mod dry;
 pub mod exec;
 pub mod gateway;
 pub mod guilds;
@@ -80,6 +80,11 @@ pub struct Bot {
 /// Discord on loopback), `https://HOST:PORT` is TLS to that host (a TLS-terminating proxy, or
 /// the TLS test's loopback server).
 pub fn http_client(cfg: &BotConfig) -> Client {
+    client_builder(cfg).build()
+}
+
+/// The token, the timeout and the proxy every client of this bot shares.
+fn client_builder(cfg: &BotConfig) -> twilight_http::client::ClientBuilder {
     let mut b =
         Client::builder().token(cfg.token.clone()).timeout(Duration::from_secs(20)).remember_invalid_token(false);
     if let Some(proxy) = &cfg.rest_proxy {
@@ -88,22 +93,19 @@ pub fn http_client(cfg: &BotConfig) -> Client {
             None => b = b.proxy(proxy.trim_start_matches("http://").to_string(), true),
         }
     }
-    b.build()
+    b
 }
 
 /// The HTTP client of a cluster member: each call names the process (`X-Moat-Process`),
 /// so Discord's side (the fake's summary, a proxy's logs) can tell the processes apart.
 pub(crate) fn cluster_client(cfg: &BotConfig, member: &str) -> Client {
-    let mut b =
-        Client::builder().token(cfg.token.clone()).timeout(Duration::from_secs(20)).remember_invalid_token(false);
-    if let Some(proxy) = &cfg.rest_proxy {
-        b = b.proxy(proxy.clone(), true);
-    }
     let mut headers = http::HeaderMap::new();
     if let Ok(v) = http::HeaderValue::from_str(member) {
         headers.insert(http::HeaderName::from_static("x-moat-process"), v);
     }
-    b.default_headers(headers).build()
+    client_builder(cfg).default_headers(headers).build()
+}
+
 /// Makes TLS ready, once per process: the ring provider, and the machine's CA certificates,
 /// without which twilight would panic on its first connection. Without the `tls` feature
 /// there is nothing to prepare (and nothing but loopback to reach).

@@ -284,6 +284,8 @@ pub fn stream_influx(seed: u64) -> Scenario {
     let greetings =
         ["hi", "hello from the stream!", "hey chat", "o/", "first time here", "POGGERS", "hiii", "yo", "LUL"];
     let names = ["viewer", "nightowl", "pixel", "gamer", "lurker", "sunny", "ace", "echo", "milo", "pip"];
+    let emotes = ["PogChamp", "PogChamp PogChamp PogChamp", "KEKW KEKW", "o7", "🎉🎉🎉", "LETS GOOO PogChamp"];
+    let emote = w.rng.chance(0.6).then(|| *w.rng.pick(&emotes));
     for i in 0..n {
         let at = t0 + w.rng.below(120_000);
         let age = if w.rng.chance(0.1) { (2 + w.rng.below(25)) * DAY } else { (90 + w.rng.below(2500)) * DAY };
@@ -294,6 +296,12 @@ pub fn stream_influx(seed: u64) -> Scenario {
         if w.rng.chance(0.6) {
             let g = *w.rng.pick(&greetings);
             w.say(&p, 0, at + 5_000 + w.rng.below(60_000), g, &[], false);
+        }
+        // The stream's emote spam: many viewers post the same emote, some several times.
+        if let Some(e) = emote.filter(|_| w.rng.chance(0.5)) {
+            for k in 0..1 + w.rng.below(3) {
+                w.say(&p, 0, at + 10_000 + k * 4_000 + w.rng.below(30_000), e, &[], false);
+            }
         }
         if i % 17 == 0 {
             let link = "https://www.twitch.tv/videos/2045678912";

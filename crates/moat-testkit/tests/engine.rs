@@ -235,3 +235,18 @@ fn lures_with_clean_links_are_caught_by_their_words_and_authors() {
 fn members_discussing_scams_are_left_alone() {
     check(scenarios::scam_discussion, 0..4);
 }
+
+/// Real people arriving with a raid (aged accounts, some with no avatar and a name of the
+/// raiders' shape, some all saying the same "hi") are never punished, over many variants of
+/// the raid: its size, speed, the advert's disguises, aged bots.
+#[test]
+fn real_people_arriving_with_a_raid_are_never_punished() {
+    for gen in [scenarios::aged_raid as fn(u64) -> Scenario, scenarios::raid_bystanders] {
+        for seed in 60..76 {
+            let sc = gen(seed);
+            let s = score_actions(&sc, &run(&mut engine(), &sc.capture));
+            assert!(s.punished_good.is_empty() && s.deleted_good.is_empty(), "{} seed {seed}: {s:?}", sc.name);
+            assert!(s.caught * 100 >= s.bad * 95, "{} seed {seed}: {s:?}", sc.name);
+        }
+    }
+}

@@ -480,6 +480,8 @@ impl RaidWatch {
             new.retain(|u| !raid.members.contains(u));
             new.dedup();
             raid.members.extend(&new);
+            // The burst's undecided joiners are put to the moderators when the raid ends.
+            raid.doubtful.extend(undecided.into_iter().filter(|u| !new.contains(u)));
             raid.last_member = now;
             for j in self.joins.iter_mut() {
                 j.member |= new.contains(&j.user_id);

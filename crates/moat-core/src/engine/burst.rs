@@ -79,12 +79,13 @@ pub(super) fn ask_about(reason: &mut String, undecided: Vec<UserId>, now: Millis
     let more = undecided.len().saturating_sub(ASK_NAMES);
     let list = format!("{}{}", named.join(", "), if more > 0 { format!(" and {more} more") } else { String::new() });
     reason.push_str(&format!(
-        " {} more joiners of the burst match the raid in one sign only and are left for you to decide: {list}.",
+        " {} more joiners of the burst look like the raid but did not take part and are left for you to decide: {list}.",
         undecided.len()
     ));
     let text = format!(
-        "raid: {} joiners of the burst match its members in one sign only (a name shaped like theirs or an \
-         account created with theirs); contain them as raid members? {list}",
+        "raid: {} joiners of the burst look like its members (a name shaped like theirs, an account created \
+         with theirs, or an established account with no avatar and a raider's name) but did not take part; \
+         contain them as raid members? {list}",
         undecided.len()
     );
     let mut flag = Action::new(now, gid, ActionKind::Flag, Detector::Raid, text).users(undecided.iter().copied());

@@ -53,7 +53,7 @@ fn invite_codes_are_read_with_or_without_scheme() {
 fn open_burst(n: u64, avatar_every: u64) -> BurstWatch {
     let mut w = BurstWatch::default();
     let joins: Vec<JoinFacts> =
-        (0..n).map(|i| facts(T0 + i * 500, i, T0 - 700 * DAY + i * 600_000, i % avatar_every != 0, 7)).collect();
+        (0..n).map(|i| facts(T0 + i * 500, i, T0 - 9 * DAY + i * 600_000, i % avatar_every != 0, 7)).collect();
     w.sync(T0, joins.into_iter());
     w
 }
@@ -100,13 +100,16 @@ fn members_posting_different_things_confirm_nothing() {
 fn silent_members_unlike_the_actors_are_undecided_or_ignored() {
     let s = BurstSettings::default();
     let mut w = BurstWatch::default();
-    // Five actors created the same week, shape 1; two silent lookalikes; one real viewer.
-    let mut joins: Vec<JoinFacts> = (0..5).map(|i| facts(T0 + i, i, T0 - 400 * DAY + i * DAY, false, 1)).collect();
-    joins.push(facts(T0 + 10, 10, T0 - 399 * DAY, false, 2)); // created with them: one sign
-    joins.push(facts(T0 + 11, 11, T0 - 398 * DAY, true, 2)); // created with them, no avatar: two
-    joins.push(facts(T0 + 12, 12, T0 - 2000 * DAY, false, 3)); // nothing in common
-                                                               // Named like them with no avatar: a young account goes with them, an established one
-                                                               // (a real viewer with a common name shape) is only put to the moderators.
+    // Five actors created the same week, shape 1; silent lookalikes; one real viewer.
+    let mut joins: Vec<JoinFacts> = (0..5).map(|i| facts(T0 + i, i, T0 - 20 * DAY + i * DAY, false, 1)).collect();
+    // Created with them: one sign.
+    joins.push(facts(T0 + 10, 10, T0 - 19 * DAY, false, 2));
+    // Created with them, no avatar: two.
+    joins.push(facts(T0 + 11, 11, T0 - 18 * DAY, true, 2));
+    // Nothing in common.
+    joins.push(facts(T0 + 12, 12, T0 - 2000 * DAY, false, 3));
+    // Named like them with no avatar: a young account goes with them, an established one
+    // (a real viewer with a common name shape) is only put to the moderators.
     joins.push(facts(T0 + 13, 13, T0 - 2000 * DAY, true, 1));
     joins.push(facts(T0 + 14, 14, T0 - 2 * DAY, true, 1));
     w.sync(T0, joins.into_iter());
@@ -126,4 +129,26 @@ fn closing_forgets_everything() {
     assert!(w.is_open());
     w.close();
     assert!(!w.is_open() && w.heap_bytes() == 0);
+}
+
+#[test]
+fn an_established_silent_member_is_listed_whatever_it_matches() {
+    let s = BurstSettings::default();
+    let mut w = BurstWatch::default();
+    // An account farm's batch, two years old; a real viewer made in the same weeks, with no
+    // avatar and a name of the same common shape: all three signs, still only listed.
+    let mut joins: Vec<JoinFacts> = (0..5).map(|i| facts(T0 + i, i, T0 - 700 * DAY + i * DAY, false, 1)).collect();
+    joins.push(facts(T0 + 10, 10, T0 - 698 * DAY, true, 1));
+    w.sync(T0, joins.into_iter());
+    let k = keys("free giveaway in our server discord.gg/x");
+    let mut last = BurstOutcome::Nothing;
+    for u in 0..5u64 {
+        last = w.on_post(&s, T0 + 1000, UserId(u), &k);
+    }
+    let BurstOutcome::Confirmed { silent, undecided, .. } = last else { panic!("confirmed") };
+    assert!(silent.is_empty());
+    assert_eq!(undecided, vec![UserId(10)]);
+    // It is contained the moment it takes part.
+    let took = w.on_post(&s, T0 + 2000, UserId(10), &k);
+    assert!(matches!(took, BurstOutcome::TookPart { user_id: UserId(10), .. }), "{took:?}");
 }

@@ -252,3 +252,18 @@ fn hostile_newcomers_do_not_drag_in_established_lookalikes() {
     let Phase::Raid(r) = &w.phase else { panic!("in raid") };
     assert_eq!(r.doubtful, vec![veteran]);
 }
+
+#[test]
+fn a_burst_confirmed_during_a_raid_keeps_its_undecided_for_the_moderators() {
+    let s = RaidSettings::default();
+    let mut w = RaidWatch::default();
+    for i in 0..6u64 {
+        w.on_join(&s, T0 + i * 300, &join(uid(2 * DAY, T0, i), "x", true));
+    }
+    assert!(w.in_raid());
+    let (actor, undecided) = (uid(2 * DAY, T0, 0), uid(700 * DAY, T0, 40));
+    let o = w.declare_behaviour(&s, T0 + 5_000, T0, &[actor], vec![undecided], "raid: burst".into(), vec![]);
+    assert!(matches!(o, Outcome::Joined { .. }), "{o:?}");
+    let ended = w.end_now("a moderator").expect("in raid");
+    assert_eq!(ended.raid.doubtful, vec![undecided], "listed when the raid ends, not dropped");
+}

@@ -8,6 +8,7 @@
 //! sections, is a [`ConfigFile`], read once by the binary.
 
 mod behaviour;
+mod fedi;
 mod file;
 mod ladder;
 mod load;
@@ -17,6 +18,7 @@ use serde::Deserialize;
 use crate::id::{GuildId, RoleId, UserId};
 
 pub use behaviour::{BurstSettings, CrossGuildSettings, LureSettings};
+pub use fedi::FediConfig;
 pub use file::{guild_settings, ConfigFile, GUILD_SECTIONS};
 pub use ladder::{Step, StepKind, MAX_TIMEOUT_MS};
 pub use load::{ConfigError, ADAPTER_SECTIONS};
@@ -310,6 +312,8 @@ pub struct Settings {
     pub burst: BurstSettings,
     pub cross_guild: CrossGuildSettings,
     pub lure: LureSettings,
+    /// `[fedi]`: the fediverse detectors' thresholds (every Mastodon server).
+    pub fedi: FediConfig,
 }
 
 /// The default settings and each guild's own.

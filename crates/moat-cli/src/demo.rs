@@ -25,7 +25,7 @@ use crate::flags::DemoArgs;
 const AFTER_MS: u64 = 31 * 60_000;
 
 pub fn run(a: DemoArgs) -> i32 {
-    let DemoArgs { scenario: scenario_path, json: as_json, quiet, config: config_path, database, http } = a;
+    let DemoArgs { scenario: scenario_path, json: as_json, quiet, config: config_path, database, http, mastodon } = a;
     let config = match crate::config::load(config_path.as_deref()).map(|l| l.engine()) {
         Ok(c) => c,
         Err(e) => {
@@ -51,6 +51,9 @@ pub fn run(a: DemoArgs) -> i32 {
             }
         },
     };
+    if mastodon {
+        return runtime.block_on(crate::demo_mastodon::run(config, as_json, quiet, store));
+    }
     if let Some(addr) = http {
         return runtime.block_on(crate::dashboard::demo(addr, config, store));
     }

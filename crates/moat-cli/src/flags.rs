@@ -164,6 +164,10 @@ pub struct DemoArgs {
     /// Serve the dashboard at this address (127.0.0.1:8080) with the demo user logged in.
     #[arg(long, value_name = "ADDR")]
     pub http: Option<std::net::SocketAddr>,
+    /// Play a spam wave on a fake Mastodon instead (the real Mastodon adapter: webhooks,
+    /// streaming, admin API).
+    #[arg(long, conflicts_with_all = ["scenario", "http"])]
+    pub mastodon: bool,
 }
 
 /// `moat run`

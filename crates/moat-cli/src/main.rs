@@ -10,6 +10,7 @@ mod cluster_cmd;
 mod config;
 mod dashboard;
 mod demo;
+mod demo_mastodon;
 mod endpoint;
 mod flags;
 mod judge;

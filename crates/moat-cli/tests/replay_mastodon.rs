@@ -37,3 +37,28 @@ fn a_mastodon_replay_contains_the_wave_instead_of_only_alerting() {
     assert!(contained.is_disjoint(&good), "nobody real touched");
     assert!(lines.iter().any(|l| l["action"] == "ip_block"), "the wave's networks put behind approval");
 }
+
+#[test]
+fn every_mastodon_generator_is_judged_right_on_unseen_seeds() {
+    let dir = std::env::temp_dir().join(format!("moat-replay-mastodon-all-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, gen) in FEDI {
+        for seed in [4242, 4243] {
+            let sc = gen(seed);
+            let path = dir.join(format!("{name}-{seed}.jsonl"));
+            std::fs::write(&path, &sc.capture).unwrap();
+            let out = Command::new(env!("CARGO_BIN_EXE_moat")).arg("replay").arg(&path).output().expect("moat runs");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let mut acted = HashSet::new();
+            for l in String::from_utf8(out.stdout).unwrap().lines() {
+                let v: serde_json::Value = serde_json::from_str(l).expect("JSON");
+                if ["silence", "suspend", "reject"].contains(&v["action"].as_str().unwrap_or("")) {
+                    acted.insert(v["account_id"].as_str().expect("an account").to_string());
+                }
+            }
+            let missed: Vec<u64> = sc.bad.keys().copied().filter(|b| !acted.contains(&b.to_string())).collect();
+            let hurt: Vec<u64> = sc.good.iter().copied().filter(|g| acted.contains(&g.to_string())).collect();
+            assert!(missed.is_empty() && hurt.is_empty(), "{name} seed {seed}: missed {missed:?}, hurt {hurt:?}");
+        }
+    }
+}

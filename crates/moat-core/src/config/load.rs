@@ -144,6 +144,7 @@ fn fraction(key: &'static str, v: f32) -> Result<(), Invalid> {
 
 /// Checks what serde cannot: ranges and keys that depend on each other.
 pub(crate) fn validate(s: &Settings) -> Result<(), Invalid> {
+    s.fedi.validate()?;
     let p = &s.pressure;
     for (key, v) in [
         ("pressure.base", p.base),

@@ -8,6 +8,7 @@
 //! sections, is a [`ConfigFile`], read once by the binary.
 
 mod behaviour;
+mod fedi;
 mod file;
 mod ladder;
 mod live;
@@ -18,6 +19,7 @@ use serde::Deserialize;
 use crate::id::{GuildId, RoleId, UserId};
 
 pub use behaviour::{BurstSettings, CrossGuildSettings, LureSettings};
+pub use fedi::FediConfig;
 pub use file::{guild_settings, ConfigFile, GUILD_SECTIONS};
 pub use ladder::{Step, StepKind, MAX_TIMEOUT_MS};
 pub use live::LiveSettings;
@@ -313,6 +315,8 @@ pub struct Settings {
     pub cross_guild: CrossGuildSettings,
     pub lure: LureSettings,
     pub live: LiveSettings,
+    /// `[fedi]`: the fediverse detectors' thresholds (every Mastodon server).
+    pub fedi: FediConfig,
 }
 
 /// The default settings and each guild's own.

@@ -1,8 +1,8 @@
 //! The fediverse detectors' thresholds, in one place, with the reasoning behind each
 //! default.
 //!
-//! They are not yet read from the config file (the `[fedi]` section is left to the config's
-//! owner); [`FediSettings::default`] is what the engine runs with, and tests build their own.
+//! The config file's `[fedi]` section ([`crate::config::FediConfig`]) sets them, in days,
+//! minutes and counts; [`FediSettings::default`] is what it holds when the file says nothing.
 
 use crate::action::Millis;
 use crate::time::{DAY, HOUR, MINUTE};

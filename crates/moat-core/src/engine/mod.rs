@@ -109,6 +109,7 @@ pub struct Engine {
 impl Engine {
     /// An engine with this configuration and link judge.
     pub fn new(config: Config, judge: Box<dyn LinkJudge>) -> Self {
+        let fedi_settings = config.defaults.fedi.settings();
         Self {
             config,
             judge,
@@ -116,7 +117,7 @@ impl Engine {
             raiding: Vec::new(),
             scrapers: ScraperWatch::default(),
             fedi: IdMap::default(),
-            fedi_settings: Default::default(),
+            fedi_settings,
             fedi_raiding: Vec::new(),
             cross: CrossGuildWatch::default(),
             cross_secret: 0,
@@ -138,6 +139,7 @@ impl Engine {
     /// Replaces the configuration (a moderator changed a setting). State is kept; new
     /// thresholds apply from the next event.
     pub fn set_config(&mut self, config: Config) {
+        self.fedi_settings = config.defaults.fedi.settings();
         self.config = config;
     }
 

@@ -3,6 +3,7 @@
 //! tests and the demo. [`crowd`] writes the people to leave alone, [`wave`] the spam wave.
 
 pub mod crowd;
+pub mod variants;
 pub mod wave;
 pub mod world;
 
@@ -13,8 +14,12 @@ use crate::scenarios::{Generator, Scenario};
 use world::FediWorld;
 
 /// The Mastodon generators, by name.
-pub const FEDI: &[(&str, Generator)] =
-    &[("fedi-wave", fedi_wave), ("fedi-crowd", fedi_crowd), ("fedi-wave-in-crowd", fedi_wave_in_crowd)];
+pub const FEDI: &[(&str, Generator)] = &[
+    ("fedi-wave", fedi_wave),
+    ("fedi-crowd", fedi_crowd),
+    ("fedi-wave-in-crowd", fedi_wave_in_crowd),
+    ("fedi-link-wave", fedi_link_wave),
+];
 
 pub const START: Millis = 1_767_272_400_000;
 
@@ -65,6 +70,20 @@ pub fn fedi_wave_in_crowd(seed: u64) -> Scenario {
     scenario(
         "fedi-wave-in-crowd",
         "the spam wave arrives while 100 real newcomers introduce themselves; contain the wave, leave the newcomers",
+        w,
+    )
+}
+
+/// A slower, link-only wave (no image; half remote, Misskey-like) while real people mention
+/// many friends at once.
+pub fn fedi_link_wave(seed: u64) -> Scenario {
+    let (mut w, c) = everyday(seed);
+    variants::friends_once(&mut w, &c, START + 2 * MINUTE);
+    crowd::news_signups(&mut w, &c, START + 5 * MINUTE, 40);
+    variants::link_wave(&mut w, &c, START + 10 * MINUTE, 150);
+    scenario(
+        "fedi-link-wave",
+        "150 accounts over an hour post a rotating link (no image) mentioning 3-15 strangers, half remote with empty display names; a regular greets 12 friends and a real newcomer thanks 6 people at once; contain the wave, spare them",
         w,
     )
 }

@@ -16,7 +16,9 @@ use std::time::Duration;
 
 use cluster_support as s;
 use moat_fake_discord::gateway::shard_of;
+use moat_fake_discord::{Call, FakeDiscord};
 use moat_testkit::fixture::snowflake;
+use s::DAY;
 
 const GUILDS: u64 = 1_000;
 
@@ -89,6 +91,7 @@ async fn three_processes_share_sixteen_shards_and_one_view() {
         .collect();
     assert_eq!(posters.len(), 3, "each process tells its own guilds' moderators: {posters:?}");
 
+    kill_mid_raid(&fake, &guilds, &held, &mut procs, now).await;
     limits_held(&fake);
     drop(procs.drain(..));
     let _ = obs.remove_all().await;
@@ -99,7 +102,7 @@ async fn three_processes_share_sixteen_shards_and_one_view() {
 fn limits_held(fake: &moat_fake_discord::FakeDiscord) {
     let calls = fake.calls();
     let peak = s::max_per_second(&calls);
-    assert!(peak <= 50, "at most 50 requests in any second across the processes, saw {peak}");
+    assert!(peak <= 50, "at most 50 requests in any second across the processes, saw {peak}: {:?}", s::busiest(&calls));
     let limited: Vec<String> = calls.iter().filter(|c| c.status == 429).map(|c| c.path.clone()).collect();
     assert!(limited.is_empty(), "no 429: {limited:?}");
     let closes: BTreeMap<u16, usize> = fake.gateway_closes().into_iter().fold(BTreeMap::new(), |mut m, c| {
@@ -109,4 +112,101 @@ fn limits_held(fake: &moat_fake_discord::FakeDiscord) {
     assert!(!closes.contains_key(&4008) && !closes.contains_key(&4004), "no identify too soon: {closes:?}");
 }
 
-use s::DAY;
+/// The raid's first third joins and is dealt with by the process that owns the guild; that
+/// process is killed (`kill -9`); the rest of the raid joins while nobody holds the shard.
+/// Another process takes the group over, resumes the shard (the fake replays what it
+/// missed), and contains the rest. Everyone contained, nobody banned twice.
+async fn kill_mid_raid(fake: &FakeDiscord, guilds: &[s::G], held: &[u32], procs: &mut [s::Proc], now: u64) {
+    let raid = guilds[7];
+    let victim = held[(shard_of(raid.id, 16) / 4) as usize];
+    let raiders: Vec<u64> = (0..30).map(|i| snowflake(now - 2 * 3_600_000 - i * 60_000, 900 + i)).collect();
+    let t = moat_discord::clock::wall_ms();
+    let lines = |from: usize, to: usize| -> Vec<String> {
+        let mut v = Vec::new();
+        for (i, &u) in raiders.iter().enumerate().take(to).skip(from) {
+            let at = t + i as u64 * 100;
+            v.push(s::join(&raid, u, &format!("free_nitro_{i:03}"), false, at));
+            if i % 3 == 0 {
+                let text = "JOIN NOW discord.gg/raidparty free nitro";
+                v.push(s::say(&raid, snowflake(at, 7000 + i as u64), u, "free_nitro", at, text, at + 50));
+            }
+        }
+        v
+    };
+    s::play(fake, &lines(0, 10)).await;
+    // Its gathered bans go once the raid pauses (2 s), and its session is saved behind it.
+    s::quiet(fake, Duration::from_secs(4), Duration::from_secs(60)).await;
+    let resumes_before: u32 =
+        fake.sessions().iter().filter(|x| x.shard[0] == shard_of(raid.id, 16)).map(|x| x.resumes).sum();
+    let killed = procs.iter_mut().find(|p| p.pid() == victim).expect("the raid guild's process");
+    killed.kill();
+    let killed_at = std::time::Instant::now();
+    s::play(fake, &lines(10, 30)).await;
+    let shard = shard_of(raid.id, 16);
+    let resumed = loop {
+        let n: u32 = fake.sessions().iter().filter(|x| x.shard[0] == shard && x.connected).map(|x| x.resumes).sum();
+        if n > resumes_before || killed_at.elapsed() > Duration::from_secs(90) {
+            break killed_at.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    println!("shard {shard} resumed by another process {:.1} s after kill -9", resumed.as_secs_f64());
+    let contained = |calls: &[Call], u: u64| {
+        let id = u.to_string();
+        calls.iter().filter(|c| c.is_action()).any(|c| {
+            (c.path.contains(&format!("/guilds/{}/", raid.id)) && c.path.ends_with(&id))
+                || (c.path.ends_with("/bulk-ban") && c.body.contains(&id))
+        })
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    while !raiders.iter().all(|&u| contained(&fake.calls(), u)) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    s::quiet(fake, Duration::from_secs(3), Duration::from_secs(60)).await;
+    let calls = fake.calls();
+    let dump: Vec<String> = procs.iter().map(|p| format!("--- p{}\n{}", p.pid(), p.tail())).collect();
+    let loose: Vec<u64> = raiders.iter().copied().filter(|&u| !contained(&calls, u)).collect();
+    assert!(
+        loose.is_empty(),
+        "every raider contained, also those who joined while the shard had no process: {loose:?}\n{}",
+        dump.join("\n")
+    );
+    assert!(resumed < Duration::from_secs(90), "the shard was resumed");
+    // Those who joined after the kill were seen only through the taker's RESUME.
+    let victim_name = format!("m{victim}-");
+    let late = raiders[10..].iter().filter(|&&u| {
+        calls.iter().any(|c| {
+            contained(std::slice::from_ref(c), u) && c.process.as_deref().is_some_and(|p| !p.starts_with(&victim_name))
+        })
+    });
+    assert_eq!(late.count(), 20, "another process contained every raider who joined after the kill");
+    for &u in &raiders {
+        let id = u.to_string();
+        let bans = calls
+            .iter()
+            .filter(|c| c.is_action())
+            .filter(|c| {
+                c.path.ends_with(&format!("/bans/{id}"))
+                    || (c.path.ends_with("/bulk-ban")
+                        && c.json()["user_ids"].as_array().is_some_and(|a| a.iter().any(|v| v.as_str() == Some(&id))))
+            })
+            .count();
+        assert!(bans <= 1, "raider {u} banned {bans} times");
+    }
+}
+
+/// An operator who asked for a cluster that is not there gets a clear error naming it, and
+/// no lone bot.
+#[test]
+fn an_unreachable_nats_is_named_at_start() {
+    let url = "nats://127.0.0.1:9";
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_moat"))
+        .args(["run", "--cluster", url, "--gateway-url", "ws://127.0.0.1:9", "--rest-proxy", "127.0.0.1:9"])
+        .env("DISCORD_TOKEN", "fake-token")
+        .env("MOAT_CLUSTER_SECRET", s::SECRET)
+        .output()
+        .expect("moat runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot reach NATS at nats://127.0.0.1:9"), "the error names the URL: {err}");
+}

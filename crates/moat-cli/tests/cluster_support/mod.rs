@@ -261,3 +261,30 @@ pub async fn play(fake: &FakeDiscord, lines: &[String]) {
 pub fn body(c: &Call) -> Value {
     c.json()
 }
+
+/// What the busiest second held: `METHOD /path-shape (process)` counts, for a failing test.
+pub fn busiest(calls: &[Call]) -> Vec<(String, usize)> {
+    let mut sorted: Vec<&Call> = calls.iter().collect();
+    sorted.sort_by_key(|c| c.at);
+    let (mut best, mut lo, mut at) = (0, 0, (0, 0));
+    for hi in 0..sorted.len() {
+        while sorted[hi].at.duration_since(sorted[lo].at) >= Duration::from_secs(1) {
+            lo += 1;
+        }
+        if hi - lo + 1 > best {
+            best = hi - lo + 1;
+            at = (lo, hi);
+        }
+    }
+    let mut m: std::collections::BTreeMap<String, usize> = Default::default();
+    for c in &sorted[at.0..=at.1.min(sorted.len().saturating_sub(1))] {
+        let shape: String = c
+            .path
+            .split('/')
+            .map(|p| if p.chars().all(|c| c.is_ascii_digit()) { "N" } else { p })
+            .collect::<Vec<_>>()
+            .join("/");
+        *m.entry(format!("{} {shape} {:?} {}", c.method, c.process, c.status)).or_default() += 1;
+    }
+    m.into_iter().collect()
+}

@@ -54,3 +54,50 @@ pub fn partition(o: &[Ownership], units: u32) -> bool {
     }
     total == units as usize && all == (0..units).collect()
 }
+
+/// A TCP proxy in front of NATS that a test can cut (every connection dropped, new ones
+/// refused) and restore: NATS lost and back, without touching the real server.
+pub struct Proxy {
+    pub addr: std::net::SocketAddr,
+    up: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Proxy {
+    pub async fn start(target: &str) -> Proxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let (tx, _) = tokio::sync::watch::channel(true);
+        let up = std::sync::Arc::new(tx);
+        let target = target.to_string();
+        let shared = up.clone();
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !*shared.borrow() {
+                    continue; // dropped: refused while cut
+                }
+                let mut down = shared.subscribe();
+                let target = target.clone();
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await else { return };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        _ = down.wait_for(|up| !*up) => {}
+                    }
+                });
+            }
+        });
+        Proxy { addr, up }
+    }
+
+    pub fn url(&self) -> String {
+        format!("nats://{}", self.addr)
+    }
+
+    pub fn cut(&self) {
+        self.up.send_replace(false);
+    }
+
+    pub fn restore(&self) {
+        self.up.send_replace(true);
+    }
+}

@@ -82,6 +82,12 @@ impl Gate {
         self.group_of(guild).is_some_and(|g| self.own.read().unwrap_or_else(|e| e.into_inner()).held.contains(&g))
     }
 
+    /// Whether shard `shard`'s group lease ran out while NATS was gone.
+    pub fn alerts_only_shard(&self, shard: u32) -> bool {
+        let Some(plan) = *self.plan.read().unwrap_or_else(|e| e.into_inner()) else { return false };
+        self.own.read().unwrap_or_else(|e| e.into_inner()).alerts_only.contains(&plan.group_of(shard))
+    }
+
     /// Whether `guild`'s lease ran out while NATS was gone: alert, but act no more.
     pub fn alerts_only(&self, guild: u64) -> bool {
         self.group_of(guild)
@@ -161,8 +167,14 @@ pub async fn run(
     loop {
         let now = own.borrow_and_update().clone();
         gate.set(plan, now.clone());
-        // Alerts-only groups keep their shards too: moderators still hear of trouble.
-        let wanted: BTreeSet<u32> = plan.shards_in(&now.held.union(&now.alerts_only).copied().collect());
+        // Alerts-only groups keep the shards still running (moderators still hear of
+        // trouble) but do not restart one that ended: another process may have its session.
+        let running_alerts: BTreeSet<u32> = plan
+            .shards_in(&now.alerts_only)
+            .into_iter()
+            .filter(|s| running.get(s).is_some_and(|(_, t)| !t.is_finished()))
+            .collect();
+        let wanted: BTreeSet<u32> = plan.shards_in(&now.held).union(&running_alerts).copied().collect();
         let gone: Vec<u32> = running.keys().filter(|s| !wanted.contains(s)).copied().collect();
         for s in gone {
             if let Some((tx, task)) = running.remove(&s) {

@@ -73,7 +73,14 @@ pub(crate) async fn run(ctx: Arc<Ctx>, id: u32, mut stop: watch::Receiver<bool>)
                         break;
                     }
                 }
-                Some(Ok(Message::Close(_))) => {}
+                Some(Ok(Message::Close(_))) => {
+                    // Without NATS past the lease, another process may have resumed this
+                    // session: do not fight it for the connection.
+                    if ctx.shared.gate.get().is_some_and(|g| g.alerts_only_shard(id)) {
+                        eprintln!("moat: shard {id}: closed while its lease lapsed without NATS; leaving it to the cluster");
+                        break;
+                    }
+                }
                 Some(Err(e)) => {
                     let text: String = e.to_string().chars().take(300).collect();
                     eprintln!("moat: shard {id}: {text}");

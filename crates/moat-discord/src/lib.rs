@@ -36,6 +36,7 @@ pub mod ids;
 pub mod memory;
 pub mod overrides;
 pub mod perms;
+pub mod recording;
 pub mod shared;
 pub mod stopping;
 
@@ -140,7 +141,12 @@ impl Bot {
         };
         let store = cfg.store.clone();
         let (control, control_rx) = mpsc::unbounded_channel();
+        let recording = match &cfg.record {
+            Some(r) => Some(recording::Recording::start(r.clone(), cfg.clock.now_ms())?),
+            None => None,
+        };
         let extras = bot::Extras {
+            recording,
             memory,
             fired,
             overrides: overrides::Overrides::new(cfg.config_text.clone()),

@@ -211,6 +211,10 @@ pub struct RunArgs {
     /// deletes, timeouts, bans, roles or lockdown); per guild: `[guilds."ID".live] dry_run`.
     #[arg(long)]
     pub dry_run: bool,
+    /// Keep the gateway traffic of the guilds that opted in (`live.record = true`) as daily
+    /// captures in DIR/<guild>/<YYYY-MM-DD>.jsonl, for `[discord] record_days` (7) days.
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
 }
 
 /// `moat cluster ...`

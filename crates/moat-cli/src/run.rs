@@ -24,6 +24,7 @@ use crate::flags::RunArgs;
 pub fn run(a: RunArgs) -> i32 {
     let grace = Duration::from_secs(a.shutdown_grace);
     let dry_run = a.dry_run;
+    let record_flag = a.record.clone();
     let RunArgs {
         config,
         shards,
@@ -73,7 +74,18 @@ pub fn run(a: RunArgs) -> i32 {
     if !cfg!(feature = "tls") && (gateway.is_none() || rest.is_none()) {
         return fail("this moat was built without TLS (--no-default-features), so it cannot reach discord.com: rebuild with the default features, or give --gateway-url ws://127.0.0.1:PORT and --rest-proxy 127.0.0.1:PORT");
     }
+    let record = record_flag.or(section.record_dir.clone()).map(|dir| moat_discord::recording::RecordSettings {
+        dir,
+        retention_days: section.record_days.unwrap_or(moat_discord::recording::DEFAULT_RETENTION_DAYS),
+    });
+    if let Some(r) = &record {
+        let c = loaded.engine();
+        if !c.defaults.live.record && !c.guilds.values().any(|s| s.live.record) {
+            tracing::warn!("--record {}: no guild has `live.record = true`, so nothing is recorded until one opts in (`/moat setting live record true`)", r.dir.display());
+        }
+    }
     let cfg = BotConfig {
+        record,
         token,
         shards: shard_range,
         total_shards,

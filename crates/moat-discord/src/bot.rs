@@ -97,6 +97,8 @@ pub struct Extras {
     pub overrides: Overrides,
     /// Requests from the dashboard ([`crate::dashboard`]).
     pub control: Option<UnboundedReceiver<Control>>,
+    /// Where the guilds that opted in are recorded ([`crate::recording`]).
+    pub recording: Option<crate::recording::Recording>,
 }
 
 /// What the dashboard asks of the engine task, which owns the engine and the overrides.
@@ -165,7 +167,7 @@ pub async fn run(
     judge: Option<Arc<dyn moat_core::LinkJudge>>,
     extras: Extras,
 ) {
-    let Extras { memory, mut fired, mut overrides, mut control } = extras;
+    let Extras { memory, mut fired, mut overrides, mut control, recording } = extras;
     if let Some(m) = &memory {
         restore(m, &mut engine, &mut overrides, &exec, &shared, clock.now_ms()).await;
         crate::stopping::resend_pending(&m.store, &exec, &shared, clock.now_ms()).await;
@@ -274,6 +276,9 @@ pub async fn run(
                     }
                 }
                 let now = clock.now_ms();
+                if let (Some(r), true) = (&recording, is_guild_dispatch(t)) {
+                    r.dispatch(t, d, now, engine.config());
+                }
                 match translate(t, d) {
                     Ok(Some(event)) => {
                         shared.tap_event(event.guild(), event_kind(&event));
@@ -350,6 +355,9 @@ pub async fn run(
     }
     if let Some(m) = memory {
         m.shutdown().await;
+    }
+    if let Some(r) = recording {
+        r.close().await;
     }
 }
 

@@ -22,6 +22,10 @@ pub struct DiscordSection {
     pub evidence: Option<PathBuf>,
     /// A moderators' role pinged once, on each incident's first alert (no one else is pinged).
     pub ping_role: Option<moat_core::id::RoleId>,
+    /// Record the guilds that opted in (`live.record`) into this directory (`--record`).
+    pub record_dir: Option<PathBuf>,
+    /// Days a recorded day is kept (7 by default).
+    pub record_days: Option<u32>,
 }
 
 impl fmt::Debug for DiscordSection {
@@ -80,6 +84,9 @@ pub struct BotConfig {
     pub timer_every_ms: u64,
     /// Every guild in dry run (`moat run --dry-run`): decide, alert, act on nothing.
     pub dry_run: bool,
+    /// Keep the traffic of guilds with `live.record = true` as daily captures (see
+    /// [`crate::recording`]).
+    pub record: Option<crate::recording::RecordSettings>,
 }
 
 impl Default for BotConfig {
@@ -104,6 +111,7 @@ impl Default for BotConfig {
             config_text: String::new(),
             timer_every_ms: 1000,
             dry_run: false,
+            record: None,
         }
     }
 }

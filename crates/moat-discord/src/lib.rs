@@ -44,6 +44,7 @@ pub mod memory;
 pub mod overrides;
 pub mod perms;
 pub mod setup;
+pub mod recording;
 pub mod shared;
 pub mod stopping;
 
@@ -205,7 +206,12 @@ impl Bot {
         };
         let store = cfg.store.clone();
         let (control, control_rx) = mpsc::unbounded_channel();
+        let recording = match &cfg.record {
+            Some(r) => Some(recording::Recording::start(r.clone(), cfg.clock.now_ms())?),
+            None => None,
+        };
         let extras = bot::Extras {
+            recording,
             memory,
             fired,
             overrides: overrides::Overrides::new(cfg.config_text.clone()),

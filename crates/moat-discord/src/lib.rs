@@ -109,8 +109,12 @@ pub fn prepare_tls() -> Result<(), String> {
 pub async fn recommended_shards(cfg: &BotConfig) -> Result<u32, String> {
     prepare_tls()?;
     let client = http_client(cfg);
-    let resp =
-        client.gateway().authed().await.map_err(|e| format!("cannot ask Discord how many shards to run: {e}"))?;
+    let at = cfg.rest_proxy.as_deref().unwrap_or("discord.com");
+    let resp = client
+        .gateway()
+        .authed()
+        .await
+        .map_err(|e| format!("cannot ask Discord how many shards to run: {}", setup::explain(&e, at)))?;
     let info = resp.model().await.map_err(|e| format!("unexpected answer to GET /gateway/bot: {e}"))?;
     Ok(info.shards.max(1) as u32)
 }

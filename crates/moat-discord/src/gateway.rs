@@ -80,7 +80,7 @@ pub async fn run_shard(
                 // twilight's errors never contain the token.
                 Some(Err(e)) => {
                     let text: String = e.to_string().chars().take(300).collect();
-                    eprintln!("moat: shard {id}: {text}");
+                    tracing::warn!(shard = id, "{text}");
                 }
             },
             _ = stop.changed() => {

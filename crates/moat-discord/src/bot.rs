@@ -149,7 +149,7 @@ fn send_actions(
 #[allow(clippy::too_many_arguments)]
 pub async fn run(
     mut engine: Engine,
-    mut rx: UnboundedReceiver<Incoming>,
+    mut rx: tokio::sync::mpsc::Receiver<Incoming>,
     exec: UnboundedSender<Job>,
     shared: Arc<Shared>,
     clock: Clock,

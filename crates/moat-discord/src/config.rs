@@ -78,6 +78,10 @@ pub struct BotConfig {
     pub config_text: String,
     /// How often the store's due timers are claimed.
     pub timer_every_ms: u64,
+    /// Gateway frames that may wait for the engine task. When it is full the shards stop
+    /// reading their sockets until it drains (back-pressure: Discord's frames wait in the
+    /// connection, none is dropped).
+    pub event_queue: usize,
 }
 
 impl Default for BotConfig {
@@ -101,6 +105,7 @@ impl Default for BotConfig {
             store: None,
             config_text: String::new(),
             timer_every_ms: 1000,
+            event_queue: 4096,
         }
     }
 }

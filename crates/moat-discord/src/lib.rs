@@ -144,7 +144,8 @@ impl Bot {
         *shared::lock(&shared.config) = Arc::new(engine.config().clone());
         let client = Arc::new(http_client(&cfg));
         let (stop, stop_rx) = watch::channel(false);
-        let (ev_tx, ev_rx) = mpsc::unbounded_channel();
+        // Bounded: a slow engine holds the shards back instead of growing memory or dropping.
+        let (ev_tx, ev_rx) = mpsc::channel(cfg.event_queue.max(1));
         let (job_tx, job_rx) = mpsc::unbounded_channel();
         let settings = exec::ExecSettings {
             clock: cfg.clock.clone(),

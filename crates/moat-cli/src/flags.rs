@@ -55,6 +55,11 @@ pub enum Command {
     Db(StoreArgs<DbCommand>),
     /// The cluster of `moat run --cluster` processes on NATS JetStream.
     Cluster(ClusterArgs),
+    /// Print the link that invites moat to a server with exactly the permissions it uses.
+    InviteUrl(InviteArgs),
+    /// Check with the token what keeps moat from guarding each server (intents,
+    /// permissions, role position, alert channel). Exit code: 0 ready, 1 something missing.
+    Doctor(DoctorArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to complete for.
@@ -215,6 +220,31 @@ pub struct RunArgs {
     /// captures in DIR/<guild>/<YYYY-MM-DD>.jsonl, for `[discord] record_days` (7) days.
     #[arg(long, value_name = "DIR")]
     pub record: Option<PathBuf>,
+}
+
+/// `moat invite-url`
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// The application's id (default: read from DISCORD_TOKEN's first part).
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(u64).range(1..))]
+    pub client_id: Option<u64>,
+    /// The configuration file (a silence role adds Manage Roles to the permissions).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `moat doctor`
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The configuration file `moat run` will use (token, alert channel, silence role).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The alert channel `moat run --alert-channel` will use.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(u64).range(1..))]
+    pub alert_channel: Option<u64>,
+    /// A Discord-compatible REST endpoint on this machine instead of discord.com.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub rest_proxy: Option<String>,
 }
 
 /// `moat cluster ...`

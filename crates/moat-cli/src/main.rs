@@ -11,6 +11,7 @@ mod config;
 mod dashboard;
 mod demo;
 mod demo_mastodon;
+mod doctor;
 mod endpoint;
 mod flags;
 mod judge;
@@ -43,6 +44,8 @@ fn main() {
         Command::Evidence(a) => store_cmds::evidence(a),
         Command::Db(a) => store_cmds::db(a),
         Command::Cluster(a) => cluster_cmd::run(a),
+        Command::InviteUrl(a) => doctor::invite_url(a),
+        Command::Doctor(a) => doctor::run(a),
         Command::Completions { shell } => completions(shell),
     };
     std::process::exit(code);

@@ -125,6 +125,10 @@ pub fn run(a: RunArgs) -> i32 {
                 Err(e) => return fail(&e.to_string()),
             },
         };
+        // The token first: a wrong one, or no Discord to reach, said in words before anything starts.
+        if let Err(e) = moat_discord::setup::check_token(&cfg).await {
+            return fail(&e);
+        }
         match moat_store::Store::open(&database).await {
             Ok(store) => {
                 tracing::info!("keeping incidents, evidence, strikes, timers and settings in the {:?} store", store.backend());

@@ -31,6 +31,8 @@ fn version_and_help_on_every_command() {
         &["db", "export"],
         &["db", "delete-guild"],
         &["db", "forget-user"],
+        &["invite-url"],
+        &["doctor"],
         &["completions"],
     ] {
         let mut args = cmd.to_vec();

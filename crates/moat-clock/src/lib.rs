@@ -15,6 +15,11 @@
 //! [`Clock::sleep_until`] waits for a time *on this clock*, so a rate-limit wait of five
 //! minutes takes 300 ms at 1000×. This crate is not a scheduler or a timer wheel: sleepers on
 //! a shared clock poll it every millisecond of wall time, which is plenty for tests and demos.
+//!
+//! [`civil`] turns unix milliseconds into dates and back, for everyone who reads or writes a
+//! timestamp.
+
+pub mod civil;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

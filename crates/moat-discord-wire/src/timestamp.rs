@@ -4,10 +4,12 @@
 //! twilight parses RFC 3339 and then keeps the date and time *as written*, dropping the
 //! offset (Discord always sends `+00:00`), and refuses anything shorter than
 //! `2021-01-01T01:01:01+00:00`; moat's conversion of its microseconds to milliseconds
-//! truncates, and gives 0 before 1970. This module does the same, without a date library.
+//! truncates, and gives 0 before 1970. This module does the same; the date arithmetic is
+//! `moat_clock::civil`'s.
 
 use std::fmt;
 
+use moat_clock::civil::{days_from_civil, days_in_month};
 use moat_core::Millis;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
@@ -17,30 +19,6 @@ const MIN_LEN: usize = "2021-01-01T01:01:01+00:00".len();
 
 fn digits(b: &[u8]) -> Option<i64> {
     b.iter().try_fold(0i64, |n, &c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
-}
-
-const fn is_leap(y: i64) -> bool {
-    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
-}
-
-const fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// Microseconds since the epoch of the date and time written (the offset checked, then

@@ -85,7 +85,7 @@ fn own_event(t: &str, d: &str) -> Option<Result<Event, String>> {
 fn bad_event(shared: &Shared, t: &str, why: &str) {
     if shared.bad_events.fetch_add(1, Ordering::Relaxed) < 20 {
         let why: String = why.chars().take(200).collect();
-        eprintln!("moat: a {t} dispatch could not be read and was skipped: {why}");
+        tracing::warn!("a {t} dispatch could not be read and was skipped: {why}");
     }
 }
 
@@ -159,7 +159,7 @@ fn send_actions(
 #[allow(clippy::too_many_arguments)]
 pub async fn run(
     mut engine: Engine,
-    mut rx: UnboundedReceiver<Incoming>,
+    mut rx: tokio::sync::mpsc::Receiver<Incoming>,
     exec: UnboundedSender<Job>,
     shared: Arc<Shared>,
     clock: Clock,
@@ -246,7 +246,7 @@ pub async fn run(
                     let (store, g, now) = (m.store.clone(), crate::ids::core::<_, GuildId>(gc.id()), clock.now_ms());
                     tokio::spawn(async move {
                         if let Err(e) = store.guild_joined(g, now).await {
-                            eprintln!("moat: guild {g} not recorded as joined: {e}");
+                            tracing::warn!("guild {g} not recorded as joined: {e}");
                         }
                     });
                 }
@@ -325,7 +325,7 @@ pub async fn run(
             },
             f = next_fired(&mut fired) => match f {
                 Some(Fired(t)) => {
-                    eprintln!("moat: timer {} fired in guild {} ({}, due {})", t.id, t.guild_id, t.kind.as_str(), t.due_at);
+                    tracing::info!("timer {} fired in guild {} ({}, due {})", t.id, t.guild_id, t.kind.as_str(), t.due_at);
                     match t.kind {
                         // The engine still sees the raid going on (it outlasted the planned
                         // end): keep the lockdown, look again after another quiet time.
@@ -401,14 +401,14 @@ async fn restore(
     let r = match m.restore(engine, now).await {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("moat: could not restore from the store, starting without memory: {e}");
+            tracing::error!("could not restore from the store, starting without memory: {e}");
             return;
         }
     };
     for (g, text) in &r.settings {
         match overrides.restore(*g, text) {
             Ok(config) => publish(engine, shared, config),
-            Err(e) => eprintln!("moat: guild {g}'s stored settings no longer apply, ignored: {e}"),
+            Err(e) => tracing::warn!("guild {g}'s stored settings no longer apply, ignored: {e}"),
         }
     }
     for l in &r.lockdowns {
@@ -421,8 +421,8 @@ async fn restore(
     if r.members + r.lockdowns.len() + r.settings.len() == 0 {
         return;
     }
-    eprintln!(
-        "moat: restored from the store: {} member(s) with strikes or containment, {} lockdown(s) kept, {} guild(s) with their own settings",
+    tracing::info!(
+        "restored from the store: {} member(s) with strikes or containment, {} lockdown(s) kept, {} guild(s) with their own settings",
         r.members,
         r.lockdowns.len(),
         r.settings.len()
@@ -465,7 +465,7 @@ fn set_setting(
                         Err(e) => Err(e),
                     };
                     if let Err(e) = r {
-                        eprintln!("moat: a setting of guild {guild} changed but was not stored: {e}");
+                        tracing::warn!("a setting of guild {guild} changed but was not stored: {e}");
                     }
                 });
             }

@@ -87,6 +87,10 @@ pub struct BotConfig {
     /// Keep the traffic of guilds with `live.record = true` as daily captures (see
     /// [`crate::recording`]).
     pub record: Option<crate::recording::RecordSettings>,
+    /// Gateway frames that may wait for the engine task. When it is full the shards stop
+    /// reading their sockets until it drains (back-pressure: Discord's frames wait in the
+    /// connection, none is dropped).
+    pub event_queue: usize,
 }
 
 impl Default for BotConfig {
@@ -112,6 +116,7 @@ impl Default for BotConfig {
             timer_every_ms: 1000,
             dry_run: false,
             record: None,
+            event_queue: 4096,
         }
     }
 }

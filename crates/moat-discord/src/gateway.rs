@@ -8,11 +8,15 @@
 //! text itself, so the engine gets its events through the same translation as a replay
 //! (`moat-discord-wire`), and only the few dispatches the bot needs for itself are parsed
 //! with twilight (see [`crate::bot`]).
+//!
+//! The queue to the engine task is bounded ([`crate::BotConfig::event_queue`]): when the
+//! engine falls behind, a shard waits before reading its next frame, so the frames wait in
+//! the connection (back-pressure) rather than in memory, and none is dropped.
 
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use tokio::sync::{mpsc::UnboundedSender, watch};
+use tokio::sync::{mpsc::Sender, watch};
 use twilight_gateway::queue::InMemoryQueue;
 use twilight_gateway::{CloseFrame, ConfigBuilder, Intents, Message, Shard, ShardId};
 
@@ -61,7 +65,7 @@ pub fn shards(cfg: &BotConfig) -> Vec<Shard<InMemoryQueue>> {
 /// measures it) goes to the metrics, when a dashboard serves them.
 pub async fn run_shard(
     mut shard: Shard<InMemoryQueue>,
-    tx: UnboundedSender<Incoming>,
+    tx: Sender<Incoming>,
     mut stop: watch::Receiver<bool>,
     shared: std::sync::Arc<crate::Shared>,
 ) {
@@ -81,7 +85,8 @@ pub async fn run_shard(
                     // twilight has already taken what it needs (sequence, session, hello,
                     // heartbeats); the engine task keeps the dispatches.
                     let seq = shard.session().map_or(0, |s| s.sequence());
-                    if tx.send(Incoming { shard: id, seq, at: Instant::now(), frame }).is_err() {
+                    // Waits while the engine's queue is full: the frame is held, never dropped.
+                    if tx.send(Incoming { shard: id, seq, at: Instant::now(), frame }).await.is_err() {
                         break;
                     }
                 }
@@ -89,7 +94,7 @@ pub async fn run_shard(
                 // twilight's errors never contain the token.
                 Some(Err(e)) => {
                     let text: String = e.to_string().chars().take(300).collect();
-                    eprintln!("moat: shard {id}: {text}");
+                    tracing::warn!(shard = id, "{text}");
                 }
             },
             _ = stop.changed() => {

@@ -135,8 +135,12 @@ pub fn prepare_tls() -> Result<(), String> {
 pub async fn recommended_shards(cfg: &BotConfig) -> Result<u32, String> {
     prepare_tls()?;
     let client = http_client(cfg);
-    let resp =
-        client.gateway().authed().await.map_err(|e| format!("cannot ask Discord how many shards to run: {e}"))?;
+    let at = cfg.rest_proxy.as_deref().unwrap_or("discord.com");
+    let resp = client
+        .gateway()
+        .authed()
+        .await
+        .map_err(|e| format!("cannot ask Discord how many shards to run: {}", setup::explain(&e, at)))?;
     let info = resp.model().await.map_err(|e| format!("unexpected answer to GET /gateway/bot: {e}"))?;
     Ok(info.shards.max(1) as u32)
 }
@@ -183,7 +187,8 @@ impl Bot {
             let _ = shared.budget.set(l.budget.clone());
         }
         let (stop, stop_rx) = watch::channel(false);
-        let (ev_tx, ev_rx) = mpsc::unbounded_channel();
+        // Bounded: a slow engine holds the shards back instead of growing memory or dropping.
+        let (ev_tx, ev_rx) = mpsc::channel(cfg.event_queue.max(1));
         let (job_tx, job_rx) = mpsc::unbounded_channel();
         let settings = exec::ExecSettings {
             clock: cfg.clock.clone(),

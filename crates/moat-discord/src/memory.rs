@@ -92,7 +92,7 @@ impl Memory {
                     Err(e) => Err(e),
                 };
                 if let Err(e) = r {
-                    eprintln!("moat: strikes of a member not stored: {e}");
+                    tracing::warn!("strikes of a member not stored: {e}");
                 }
             }
         });
@@ -130,7 +130,7 @@ impl Memory {
                 Err(e) => Err(e),
             };
             if let Err(e) = r {
-                eprintln!("moat: the end of guild {}'s lockdown could not be moved: {e}", t.guild_id);
+                tracing::warn!("the end of guild {}'s lockdown could not be moved: {e}", t.guild_id);
             }
         });
     }
@@ -172,7 +172,7 @@ impl Memory {
     pub async fn shutdown(self) {
         let stats = self.recorder.shutdown().await;
         if stats.refused + stats.failed > 0 {
-            eprintln!("moat: {} action(s) could not be recorded in the store", stats.refused + stats.failed);
+            tracing::error!("{} action(s) could not be recorded in the store", stats.refused + stats.failed);
         }
     }
 }
@@ -219,7 +219,7 @@ pub async fn run_timers(
                     }
                 }
             }
-            Err(e) => eprintln!("moat: cannot read due timers: {e}"),
+            Err(e) => tracing::warn!("cannot read due timers: {e}"),
         }
     }
 }

@@ -72,6 +72,14 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Asks Discord who the token belongs to: `Err` in words when it is refused or Discord cannot
+/// be reached (`moat run` checks this before anything else).
+pub async fn check_token(cfg: &crate::BotConfig) -> Result<(), String> {
+    crate::prepare_tls()?;
+    let at = cfg.rest_proxy.as_deref().unwrap_or("discord.com");
+    crate::http_client(cfg).current_user().await.map(|_| ()).map_err(|e| explain(&e, at))
+}
+
 /// A REST failure in words an operator can act on. `endpoint` is where moat was talking
 /// (`discord.com`, or the `--rest-proxy`).
 pub fn explain(error: &twilight_http::Error, endpoint: &str) -> String {

@@ -248,3 +248,23 @@ async fn the_unlock_restores_what_the_server_really_had() {
     assert_eq!(g.invites_disabled_until, Some(paused), "their own invite pause is kept");
     assert_eq!(g.dms_disabled_until, None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_event_queue_holds_the_gateway_back_and_drops_nothing() {
+    // Room for one frame: the shard waits on the engine after every frame it reads.
+    let h = common::start_with(Options::default(), common::config("[raid]\naction = \"ban\"\n"), |c| {
+        c.event_queue = 1;
+    })
+    .await;
+    let (ids, capture) = scenario::raid(80);
+    let lines = capture.lines().count() as u64;
+    h.fake.play(&capture, moat_fake_discord::Pace::Fast).await;
+    let handled = h.bot.handled();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while handled.load(std::sync::atomic::Ordering::Acquire) < lines && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(handled.load(std::sync::atomic::Ordering::Acquire), lines, "every event reached the engine once");
+    h.settle().await;
+    assert_eq!(h.fake.world().guilds[&ids.guild].bans.len(), 80, "every raider is banned");
+}

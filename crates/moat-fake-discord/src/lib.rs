@@ -44,6 +44,7 @@ pub mod spec;
 pub mod state;
 pub mod summary;
 
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -263,8 +264,11 @@ impl FakeDiscord {
                 *seen.entry(format!("{} {}: {v}", c.method, path.join("/"))).or_default() += 1;
             }
         }
+        // A report asked for (SPEC_REPORT_ENV), not a log: straight to stderr, where a test
+        // run shows it even for a passing test (the harness captures `eprintln!`).
+        let mut err = std::io::stderr().lock();
         for (v, n) in seen {
-            eprintln!("fake-discord spec violation ({n}x): {v}");
+            let _ = writeln!(err, "fake-discord spec violation ({n}x): {v}");
         }
     }
 

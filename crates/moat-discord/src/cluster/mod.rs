@@ -33,7 +33,7 @@ use moat_cluster::session::Sessions;
 use moat_cluster::signals::{SignalDetector, SignalPublisher};
 use moat_cluster::Cluster;
 use moat_core::config::ScraperSettings;
-use tokio::sync::mpsc::{UnboundedSender, WeakUnboundedSender};
+use tokio::sync::mpsc::{Sender, WeakUnboundedSender};
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -114,7 +114,7 @@ pub fn priority_of(what: &str) -> Priority {
 pub(crate) struct Ctx {
     pub cfg: BotConfig,
     pub link: Link,
-    pub events: UnboundedSender<Incoming>,
+    pub events: Sender<Incoming>,
     pub shared: Arc<Shared>,
     /// For the REST reads of a take-over ([`rehydrate`]).
     pub client: twilight_http::Client,
@@ -134,7 +134,7 @@ impl Ctx {
 pub async fn run(
     link: Link,
     cfg: BotConfig,
-    events: UnboundedSender<Incoming>,
+    events: Sender<Incoming>,
     mut stop: watch::Receiver<bool>,
     shared: Arc<Shared>,
     jobs: WeakUnboundedSender<Job>,

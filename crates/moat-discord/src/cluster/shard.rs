@@ -69,7 +69,7 @@ pub(crate) async fn run(ctx: Arc<Ctx>, id: u32, mut stop: watch::Receiver<bool>)
                             ctx.dropped_signal();
                         }
                     }
-                    if ctx.events.send(Incoming { shard: id, seq, at: Instant::now(), frame }).is_err() {
+                    if ctx.events.send(Incoming { shard: id, seq, at: Instant::now(), frame }).await.is_err() {
                         break;
                     }
                 }
@@ -120,7 +120,7 @@ async fn take_over(ctx: Arc<Ctx>, id: u32) {
     let frames = super::rehydrate::guild_creates(&ctx.client, &ctx.shared, ctx.link.plan, id).await;
     eprintln!("moat: shard {id}: took over {} guild(s); read their roles and channels", frames.len());
     for frame in frames {
-        if ctx.events.send(Incoming { shard: id, seq: 0, at: Instant::now(), frame }).is_err() {
+        if ctx.events.send(Incoming { shard: id, seq: 0, at: Instant::now(), frame }).await.is_err() {
             return;
         }
     }

@@ -82,7 +82,7 @@ pub async fn persist(store: Option<&moat_store::Store>, locks: &Locks, guild: Gu
         Err(e) => Err(e),
     };
     if let Err(e) = r {
-        eprintln!("moat: the settings saved before the lockdown of guild {guild} are not stored: {e}");
+        tracing::warn!("the settings saved before the lockdown of guild {guild} are not stored: {e}");
     }
 }
 

@@ -26,16 +26,18 @@ impl Live {
     }
 }
 
-/// Starts the dashboard in front of `bot`.
+/// Starts the dashboard in front of `bot`; `recordings` is where each guild's traffic is
+/// recorded (`DIR/<guild id>/<YYYY-MM-DD>.jsonl`), for trying a setting on the last day.
 pub async fn start(
     bot: &Bot,
     store: moat_store::Store,
     config_text: String,
     http: HttpConfig,
     hint: Option<String>,
+    recordings: Option<std::path::PathBuf>,
 ) -> Result<Live, String> {
     let handle: BotHandle = bot.dashboard(store.clone(), config_text);
-    let sources = Sources::new(store, Arc::new(handle.clone()));
+    let sources = Sources::new(store, Arc::new(handle.clone())).with_recordings(recordings);
     handle.follow_events(sources.live.clone());
     let metrics = Arc::new(Metrics::new());
     handle.attach_metrics(metrics.clone());
@@ -49,6 +51,33 @@ pub async fn start(
 }
 
 const DEMO_USER: u64 = 4242;
+
+/// Chat, then a raid of 120 accounts a minute in, from `t0`.
+fn demo_capture(t0: u64) -> (u64, String) {
+    let mut c = Capture::standard(t0);
+    c.chatter(t0, 50, 6);
+    for i in 0..120u64 {
+        let at = t0 + 55_000 + i * 400;
+        let u = c.account(at, 3_600_000 + i * 60_000);
+        c.join(at, u, &format!("free_nitro_{i:03}"), false);
+        if i % 4 == 0 {
+            c.say(at + 300, u, &format!("free_nitro_{i:03}"), at, 1, "JOIN NOW discord.gg/raidparty @everyone", &[]);
+        }
+    }
+    (c.ids.guild, c.finish())
+}
+
+/// The demo server's traffic as `moat run --record DIR` keeps it (`DIR/<guild>/<day>.jsonl`),
+/// so the settings page can try a change on it. The demo's scenario is scripted, so it is
+/// recorded whole at the start. In a temporary directory; `None` (and the page says nothing
+/// is recorded) if it cannot be written.
+fn record_scenario(guild: u64, capture: &str, now: u64) -> Option<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("moat-demo-recordings-{}", std::process::id()));
+    let day: String = moat_store::cli::time::utc(now).chars().take(10).collect();
+    let file = dir.join(guild.to_string()).join(format!("{day}.jsonl"));
+    let written = std::fs::create_dir_all(file.parent()?).and_then(|()| std::fs::write(&file, capture));
+    written.ok().map(|()| dir)
+}
 
 /// `moat demo --http ADDR`: the real bot against a fake Discord with a raid of 120 accounts
 /// arriving a minute after start, the dashboard on `addr`, the demo moderator logged in with
@@ -64,19 +93,9 @@ pub async fn demo(addr: std::net::SocketAddr, config: moat_core::Config, store: 
             }
         },
     };
-    let t0 = moat_store::ids::now_ms() + 5_000;
-    let mut c = Capture::standard(t0);
-    c.chatter(t0, 50, 6);
-    for i in 0..120u64 {
-        let at = t0 + 55_000 + i * 400;
-        let u = c.account(at, 3_600_000 + i * 60_000);
-        c.join(at, u, &format!("free_nitro_{i:03}"), false);
-        if i % 4 == 0 {
-            c.say(at + 300, u, &format!("free_nitro_{i:03}"), at, 1, "JOIN NOW discord.gg/raidparty @everyone", &[]);
-        }
-    }
-    let guild = c.ids.guild;
-    let capture = c.finish();
+    let now = moat_store::ids::now_ms();
+    let (guild, capture) = demo_capture(now + 5_000);
+    let recordings = record_scenario(guild, &capture, now);
     let users = vec![OAuthUser::new(DEMO_USER, "demo moderator").in_guild(guild, true, 0)];
     let opts = Options { oauth: OAuthOptions { users, ..OAuthOptions::default() }, ..Options::default() };
     let fake = match FakeDiscord::start(opts).await {
@@ -107,7 +126,7 @@ pub async fn demo(addr: std::net::SocketAddr, config: moat_core::Config, store: 
         ..HttpConfig::default()
     };
     let hint = Some("Demo: Discord here is a fake on this machine; the button logs you in as the demo moderator, who owns the demo server.".to_string());
-    let live = match start(&bot, store, String::new(), http, hint).await {
+    let live = match start(&bot, store, String::new(), http, hint, recordings).await {
         Ok(l) => l,
         Err(e) => {
             eprintln!("moat demo: {e}");

@@ -182,7 +182,7 @@ pub fn run(a: RunArgs) -> i32 {
             }
         }
         let dash = match (http, store_for_dash) {
-            (Some(h), Some(store)) => match crate::dashboard::start(&bot, store, dash_text, h, None).await {
+            (Some(h), Some(store)) => match crate::dashboard::start(&bot, store, dash_text, h, None, None).await {
                 Ok(d) => {
                     tracing::info!("dashboard at http://{}/", d.addr);
                     Some(d)

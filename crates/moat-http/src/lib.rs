@@ -20,7 +20,9 @@
 //! - [`security`]: CSP and the other headers, CSRF on every form, the login rate limit;
 //! - [`pages`]: overview, incidents, incident (with undo and JSON export), settings, link
 //!   checker; [`sse`] nudges open pages when something happens; [`activity`] keeps the
-//!   per-minute counts the overview charts.
+//!   per-minute counts the overview charts;
+//! - [`trial`]: "try it on the last day", a recorded day replayed with the settings in force
+//!   and with an edited one, and what would have changed.
 
 pub mod access;
 pub mod activity;
@@ -36,6 +38,7 @@ pub mod server;
 pub mod session;
 pub mod source;
 pub mod sse;
+pub mod trial;
 
 pub use config::{ConfigError, HttpConfig};
 pub use metrics::Metrics;

@@ -147,11 +147,20 @@ pub struct Sources {
     pub store: Store,
     pub live: broadcast::Sender<Live>,
     pub bot: Arc<dyn BotControl>,
+    /// Where `moat run --record DIR` keeps each guild's traffic
+    /// (`DIR/<guild id>/<YYYY-MM-DD>.jsonl`): the settings page's "try it on the last day".
+    pub recordings: Option<std::path::PathBuf>,
 }
 
 impl Sources {
     pub fn new(store: Store, bot: Arc<dyn BotControl>) -> Sources {
         let (live, _) = broadcast::channel(4096);
-        Sources { store, live, bot }
+        Sources { store, live, bot, recordings: None }
+    }
+
+    /// The same, with recorded traffic to try settings on.
+    pub fn with_recordings(mut self, dir: Option<std::path::PathBuf>) -> Sources {
+        self.recordings = dir;
+        self
     }
 }

@@ -171,7 +171,13 @@ async fn a_moderator_watches_a_raid_undoes_it_and_changes_a_setting() {
         OAuthUser::new(ANN, "ann").in_guild(guild, true, 0),
         OAuthUser::new(BOB, "bob").in_guild(guild, false, 1 << 10),
     ];
-    let lb = common::live::LiveBot::start(users, "[raid]\naction = \"ban\"\n", "browser", |_| {}).await;
+    // The guild's traffic, recorded as `moat run --record DIR` keeps it (the same raid,
+    // filed under an earlier day; a recording holds its own guild's events).
+    let recordings = std::env::temp_dir().join(format!("moat-http-browser-rec-{}", std::process::id()));
+    std::fs::create_dir_all(recordings.join(guild.to_string())).unwrap();
+    std::fs::write(recordings.join(guild.to_string()).join("2026-11-30.jsonl"), &capture).unwrap();
+    let file = "[raid]\naction = \"ban\"\n";
+    let lb = common::live::LiveBot::start(users, file, "browser", Some(recordings.clone()), |_| {}).await;
     let (fake, bot, base) = (&lb.fake, &lb.bot, lb.base.clone());
 
     // The guild becomes known before the raid: play its set-up and the chat first.
@@ -244,6 +250,18 @@ async fn a_moderator_watches_a_raid_undoes_it_and_changes_a_setting() {
     wait_text(&c, "#history", "ann", 5).await;
     shoot(&c, "settings").await;
 
+    // Try a change on yesterday's recording before saving it: kicks instead of bans.
+    let field = c.find(Locator::Css("#k-raid-action input[name=value]")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("\"kick\"").await.unwrap();
+    c.find(Locator::Css("#k-raid-action button.try")).await.unwrap().click().await.unwrap();
+    let trial = wait_text(&c, "#trial", "Tried on 2026-11-30", 60).await;
+    assert!(trial.contains("Would not have been done") && trial.contains("Would have been done too"), "{trial}");
+    let removed = text_of(&c, "#trial-removed").await;
+    assert!(removed.contains("ban") && removed.contains("raid"), "{removed}");
+    assert!(text_of(&c, "#trial-added").await.contains("kick"));
+    shoot(&c, "settings-trial").await;
+
     // The link checker.
     c.goto(&format!("{base}/g/{guild}/links")).await.unwrap();
     c.find(Locator::Css("#text"))
@@ -272,4 +290,5 @@ async fn a_moderator_watches_a_raid_undoes_it_and_changes_a_setting() {
 
     c.close().await.unwrap();
     lb.stop().await;
+    let _ = std::fs::remove_dir_all(&recordings);
 }

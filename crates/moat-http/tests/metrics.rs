@@ -136,7 +136,7 @@ async fn the_live_bot_feeds_the_metrics_and_the_pressure_list() {
     let guild = c.ids.guild;
     let capture = c.finish();
     let users = vec![moat_fake_discord::OAuthUser::new(common::ANN, "ann").in_guild(guild, true, 0)];
-    let lb = common::live::LiveBot::start(users, "[raid]\naction = \"ban\"\n", "metrics", |o| {
+    let lb = common::live::LiveBot::start(users, "[raid]\naction = \"ban\"\n", "metrics", None, |o| {
         o.heartbeat_interval_ms = 400;
     })
     .await;

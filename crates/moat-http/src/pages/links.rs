@@ -19,13 +19,25 @@ use crate::server::App;
 /// The bundled lists load once, on first use, off the async threads.
 static CHECKER: OnceLock<Arc<LinkChecker>> = OnceLock::new();
 
-async fn checker() -> Arc<LinkChecker> {
+pub(crate) async fn checker() -> Arc<LinkChecker> {
     if let Some(c) = CHECKER.get() {
         return c.clone();
     }
     let built = tokio::task::spawn_blocking(|| Arc::new(LinkChecker::bundled())).await;
     let c = built.unwrap_or_else(|_| Arc::new(LinkChecker::bundled()));
     CHECKER.get_or_init(|| c).clone()
+}
+
+/// The bundled checker as an engine's judge (the settings page's trial replays use it).
+pub(crate) struct SharedJudge(pub Arc<LinkChecker>);
+
+impl moat_core::LinkJudge for SharedJudge {
+    fn judge(&self, guild_id: u64, content: &str) -> LinkReport {
+        moat_core::LinkJudge::judge(&*self.0, guild_id, content)
+    }
+    fn trusted_link(&self, guild_id: u64, url: &str) -> bool {
+        moat_core::LinkJudge::trusted_link(&*self.0, guild_id, url)
+    }
 }
 
 /// Messages longer than a Discord message are cut (the engine judges no more either).

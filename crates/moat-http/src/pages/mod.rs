@@ -10,6 +10,7 @@ pub mod links;
 pub mod overview;
 pub mod settings;
 pub mod settings_table;
+pub mod trial;
 
 use std::sync::Arc;
 
@@ -30,6 +31,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/g/{guild}/incidents/{incident}/export.json", get(incident::export))
         .route("/g/{guild}/incidents/{incident}/undo", axum::routing::post(incident::undo))
         .route("/g/{guild}/settings", get(settings::page).post(settings::change))
+        .route("/g/{guild}/settings/try", axum::routing::post(trial::try_it))
         .route("/g/{guild}/links", get(links::page).post(links::check))
 }
 

@@ -86,6 +86,18 @@ async fn render(
     error: Option<(&str, &str, &str)>,
     status: StatusCode,
 ) -> Response {
+    render_with(app, acc, notice, error, None, status).await
+}
+
+/// The page, with a trial's result above the settings when there is one.
+pub(crate) async fn render_with(
+    app: &App,
+    acc: &GuildAccess,
+    notice: Option<&str>,
+    error: Option<(&str, &str, &str)>,
+    trial: Option<Markup>,
+    status: StatusCode,
+) -> Response {
     let scope = match app.sources.store.guild(acc.guild.id) {
         Ok(s) => s,
         Err(e) => return super::store_failed(e),
@@ -97,12 +109,20 @@ async fn render(
     let stored: toml::Table = stored.and_then(|s| s.toml.parse().ok()).unwrap_or_default();
     let file: toml::Table = app.sources.bot.config_text().parse().unwrap_or_default();
     let g = acc.guild.id.0;
+    let day = app.sources.recordings.as_deref().and_then(|d| crate::trial::last_day(d, acc.guild.id));
+    let day_name = day.as_ref().and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().into_owned());
     let body = html! {
         h1 { "Settings" }
         p.muted { "Each change applies to this server only, from the moment you save it, and is validated like moat's configuration file. Every change is kept below with who made it." }
         @if let Some(n) = notice { div.notice #notice { (n) } }
         @if let Some((key, value, why)) = error {
             div.error #error { "Not changed: " code { (key) } " = " code { (value) } ". " (why) }
+        }
+        @if let Some(t) = trial { (t) }
+        @if let Some(d) = &day_name {
+            p.muted #can-try { "Not sure? Edit a value and press " strong { "Try on " (d) } ": moat replays that recorded day with the settings in force and with your change, and shows what it would have done differently. Nothing is saved until you press Save." }
+        } @else {
+            p.muted #can-try { "No traffic of this server is recorded, so a change cannot be tried first (the operator keeps recordings with " code { "moat run --record DIR" } ")." }
         }
         @for s in sections() {
             section.card id={"s-" (s.name)} {
@@ -119,6 +139,9 @@ async fn render(
                             input type="hidden" name="key" value=(k.name);
                             input name="value" value=(value) aria-label={(s.name) "." (k.name)};
                             button type="submit" { "Save" }
+                            @if let Some(d) = &day_name {
+                                button.try type="submit" formaction={"/g/" (g) "/settings/try"} { "Try on " (d) }
+                            }
                         }
                     }
                 }
@@ -150,10 +173,10 @@ async fn render(
 #[derive(Deserialize)]
 pub struct Change {
     #[serde(default)]
-    csrf: String,
-    section: String,
-    key: String,
-    value: String,
+    pub(crate) csrf: String,
+    pub(crate) section: String,
+    pub(crate) key: String,
+    pub(crate) value: String,
 }
 
 pub async fn change(

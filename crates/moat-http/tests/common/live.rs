@@ -21,8 +21,15 @@ pub struct LiveBot {
 }
 
 impl LiveBot {
-    /// Starts everything with `file` as the configuration; `tag` names the store's file.
-    pub async fn start(users: Vec<OAuthUser>, file: &str, tag: &str, tweak: impl FnOnce(&mut Options)) -> LiveBot {
+    /// Starts everything with `file` as the configuration; `tag` names the store's file;
+    /// `recordings` is a `--record` directory for the settings page's trials.
+    pub async fn start(
+        users: Vec<OAuthUser>,
+        file: &str,
+        tag: &str,
+        recordings: Option<std::path::PathBuf>,
+        tweak: impl FnOnce(&mut Options),
+    ) -> LiveBot {
         let mut opts = Options { oauth: OAuthOptions { users, ..OAuthOptions::default() }, ..Options::default() };
         tweak(&mut opts);
         let fake = FakeDiscord::start(opts).await.unwrap();
@@ -39,7 +46,7 @@ impl LiveBot {
         let engine = Engine::new(Config::from_toml(file).unwrap(), Box::new(moat_core::links::NoLinks));
         let bot = Bot::start(cfg, engine).unwrap();
         let handle = bot.dashboard(store.clone(), file.to_string());
-        let sources = Sources::new(store.clone(), Arc::new(handle.clone()));
+        let sources = Sources::new(store.clone(), Arc::new(handle.clone())).with_recordings(recordings);
         handle.follow_events(sources.live.clone());
         let metrics = Arc::new(Metrics::new());
         handle.attach_metrics(metrics.clone());

@@ -214,8 +214,19 @@ pub async fn dashboard_on(
     store: moat_store::Store,
     tweak: impl FnOnce(&mut moat_http::HttpConfig),
 ) -> Running {
+    dashboard_recorded(fake, bot, store, None, tweak).await
+}
+
+/// [`dashboard_on`], with `recordings` (a `--record` directory) to try settings on.
+pub async fn dashboard_recorded(
+    fake: &moat_fake_discord::FakeDiscord,
+    bot: TestBot,
+    store: moat_store::Store,
+    recordings: Option<std::path::PathBuf>,
+    tweak: impl FnOnce(&mut moat_http::HttpConfig),
+) -> Running {
     let bot = Arc::new(bot);
-    let sources = moat_http::Sources::new(store, bot.clone());
+    let sources = moat_http::Sources::new(store, bot.clone()).with_recordings(recordings);
     let mut cfg = moat_http::HttpConfig {
         bind: "127.0.0.1:0".parse().unwrap(),
         discord_url: fake.rest_url(),

@@ -97,9 +97,16 @@ async fn a_recorded_wave_is_undone_through_the_admin_api() {
     assert!(!kept.is_empty() && kept.iter().all(|e| e["status_id"].is_string()), "the statuses are kept");
 
     let settings = ServerSettings::new(&base, Secret::new(DEFAULT_TOKEN));
-    let report = undo_incident(&store, guild, wave_incident.incident, &[settings.clone()], "admin", rig.clock.clone())
-        .await
-        .expect("undone");
+    let report = undo_incident(
+        &store,
+        guild,
+        wave_incident.incident,
+        std::slice::from_ref(&settings),
+        "admin",
+        rig.clock.clone(),
+    )
+    .await
+    .expect("undone");
     assert!(report.failed().is_empty(), "{}", report.describe());
     let after = rig.fake.summary();
     let still: Vec<String> = limited(&after).into_iter().filter(|a| named.contains(a)).collect();

@@ -212,7 +212,7 @@ pub fn run(a: RunArgs) -> i32 {
                 }
                 Ok(None) => break 0,
                 Err(_) if !bot.is_running() => {
-                    tracing::error!("Discord closed every shard (a wrong token, or the Server Members and Message Content intents not enabled for the bot?)");
+                    tracing::error!("Discord closed every shard (a wrong token, or the Server Members and Message Content intents not enabled for the bot?): `moat doctor` says which");
                     break 1;
                 }
                 Err(_) => {}

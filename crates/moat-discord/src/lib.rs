@@ -83,10 +83,6 @@ pub(crate) fn cluster_client(cfg: &BotConfig, member: &str) -> Client {
     if let Some(proxy) = &cfg.rest_proxy {
         b = b.proxy(proxy.clone(), true);
     }
-    // The shared budget books each call's moment; twilight's own limiter would hold calls
-    // past their slot and let them go in a bunch. Lanes keep one call in flight per route
-    // and wait out an emptied bucket (see `exec::calls`), which is what its buckets need.
-    b = b.ratelimiter(None);
     let mut headers = http::HeaderMap::new();
     if let Ok(v) = http::HeaderValue::from_str(member) {
         headers.insert(http::HeaderName::from_static("x-moat-process"), v);

@@ -180,6 +180,13 @@ async fn kill_mid_raid(fake: &FakeDiscord, guilds: &[s::G], held: &[u32], procs:
         })
     });
     assert_eq!(late.count(), 20, "another process contained every raider who joined after the kill");
+    // The taker learnt the guild over REST (a RESUME sends no GUILD_CREATE): it tells the
+    // guild's moderators in their #mod-log.
+    let told = calls.iter().any(|c| {
+        c.path.starts_with(&format!("/channels/{}/messages", raid.mod_log))
+            && c.process.as_deref().is_some_and(|p| !p.starts_with(&victim_name))
+    });
+    assert!(told, "the taker alerts the raid guild's moderators\n{}", dump.join("\n"));
     for &u in &raiders {
         let id = u.to_string();
         let bans = calls

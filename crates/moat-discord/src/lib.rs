@@ -100,10 +100,7 @@ fn client_builder(cfg: &BotConfig) -> twilight_http::client::ClientBuilder {
 /// The HTTP client of a cluster member: each call names the process (`X-Moat-Process`),
 /// so Discord's side (the fake's summary, a proxy's logs) can tell the processes apart.
 pub(crate) fn cluster_client(cfg: &BotConfig, member: &str) -> Client {
-    // The shared budget books each call's moment; twilight's own limiter would hold calls
-    // past their slot and let them go in a bunch. Lanes keep one call in flight per route
-    // and wait out an emptied bucket (see `exec::calls`), which is what its buckets need.
-    let b = client_builder(cfg).ratelimiter(None);
+    let b = client_builder(cfg);
     let mut headers = http::HeaderMap::new();
     if let Ok(v) = http::HeaderValue::from_str(member) {
         headers.insert(http::HeaderName::from_static("x-moat-process"), v);

@@ -118,6 +118,8 @@ pub(crate) struct Ctx {
     pub shared: Arc<Shared>,
     /// For the REST reads of a take-over ([`rehydrate`]).
     pub client: twilight_http::Client,
+    /// moat's user id and guild list, read once for shards taken over together.
+    pub guild_list: tokio::sync::Mutex<Option<(std::time::Instant, u64, Vec<u64>)>>,
     /// Signals dropped because NATS could not keep up (counted, told once).
     pub dropped: std::sync::atomic::AtomicU64,
 }
@@ -161,7 +163,15 @@ pub async fn run(
         }
     };
     let client = crate::cluster_client(&cfg, link.cluster.member());
-    let ctx = Arc::new(Ctx { cfg, link, events, shared: shared.clone(), client, dropped: Default::default() });
+    let ctx = Arc::new(Ctx {
+        cfg,
+        link,
+        events,
+        shared: shared.clone(),
+        client,
+        guild_list: Default::default(),
+        dropped: Default::default(),
+    });
     let mut own = keeper.ownership();
     let mut running: BTreeMap<u32, (watch::Sender<bool>, JoinHandle<()>)> = BTreeMap::new();
     loop {

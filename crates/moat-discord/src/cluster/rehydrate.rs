@@ -9,28 +9,57 @@
 //! them, as if the gateway had sent it. Three calls a guild: a shard of 60 guilds costs
 //! about four seconds of a quiet budget.
 
+use std::time::{Duration, Instant};
+
 use serde_json::{json, Value};
 use twilight_http::request::Method;
-use twilight_http::Client;
 
+use super::Ctx;
 use crate::exec::calls::raw;
-use crate::shared::Shared;
 
 /// `GET /users/@me/guilds` answers at most this many a page.
 const PAGE: usize = 200;
 
+/// The guild list is read once for the shards a process takes over together.
+const LIST_FRESH: Duration = Duration::from_secs(30);
+
 /// GUILD_CREATE frames for every guild of `shard`, made from REST.
-pub(crate) async fn guild_creates(
-    client: &Client,
-    shared: &Shared,
-    plan: moat_cluster::lease::plan::ShardPlan,
-    shard: u32,
-) -> Vec<String> {
+pub(crate) async fn guild_creates(ctx: &Ctx, shard: u32) -> Vec<String> {
+    let (client, shared, plan) = (&ctx.client, &*ctx.shared, ctx.link.plan);
     let get = |path: String| async move {
         let body = raw(client, shared, "read a guild (shard take-over)", Method::Get, path, None).await.ok()?;
         serde_json::from_slice::<Value>(&body).ok()
     };
-    let Some(me) = get("users/@me".into()).await.and_then(|v| id(&v["id"])) else { return Vec::new() };
+    let (me, all) = {
+        // Held across the reads: shards taken over together wait for one listing.
+        let mut cache = ctx.guild_list.lock().await;
+        match cache.as_ref() {
+            Some((at, me, all)) if at.elapsed() < LIST_FRESH => (*me, all.clone()),
+            _ => {
+                let Some(me) = get("users/@me".into()).await.and_then(|v| id(&v["id"])) else { return Vec::new() };
+                let all = list(&get).await;
+                *cache = Some((Instant::now(), me, all.clone()));
+                (me, all)
+            }
+        }
+    };
+    let mut frames = Vec::new();
+    for g in all.into_iter().filter(|&g| plan.shard_of_guild(g) == shard) {
+        let Some(guild) = get(format!("guilds/{g}")).await else { continue };
+        let channels = get(format!("guilds/{g}/channels")).await.unwrap_or(Value::Array(Vec::new()));
+        let members: Vec<Value> = get(format!("guilds/{g}/members/{me}")).await.into_iter().collect();
+        let d = create_of(guild, channels, members);
+        frames.push(json!({"op": 0, "s": null, "t": "GUILD_CREATE", "d": d}).to_string());
+    }
+    frames
+}
+
+/// Every guild moat is in, page by page.
+async fn list<F, Fut>(get: &F) -> Vec<u64>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Option<Value>>,
+{
     let mut guilds = Vec::new();
     let mut after = 0u64;
     loop {
@@ -39,21 +68,13 @@ pub(crate) async fn guild_creates(
         };
         let ids: Vec<u64> = page.iter().filter_map(|g| id(&g["id"])).filter(|&g| g > after).collect();
         let Some(&last) = ids.iter().max() else { break };
-        guilds.extend(ids.into_iter().filter(|&g| plan.shard_of_guild(g) == shard));
+        guilds.extend(ids);
         after = last;
         if page.len() < PAGE {
             break;
         }
     }
-    let mut frames = Vec::new();
-    for g in guilds {
-        let Some(guild) = get(format!("guilds/{g}")).await else { continue };
-        let channels = get(format!("guilds/{g}/channels")).await.unwrap_or(Value::Array(Vec::new()));
-        let members: Vec<Value> = get(format!("guilds/{g}/members/{me}")).await.into_iter().collect();
-        let d = create_of(guild, channels, members);
-        frames.push(json!({"op": 0, "s": null, "t": "GUILD_CREATE", "d": d}).to_string());
-    }
-    frames
+    guilds
 }
 
 fn id(v: &Value) -> Option<u64> {
@@ -90,10 +111,13 @@ mod tests {
     fn a_rest_guild_becomes_a_gateway_guild_twilight_reads() {
         let guild = json!({"id": "81384788765712384", "name": "Garden", "owner_id": "1", "roles": [
             {"id": "81384788765712384", "name": "@everyone", "permissions": "0", "position": 0, "color": 0,
-             "hoist": false, "managed": false, "mentionable": false, "flags": 0}]});
+             "hoist": false, "managed": false, "mentionable": false, "flags": 0,
+             "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}}]});
         let channels =
             json!([{"id": "5", "type": 0, "name": "mod-log", "position": 0, "guild_id": "81384788765712384"}]);
         let d = create_of(guild, channels, Vec::new());
+        let g: Result<twilight_model::guild::Guild, _> = serde_json::from_value(d.clone());
+        assert!(g.is_ok(), "{g:?}");
         let gc: twilight_model::gateway::payload::incoming::GuildCreate =
             serde_json::from_value(d.clone()).expect("twilight reads it");
         assert!(matches!(gc, twilight_model::gateway::payload::incoming::GuildCreate::Available(_)));

@@ -117,7 +117,7 @@ pub(crate) async fn run(ctx: Arc<Ctx>, id: u32, mut stop: watch::Receiver<bool>)
 
 /// A resumed shard's guilds, told to the engine as the GUILD_CREATEs a RESUME does not send.
 async fn take_over(ctx: Arc<Ctx>, id: u32) {
-    let frames = super::rehydrate::guild_creates(&ctx.client, &ctx.shared, ctx.link.plan, id).await;
+    let frames = super::rehydrate::guild_creates(&ctx, id).await;
     eprintln!("moat: shard {id}: took over {} guild(s); read their roles and channels", frames.len());
     for frame in frames {
         if ctx.events.send(Incoming { shard: id, seq: 0, at: Instant::now(), frame }).await.is_err() {

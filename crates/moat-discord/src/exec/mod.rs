@@ -176,6 +176,16 @@ impl Executor {
             }
             Job::AlertChannel { guild, channel } => {
                 self.channels.insert(guild, channel);
+                // Incidents that began before the guild's channels were known (a cluster
+                // member that took the shard over by RESUME reads them over REST) get
+                // their alert now.
+                if let Some(ch) = self.settings.alert_channel.or(channel) {
+                    for i in lock(&self.alerts).incidents.values_mut() {
+                        if i.guild == guild && i.channel.is_none() {
+                            i.channel = Some(ch);
+                        }
+                    }
+                }
                 self.shared.end();
             }
             Job::Capabilities { guild, can } => {

@@ -317,6 +317,40 @@ async fn oauth_code_flow_and_verify_credentials() {
     assert_eq!(bad.status, 401);
 }
 
+/// Two people of one server sign in through the same app: the admin's credentials carry the
+/// Admin role and its permission bits, the plain user's the everyone role.
+#[tokio::test]
+async fn an_admin_and_a_plain_user_sign_in_and_their_roles_tell_them_apart() {
+    let users =
+        vec![User { username: "admin".into(), role: Role::Admin }, User { username: "alice".into(), role: Role::User }];
+    let fake = fake_with(Options { clock: Clock::manual(T0), users, ..Options::default() }).await;
+    let redirect = "http://127.0.0.1:9/callback";
+    let role_of = |who: &'static str| {
+        let fake = &fake;
+        async move {
+            let r = common::send(fake.addr(), "GET", &format!("/auth/sign_in?user={who}"), &[], None).await;
+            assert_eq!(r.status, 200, "{who} signs in");
+            let cookie = r.header("set-cookie").expect("a cookie").split(';').next().unwrap().to_string();
+            let q = format!("/oauth/authorize?response_type=code&client_id=fake-client-id&redirect_uri={redirect}&scope=read&state=s");
+            let r = common::send(fake.addr(), "GET", &q, &[("cookie", Some(cookie))], None).await;
+            let location = r.header("location").expect("redirect").to_string();
+            let code = location.split("code=").nth(1).and_then(|c| c.split('&').next()).unwrap().to_string();
+            let form = format!("grant_type=authorization_code&code={code}&client_id=fake-client-id&client_secret=fake-client-secret&redirect_uri={redirect}");
+            let t = call(fake, "POST", "/oauth/token", None, Some(("application/x-www-form-urlencoded", &form))).await;
+            let token = t.json()["access_token"].as_str().expect("token").to_string();
+            get(fake, "/api/v1/accounts/verify_credentials", &token).await.json()
+        }
+    };
+    let admin = role_of("admin").await;
+    assert_eq!((admin["username"].clone(), admin["role"]["name"].clone()), (json!("admin"), json!("Admin")));
+    let alice = role_of("alice").await;
+    assert_eq!(alice["username"], json!("alice"));
+    let perms: u64 = alice["role"]["permissions"].as_str().unwrap().parse().unwrap();
+    assert_eq!(perms & (1 | (1 << 10)), 0, "no administrator or manage_users bit: {alice}");
+    let r = common::send(fake.addr(), "GET", "/auth/sign_in?user=nobody", &[], None).await;
+    assert_eq!(r.status, 404);
+}
+
 #[tokio::test]
 async fn injected_failures_hit_the_chosen_routes_only() {
     let (fake, ids) = seeded(Clock::manual(T0 + 5_000)).await;

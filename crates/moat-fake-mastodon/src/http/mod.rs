@@ -48,6 +48,9 @@ pub(crate) struct Ctx<'a> {
     pub caller: Caller,
     pub now_ms: u64,
     pub idempotency_key: Option<String>,
+    /// The user this browser signed in as (`/auth/sign_in?user=NAME`, a cookie), for
+    /// `/oauth/authorize`; `None`: the configured OAuth user.
+    pub signed_in: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -158,6 +161,7 @@ fn route(ctx: &Ctx<'_>, method: &str, segs: &[&str]) -> Answer {
         ("GET", ["api", "v1", "accounts", "verify_credentials"]) => statuses::verify_credentials(ctx),
         ("POST", ["api", "v1", "apps"]) => oauth::create_app(ctx),
         ("GET", ["oauth", "authorize"]) => oauth::authorize(ctx),
+        ("GET", ["auth", "sign_in"]) => oauth::sign_in(ctx),
         ("POST", ["oauth", "token"]) => oauth::token(ctx),
         ("POST", ["oauth", "revoke"]) => oauth::revoke(ctx),
         _ => Answer::not_found(),
@@ -237,6 +241,7 @@ async fn handle(
     let header = |k: &str| req.headers().get(k).and_then(|v| v.to_str().ok()).map(str::to_string);
     let (authorization, content_type, idempotency_key) =
         (header("authorization"), header("content-type"), header("idempotency-key"));
+    let signed_in = header("cookie").and_then(|c| oauth::signed_in(&c));
     let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => {
@@ -258,7 +263,7 @@ async fn handle(
         (Some(a), _) => a,
         (None, Err(_)) => Answer::error(400, "Error occurred while parsing request parameters"),
         (None, Ok(params)) => {
-            let ctx = Ctx { inner: &inner, params, caller, now_ms, idempotency_key };
+            let ctx = Ctx { inner: &inner, params, caller, now_ms, idempotency_key, signed_in };
             let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
             route(&ctx, &method, &segs)
         }

@@ -8,7 +8,10 @@
 //!   `client_secret`, `redirect_uri`) or `client_credentials` answers
 //!   `{"access_token","token_type":"Bearer","scope","created_at"}`; a code works once and for
 //!   ten minutes on the fake's clock, as Doorkeeper's do;
-//! - `POST /oauth/revoke` forgets a token.
+//! - `POST /oauth/revoke` forgets a token;
+//! - `GET /auth/sign_in?user=NAME` (the fake's stand-in for Mastodon's sign-in form) makes
+//!   this browser that user, by a cookie, for the authorizations that follow: a test signs in
+//!   an admin and a plain user of the same server.
 //!
 //! Client credentials are read from the body (HTTP Basic is not supported).
 
@@ -75,6 +78,29 @@ fn scopes_allowed(app: &App, wanted: &[String]) -> bool {
     wanted.iter().all(|s| app.scopes.contains(s))
 }
 
+const SIGNED_IN: &str = "fake_mastodon_user";
+
+/// The user a `Cookie` header signs in.
+pub(crate) fn signed_in(cookie: &str) -> Option<String> {
+    cookie
+        .split(';')
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SIGNED_IN)
+        .map(|(_, v)| v.to_string())
+}
+
+/// `GET /auth/sign_in?user=NAME`: one of the configured users, or 404.
+pub(crate) fn sign_in(ctx: &Ctx<'_>) -> Answer {
+    let Some(user) = ctx.params.present("user") else { return Answer::error(422, "user is missing") };
+    if !user.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        || lock(&ctx.inner.world).account_by_acct(user).is_none()
+    {
+        return Answer::error(404, "No such user on this fake server");
+    }
+    Answer::text(200, &format!("signed in as {user}"))
+        .with_header("set-cookie", format!("{SIGNED_IN}={user}; Path=/; HttpOnly; SameSite=Lax"))
+}
+
 /// `GET /oauth/authorize`.
 pub(crate) fn authorize(ctx: &Ctx<'_>) -> Answer {
     let p = &ctx.params;
@@ -96,7 +122,7 @@ pub(crate) fn authorize(ctx: &Ctx<'_>) -> Answer {
     } else if !scopes_allowed(&app, &scopes) {
         back.append_pair("error", "invalid_scope");
     } else {
-        let user = ctx.inner.opts.oauth.user.clone();
+        let user = ctx.signed_in.clone().unwrap_or_else(|| ctx.inner.opts.oauth.user.clone());
         let Some(account_id) = lock(&ctx.inner.world).account_by_acct(&user).map(|a| a.id.clone()) else {
             return oauth_error(400, "access_denied", "The test user does not exist on this fake server.");
         };

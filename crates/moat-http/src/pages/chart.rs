@@ -64,7 +64,8 @@ pub fn per_minute(series: &[(u64, u32, u32)]) -> Markup {
                 ((h - pad_b) - y(ac)).max(1.5)
             );
         }
-        if minute.is_multiple_of(every) {
+        // A label too close to the right edge would be cut off.
+        if minute.is_multiple_of(every) && x < w - 40.0 {
             let t = minute % (24 * 60);
             svg += &format!(r##"<text x="{x:.1}" y="{h}">{:02}:{:02}</text>"##, t / 60, t % 60);
         }

@@ -156,6 +156,8 @@ pub fn run(a: RunArgs) -> i32 {
             }
         }
         let (store_for_dash, dash_text) = (cfg.store.clone(), cfg.config_text.clone());
+        // The dashboard's "try it on the last day" reads what `--record` keeps.
+        let recordings = cfg.record.as_ref().map(|r| r.dir.clone());
         // Both platforms in one process: the Mastodon servers beside the bot.
         let masto = match &mastodon {
             Some(m) => match crate::run_mastodon::start(m, &loaded.engine(), &|| loaded.judge(), cfg.store.clone()).await {
@@ -182,7 +184,7 @@ pub fn run(a: RunArgs) -> i32 {
             }
         }
         let dash = match (http, store_for_dash) {
-            (Some(h), Some(store)) => match crate::dashboard::start(&bot, store, dash_text, h, None, None).await {
+            (Some(h), Some(store)) => match crate::dashboard::start(&bot, store, dash_text, h, None, recordings).await {
                 Ok(d) => {
                     tracing::info!("dashboard at http://{}/", d.addr);
                     Some(d)

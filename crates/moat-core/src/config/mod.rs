@@ -253,7 +253,7 @@ pub struct ScraperSettings {
 
 impl Default for ScraperSettings {
     fn default() -> Self {
-        Self { enabled: true, min_guilds: 3, window_hours: 6 }
+        Self { enabled: true, min_guilds: 4, window_hours: 6 }
     }
 }
 

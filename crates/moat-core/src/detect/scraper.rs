@@ -100,11 +100,13 @@ mod tests {
         let mut w = ScraperWatch::default();
         assert!(w.on_join(&s, 0, U7, GuildId(100)).is_none());
         assert!(w.on_join(&s, HOUR, U7, GuildId(101)).is_none());
-        let f = w.on_join(&s, 2 * HOUR, U7, GuildId(102)).expect("third guild");
-        assert_eq!(f.guilds, vec![GuildId(100), GuildId(101), GuildId(102)]);
-        assert!(f.reason.contains("3 protected servers within 2 h"), "{}", f.reason);
-        let g = w.on_join(&s, 3 * HOUR, U7, GuildId(103)).expect("a fourth guild is told too");
-        assert_eq!(g.guilds, vec![GuildId(103)]);
+        // Three sister servers are what a real person joins: not yet.
+        assert!(w.on_join(&s, 2 * HOUR, U7, GuildId(102)).is_none());
+        let f = w.on_join(&s, 3 * HOUR, U7, GuildId(103)).expect("fourth guild");
+        assert_eq!(f.guilds, vec![GuildId(100), GuildId(101), GuildId(102), GuildId(103)]);
+        assert!(f.reason.contains("4 protected servers within 3 h"), "{}", f.reason);
+        let g = w.on_join(&s, 4 * HOUR, U7, GuildId(104)).expect("a fifth guild is told too");
+        assert_eq!(g.guilds, vec![GuildId(104)]);
     }
 
     #[test]

@@ -293,12 +293,21 @@ impl BurstWatch {
                 best = Some((key, users));
             }
         }
-        let Some((key, users)) = best else { return BurstOutcome::Nothing };
-        self.confirm(now, key, users)
+        let Some((_, mut users)) = best else { return BurstOutcome::Nothing };
+        // Every key of the post that confirmed is the raid's: the members who posted under
+        // any of them (the same invite under a disguised text, say) took part too.
+        for key in keys {
+            for &(t, u) in self.keys.get(key).into_iter().flatten() {
+                if t >= from && !users.contains(&u) {
+                    users.push(u);
+                }
+            }
+        }
+        self.confirm(now, keys, users)
     }
 
-    fn confirm(&mut self, now: Millis, key: u64, users: Vec<UserId>) -> BurstOutcome {
-        self.confirmed.insert(key);
+    fn confirm(&mut self, now: Millis, keys: &[u64], users: Vec<UserId>) -> BurstOutcome {
+        self.confirmed.extend(keys.iter().copied());
         let first = self.profile.is_none();
         for u in &users {
             if let Some(m) = self.members.get_mut(u) {
@@ -422,7 +431,8 @@ pub fn post_keys(content: &str, link_keys: &[u64], everyone: bool, s: &BurstSett
         if token.contains("://") || looks_like_link(token) {
             continue;
         }
-        for c in token.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase) {
+        let leet = token.chars().any(char::is_alphabetic);
+        for c in token.chars().filter_map(|c| fold(c, leet)).flat_map(char::to_lowercase) {
             let mut buf = [0u8; 4];
             text.bytes(c.encode_utf8(&mut buf).as_bytes());
             letters += 1;
@@ -444,6 +454,38 @@ pub fn post_keys(content: &str, link_keys: &[u64], everyone: bool, s: &BurstSett
     if letters >= needed.max(1) {
         out.push(text.finish());
     }
+}
+
+/// A letter as a word filter's dodger would have written it plainly: Cyrillic and Greek
+/// look-alikes as Latin, and in a word with letters (`n1tr0`), leetspeak digits as letters.
+/// Anything else that is not a letter (digits in numbers, punctuation, emoji, invisible
+/// characters) is dropped.
+fn fold(c: char, leet: bool) -> Option<char> {
+    let latin = match c {
+        'а' | 'А' | 'α' | 'Α' => 'a',
+        'е' | 'Е' | 'ε' | 'Ε' | 'ё' => 'e',
+        'о' | 'О' | 'ο' | 'Ο' | 'σ' => 'o',
+        'р' | 'Р' | 'ρ' | 'Ρ' => 'p',
+        'с' | 'С' | 'ϲ' => 'c',
+        'х' | 'Х' | 'χ' | 'Χ' => 'x',
+        'і' | 'І' | 'ι' | 'Ι' | 'ї' => 'i',
+        'у' | 'У' | 'γ' => 'y',
+        'к' | 'К' | 'κ' | 'Κ' => 'k',
+        'м' | 'М' | 'Μ' => 'm',
+        'т' | 'Т' | 'τ' | 'Τ' => 't',
+        'в' | 'В' | 'Β' => 'b',
+        'н' | 'Н' | 'Η' => 'h',
+        'ν' => 'v',
+        '0' if leet => 'o',
+        '1' if leet => 'i',
+        '3' if leet => 'e',
+        '4' | '@' if leet => 'a',
+        '5' | '$' if leet => 's',
+        '7' if leet => 't',
+        c if c.is_alphabetic() => return Some(c),
+        _ => return None,
+    };
+    Some(latin)
 }
 
 /// The code of an invite link (`discord.gg/CODE`, `discord.com/invite/CODE`), with or

@@ -152,3 +152,38 @@ fn an_established_silent_member_is_listed_whatever_it_matches() {
     let took = w.on_post(&s, T0 + 2000, UserId(10), &k);
     assert!(matches!(took, BurstOutcome::TookPart { user_id: UserId(10), .. }), "{took:?}");
 }
+
+#[test]
+fn disguised_adverts_share_their_text_key() {
+    let plain = keys("we are giving away nitro every day, join us discord.gg/abc");
+    // Cyrillic look-alikes, invisible characters, leetspeak: the same advert to the eye.
+    for disguised in [
+        "we arе gіvіng away nitro every dаy, jоіn us!!! discord.gg/abc",
+        "we a\u{200b}re giv\u{2060}ing away ni\u{feff}tro every day, join us discord.gg/abc",
+        "w3 ar3 g1ving 4way n1tr0 every d4y, j01n us discord.gg/abc",
+    ] {
+        assert_eq!(keys(disguised), plain, "{disguised}");
+    }
+    // Numbers alone are still dropped, not read as letters.
+    assert_eq!(
+        keys("join 300 members now, we are giving away nitro discord.gg/abc")[1],
+        keys("join 50 members now, we are giving away nitro discord.gg/abc")[1]
+    );
+}
+
+#[test]
+fn members_who_posted_under_any_key_of_the_confirming_post_took_part() {
+    let s = BurstSettings::default();
+    let mut w = open_burst(30, 1);
+    // One member posts invite `x` with a text of their own; five post the advert, each with a
+    // code of their own, the fifth with `x`.
+    let odd = keys("another wording entirely discord.gg/x");
+    assert_eq!(w.on_post(&s, T0 + 10_000, UserId(20), &odd), BurstOutcome::Nothing);
+    let mut last = BurstOutcome::Nothing;
+    for u in 0..5u64 {
+        let code = if u == 4 { "x".to_string() } else { format!("c{u}") };
+        last = w.on_post(&s, T0 + 20_000 + u, UserId(u), &keys(&format!("come to the real server discord.gg/{code}")));
+    }
+    let BurstOutcome::Confirmed { members, .. } = last else { panic!("five members, one text: {last:?}") };
+    assert!(members.contains(&UserId(20)), "posted the raid's invite: {members:?}");
+}

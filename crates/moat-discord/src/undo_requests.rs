@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::dashboard::BotHandle;
+use crate::exec::Job;
 
 /// Claims and carries out undo requests every `every` until `stop`.
 pub async fn run(handle: BotHandle, store: moat_store::Store, every: Duration, mut stop: watch::Receiver<bool>) {
@@ -38,4 +39,34 @@ pub async fn run(handle: BotHandle, store: moat_store::Store, every: Duration, m
             }
         }
     }
+}
+
+/// `/moat undo ID`: queues the request as `moat incidents undo` does (so one path undoes,
+/// with the moderator recorded) and answers the moderator at once.
+pub(crate) fn queue_from_slash(
+    store: moat_store::Store,
+    inv: &crate::commands::Invocation,
+    incident: u64,
+    exec: tokio::sync::mpsc::UnboundedSender<Job>,
+    shared: std::sync::Arc<crate::shared::Shared>,
+) {
+    let (guild, by, id, token) =
+        (inv.guild, format!("discord user {} (/moat undo)", inv.invoker), inv.id, inv.token.clone());
+    shared.begin();
+    tokio::spawn(async move {
+        let incident = moat_core::id::IncidentId(incident);
+        let queued = match store.guild(guild) {
+            Ok(scope) => scope.request_undo(incident, &by, moat_store::ids::now_ms()).await,
+            Err(e) => Err(e),
+        };
+        let text = match queued {
+            Ok(_) => format!(
+                "Undoing incident {incident}: bans, timeouts and silence roles are lifted and any lockdown ended, with your name in the audit log."
+            ),
+            Err(e) => format!("Not done: {e}"),
+        };
+        if exec.send(Job::Respond { id, token, body: crate::commands::reply(&text) }).is_err() {
+            shared.end();
+        }
+    });
 }

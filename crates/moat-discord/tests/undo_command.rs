@@ -106,3 +106,36 @@ async fn without_a_running_bot_the_request_waits_and_the_command_says_so() {
     assert!(err.contains("no running moat took the request") && err.contains("stays queued"), "{err}");
     drop(fake);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slash_moat_undo_takes_the_same_path() {
+    let url = sqlite_url();
+    let store = moat_store::Store::open(&url).await.unwrap();
+    let s = store.clone();
+    let h = common::start_with(Options::default(), common::config(""), move |c| {
+        c.store = Some(s);
+        c.timer_every_ms = 100;
+    })
+    .await;
+    let (ids, raid) = scenario::raid(12);
+    h.play(&raid).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let incident = raid_incident(&store, ids.guild).await;
+    let options = serde_json::json!([{"type": 1, "name": "undo", "options": [
+        {"type": 3, "name": "incident", "value": incident.get().to_string()}]}]);
+    let d = moat_testkit::fixture::moat_command(&ids, 77, ids.moderator, 1 << 40, options);
+    h.fake.dispatch("INTERACTION_CREATE", &d, Some(ids.guild));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let undone = store.guild(GuildId(ids.guild)).unwrap().incident(incident).await.unwrap().summary.undone_by;
+        let lifted = h.fake.world().guilds[&ids.guild].members.values().all(|m| m.timeout_until.is_none());
+        if undone.is_some() && lifted {
+            assert!(undone.unwrap().contains("/moat undo"));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the /moat undo was not carried out");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let answer = h.fake.interaction(77).and_then(|r| r.original.clone()).unwrap_or_default();
+    assert!(answer.contains("Undoing incident"), "{answer}");
+}

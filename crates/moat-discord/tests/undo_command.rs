@@ -129,8 +129,8 @@ async fn slash_moat_undo_takes_the_same_path() {
     loop {
         let undone = store.guild(GuildId(ids.guild)).unwrap().incident(incident).await.unwrap().summary.undone_by;
         let lifted = h.fake.world().guilds[&ids.guild].members.values().all(|m| m.timeout_until.is_none());
-        if undone.is_some() && lifted {
-            assert!(undone.unwrap().contains("/moat undo"));
+        if let (Some(by), true) = (&undone, lifted) {
+            assert!(by.contains("/moat undo"), "{by}");
             break;
         }
         assert!(std::time::Instant::now() < deadline, "the /moat undo was not carried out");

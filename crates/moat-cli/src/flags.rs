@@ -301,6 +301,22 @@ pub enum IncidentsCommand {
         #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
         limit: u32,
     },
+    /// Undo an incident through the running bot (unbans, timeouts and silence roles
+    /// lifted, the lockdown ended), recorded with who did it.
+    Undo {
+        /// The incident's id.
+        #[arg(value_parser = id())]
+        id: u64,
+        /// The guild it belongs to (needed when the id exists in several).
+        #[arg(long, value_name = "ID", value_parser = id())]
+        guild: Option<u64>,
+        /// Who is undoing it, for the record and the audit log (default: $USER).
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+        /// How long to wait for the bot to carry it out.
+        #[arg(long, value_name = "SECS", default_value_t = 30)]
+        wait: u32,
+    },
     /// One incident: members, timeline, how to undo it.
     Show {
         /// The incident's id.

@@ -20,6 +20,11 @@ pub fn incidents(a: StoreArgs<IncidentsCommand>) -> i32 {
         IncidentsCommand::Show { id, guild, json } => {
             Command::IncidentsShow { id: IncidentId(id), guild: guild.map(GuildId), json }
         }
+        IncidentsCommand::Undo { id, guild, by, wait } => {
+            let who = by.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "an operator".into());
+            let by = format!("{who} (command line)");
+            Command::IncidentsUndo { id: IncidentId(id), guild: guild.map(GuildId), by, wait_secs: wait }
+        }
     };
     cli::run(&command, a.database.as_deref())
 }

@@ -231,13 +231,24 @@ pub async fn run(
                                 }
                                 Some(reply)
                             }
+                            Some(crate::commands::Request::Undo(id)) => match &memory {
+                                None => Some("Not done: undoing needs moat's store (`moat run --database`).".to_string()),
+                                Some(m) => {
+                                    // Answered by the task that queues it.
+                                    crate::undo_requests::queue_from_slash(m.store.clone(), &inv, *id, exec.clone(), shared.clone());
+                                    None
+                                }
+                            },
                             Some(req) => crate::answers::answer(&engine, judge.as_deref(), inv.guild, &name, &problems, clock.now_ms(), req),
                         };
-                        shared.begin();
-                        let _ = match text {
-                            Some(t) => exec.send(Job::Respond { id: inv.id, token: inv.token.clone(), body: crate::commands::reply(&t) }),
-                            None => exec.send(Job::Command(inv)),
-                        };
+                        let queued = memory.is_some() && matches!(inv.request, Some(crate::commands::Request::Undo(_)));
+                        if !queued {
+                            shared.begin();
+                            let _ = match text {
+                                Some(t) => exec.send(Job::Respond { id: inv.id, token: inv.token.clone(), body: crate::commands::reply(&t) }),
+                                None => exec.send(Job::Command(inv)),
+                            };
+                        }
                     }
                 }
                 if let (Some(Event::GuildCreate(gc)), Some(m)) = (&own, &memory) {

@@ -44,6 +44,8 @@ pub fn definition() -> Value {
                 {"type": 1, "name": "list", "description": "who moat counts as raiders"},
                 {"type": 1, "name": "ban", "description": "ban every raider (bulk ban)"},
                 {"type": 1, "name": "end", "description": "lift the lockdown now"}]},
+            {"type": 1, "name": "undo", "description": "undo an incident: unban, lift timeouts and silences, end the lockdown", "options": [
+                {"type": 3, "name": "incident", "description": "the incident's id (in its alert, or on the dashboard)", "required": true}]},
             {"type": 1, "name": "check", "description": "moat's verdict on a link or message", "options": [
                 {"type": 3, "name": "text", "description": "the link or message", "required": true}]},
             {"type": 1, "name": "setting", "description": "read a section of moat's settings, or change one setting", "options": [
@@ -69,6 +71,8 @@ pub enum Request {
     RaidBan,
     RaidEnd,
     Check(String),
+    /// Undo an incident (queued for the bot's undo path, like `moat incidents undo`).
+    Undo(u64),
     Setting(String),
     /// Change one setting of this guild.
     SetSetting {
@@ -166,6 +170,7 @@ fn request(options: &[CommandDataOption]) -> Option<Request> {
             _ => return None,
         },
         "check" => Request::Check(string_opt(opts, "text")?),
+        "undo" => Request::Undo(string_opt(opts, "incident")?.trim().parse().ok()?),
         "setting" => match (string_opt(opts, "key"), string_opt(opts, "value")) {
             (Some(key), Some(value)) => Request::SetSetting { section: string_opt(opts, "section")?, key, value },
             _ => Request::Setting(string_opt(opts, "section")?),

@@ -44,6 +44,39 @@ impl BotHandle {
 }
 
 impl BotHandle {
+    /// Undoes `incident` for `by` (a moderator's label), asked from `from` (`the dashboard`,
+    /// `moat incidents undo`): marked in the store, the raid ended, each step through the
+    /// executor with `by` in every audit-log reason. One line a step comes back.
+    pub async fn undo_as(
+        &self,
+        guild: GuildId,
+        incident: IncidentId,
+        by: String,
+        from: &str,
+    ) -> Result<Vec<String>, String> {
+        let now = moat_store::ids::now_ms();
+        let scope = self.store.guild(guild).map_err(|e| e.to_string())?;
+        let plan = scope.mark_undone(incident, &by, now).await.map_err(|e| e.to_string())?;
+        let reason = format!("moat: incident {incident} undone by {by} from {from}");
+        let mut report = Vec::new();
+        if plan.steps.iter().any(|s| s.action == UndoAction::EndLockdown) {
+            let (tx, rx) = oneshot::channel();
+            self.control.send(Control::EndRaid { guild, by: by.clone(), reply: tx }).map_err(|_| GONE)?;
+            if rx.await.map_err(|_| GONE)? {
+                report.push("the raid was ended".to_string());
+            }
+        }
+        let (tx, rx) = oneshot::channel();
+        let Some(jobs) = self.jobs.upgrade() else { return Err(GONE.into()) };
+        self.shared.begin();
+        if jobs.send(Job::Undo { guild, steps: plan.steps, reason, reply: tx }).is_err() {
+            self.shared.end();
+            return Err(GONE.into());
+        }
+        report.extend(rx.await.map_err(|_| GONE)?);
+        Ok(report)
+    }
+
     /// Sends every event's guild and kind to `live` from now on (the overview's chart and
     /// the `moat_events_total` counter).
     pub fn follow_events(&self, live: broadcast::Sender<Live>) {
@@ -104,29 +137,7 @@ impl BotControl for BotHandle {
         by: Moderator,
     ) -> BoxFuture<'static, Result<Vec<String>, String>> {
         let me = self.clone();
-        Box::pin(async move {
-            let now = moat_store::ids::now_ms();
-            let scope = me.store.guild(guild).map_err(|e| e.to_string())?;
-            let plan = scope.mark_undone(incident, &by.label(), now).await.map_err(|e| e.to_string())?;
-            let reason = format!("moat: incident {incident} undone by {} from the dashboard", by.label());
-            let mut report = Vec::new();
-            if plan.steps.iter().any(|s| s.action == UndoAction::EndLockdown) {
-                let (tx, rx) = oneshot::channel();
-                me.control.send(Control::EndRaid { guild, by: by.label(), reply: tx }).map_err(|_| GONE)?;
-                if rx.await.map_err(|_| GONE)? {
-                    report.push("the raid was ended".to_string());
-                }
-            }
-            let (tx, rx) = oneshot::channel();
-            let Some(jobs) = me.jobs.upgrade() else { return Err(GONE.into()) };
-            me.shared.begin();
-            if jobs.send(Job::Undo { guild, steps: plan.steps, reason, reply: tx }).is_err() {
-                me.shared.end();
-                return Err(GONE.into());
-            }
-            report.extend(rx.await.map_err(|_| GONE)?);
-            Ok(report)
-        })
+        Box::pin(async move { me.undo_as(guild, incident, by.label(), "the dashboard").await })
     }
 
     fn set_setting(

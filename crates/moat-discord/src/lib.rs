@@ -47,6 +47,7 @@ pub mod setup;
 pub mod recording;
 pub mod shared;
 pub mod stopping;
+pub mod undo_requests;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -75,6 +76,8 @@ pub struct Bot {
     control: mpsc::UnboundedSender<bot::Control>,
     /// Where a stop keeps the calls it could not send.
     store: Option<moat_store::Store>,
+    /// Carries out `moat incidents undo` requests.
+    undoer: Option<JoinHandle<()>>,
 }
 
 /// The HTTP client for Discord or the configured proxy: `HOST:PORT` is plain HTTP (the fake
@@ -231,6 +234,17 @@ impl Bot {
             cfg.link_judge.clone(),
             extras,
         ));
+        let undoer = cfg.store.clone().map(|store| {
+            let handle = dashboard::BotHandle::new(
+                shared.clone(),
+                jobs.clone(),
+                control.clone(),
+                store.clone(),
+                cfg.config_text.clone(),
+            );
+            let every = Duration::from_millis(cfg.timer_every_ms);
+            tokio::spawn(undo_requests::run(handle, store, every, stop_rx.clone()))
+        });
         let shards = match link {
             Some(link) => {
                 let weak = jobs.clone();
@@ -248,7 +262,7 @@ impl Bot {
                 .map(|s| tokio::spawn(gateway::run_shard(s, ev_tx.clone(), stop_rx.clone(), shared.clone())))
                 .collect(),
         };
-        Ok(Bot { shared, stop, shards, engine, exec, timers, jobs, control, store })
+        Ok(Bot { shared, stop, shards, engine, exec, timers, jobs, control, store, undoer })
     }
 
     /// What the web dashboard drives: undo through the executor, settings through the engine
@@ -332,6 +346,9 @@ impl Bot {
         if let Some(t) = self.timers {
             let _ = t.await;
         }
+        if let Some(u) = self.undoer {
+            let _ = u.await;
+        }
         let owed = self.shared.ledger.open_count();
         let _ = self.engine.await;
         let _ = self.exec.await;
@@ -348,6 +365,9 @@ impl Bot {
         }
         if let Some(t) = &self.timers {
             t.abort();
+        }
+        if let Some(u) = &self.undoer {
+            u.abort();
         }
         self.engine.abort();
         self.exec.abort();

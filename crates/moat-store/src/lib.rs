@@ -54,6 +54,7 @@ pub mod settings;
 pub mod strikes;
 pub mod timers;
 pub mod undo;
+pub mod undo_queue;
 
 use moat_core::id::GuildId;
 use sqlx::AnyPool;

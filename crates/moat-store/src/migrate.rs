@@ -43,6 +43,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_pending_calls.sql"),
         postgres: include_str!("../migrations/postgres/0003_pending_calls.sql"),
     },
+    Migration {
+        version: 4,
+        name: "undo_requests",
+        sqlite: include_str!("../migrations/sqlite/0004_undo_requests.sql"),
+        postgres: include_str!("../migrations/postgres/0004_undo_requests.sql"),
+    },
 ];
 
 const CREATE_TABLE: &str =

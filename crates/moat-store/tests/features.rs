@@ -178,7 +178,7 @@ async fn commands_migrate_list_show_export(db: &Db) {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("migrated: applied version(s) 1"), "{out}");
     let (_, out, _) = run(Command::DbMigrate, d);
-    assert!(out.contains("up to date (schema version 3)"), "{out}");
+    assert!(out.contains("up to date (schema version 4)"), "{out}");
 
     // `moat replay --database` goes through record_replay, off any runtime.
     let url = db.url.clone();

@@ -41,7 +41,12 @@ impl Executor {
         let Some(req) = inv.request.clone() else { return };
         if matches!(
             req,
-            Request::Status | Request::User(_) | Request::Check(_) | Request::Setting(_) | Request::SetSetting { .. }
+            Request::Status
+                | Request::User(_)
+                | Request::Check(_)
+                | Request::Setting(_)
+                | Request::SetSetting { .. }
+                | Request::Undo(_)
         ) {
             return; // the engine task answers these at once
         }
@@ -112,7 +117,7 @@ impl Executor {
                     format!("Banned {banned} raiders; {failed} could not be banned.")
                 }
                 // Answered by the engine task (returned above).
-                Request::Status | Request::User(_) | Request::Check(_) | Request::Setting(_) | Request::SetSetting { .. } => return,
+                Request::Status | Request::User(_) | Request::Check(_) | Request::Setting(_) | Request::SetSetting { .. } | Request::Undo(_) => return,
             }};
             let _ = acked.await;
             let body = outcome(&text);

@@ -19,6 +19,38 @@ pub(crate) async fn run(command: &Command, store: &Store) -> Outcome {
     }
 }
 
+/// `moat incidents undo`: queued for the running bot (see `crate::undo_queue`), whose
+/// outcome is awaited for `wait_secs`.
+pub(crate) async fn undo(command: &Command, store: &Store) -> Outcome {
+    let Command::IncidentsUndo { id, guild, ref by, wait_secs } = *command else { unreachable!("not an undo") };
+    let incident = find(store, guild, id).await?;
+    let scope = store.guild(incident.summary.guild_id)?;
+    let request = scope.request_undo(id, by, crate::ids::now_ms()).await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(u64::from(wait_secs));
+    loop {
+        let r = store.undo_request(request).await?;
+        if let Some(r) = r.as_ref().filter(|r| r.done_at.is_some()) {
+            let outcome = r.outcome.clone().unwrap_or_default();
+            if outcome.starts_with("not undone") {
+                return Err(Fail::Run(format!("incident {id}: {outcome}")));
+            }
+            let lines: String = outcome.lines().map(|l| format!("  {l}\n")).collect();
+            return Ok(format!("incident {id} undone by the running bot, recorded as by {by}:\n{lines}"));
+        }
+        if std::time::Instant::now() >= deadline {
+            let claimed = r.is_some_and(|r| r.claimed_at.is_some());
+            return Err(Fail::Run(if claimed {
+                format!("the running bot is undoing incident {id}; `moat incidents show {id}` tells when it is done")
+            } else {
+                format!(
+                    "no running moat took the request within {wait_secs} s: it stays queued, and `moat run` carries it out when it starts (with this store)"
+                )
+            }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
 /// The incident `id`: in `guild` only when given, else wherever it is (operator).
 pub(crate) async fn find(store: &Store, guild: Option<GuildId>, id: IncidentId) -> Result<Incident, Fail> {
     let guild = match guild {

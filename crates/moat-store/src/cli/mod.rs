@@ -28,6 +28,8 @@ pub enum Command {
     IncidentsList { guild: Option<GuildId>, json: bool, limit: u32 },
     /// `moat incidents show ID`
     IncidentsShow { id: IncidentId, guild: Option<GuildId>, json: bool },
+    /// `moat incidents undo ID [--guild ID] [--by NAME] [--wait SECS]`: through the running bot.
+    IncidentsUndo { id: IncidentId, guild: Option<GuildId>, by: String, wait_secs: u32 },
     /// `moat evidence export --incident ID`
     EvidenceExport { incident: IncidentId, guild: Option<GuildId> },
     /// `moat evidence purge [--days N] [--yes]`
@@ -57,7 +59,9 @@ impl Command {
     /// The command's name as typed, for messages (`incidents`, `evidence`, `db`).
     pub fn group(&self) -> &'static str {
         match self {
-            Command::IncidentsList { .. } | Command::IncidentsShow { .. } => "incidents",
+            Command::IncidentsList { .. } | Command::IncidentsShow { .. } | Command::IncidentsUndo { .. } => {
+                "incidents"
+            }
             Command::EvidenceExport { .. } | Command::EvidencePurge { .. } => "evidence",
             _ => "db",
         }
@@ -93,6 +97,7 @@ pub fn execute(command: &Command, database: Option<&str>, out: &mut dyn Write, e
             };
             let r = match command {
                 Command::IncidentsList { .. } | Command::IncidentsShow { .. } => incidents::run(command, &store).await,
+                Command::IncidentsUndo { .. } => incidents::undo(command, &store).await,
                 Command::EvidenceExport { .. } | Command::EvidencePurge { .. } => evidence::run(command, &store).await,
                 _ => db::run(command, &store).await,
             };

@@ -33,6 +33,7 @@ mod error;
 pub mod frame;
 mod payload;
 pub mod permissions;
+pub mod play;
 pub mod snowflake;
 pub mod timestamp;
 

@@ -218,29 +218,8 @@ pub fn replay_day(
         .map_err(|e| format!("no recording of guild {guild} on {day} ({}): {e}", path.display()))?;
     let mut engine = Engine::new(config, judge);
     let mut r = DayReplay::default();
-    let mut latest = 0u64;
-    for raw in bytes.split(|&b| b == b'\n') {
-        let Ok(line) = std::str::from_utf8(raw) else {
-            r.bad_lines += 1;
-            continue;
-        };
-        let line = line.trim_start_matches('\u{feff}').trim();
-        if line.is_empty() {
-            continue;
-        }
-        match moat_discord_wire::capture::parse_line(line) {
-            Ok(l) => {
-                latest = latest.max(l.ts);
-                r.events += 1;
-                if let Some(e) = &l.event {
-                    engine.handle(latest, e, &mut r.actions);
-                }
-            }
-            Err(moat_discord_wire::CaptureError::Unsupported(_)) => {}
-            Err(_) => r.bad_lines += 1,
-        }
-    }
-    engine.drain(&mut r.actions);
+    let played = moat_discord_wire::play::play(&bytes, &mut engine, &mut r.actions);
+    (r.events, r.bad_lines) = (played.events, played.bad_lines);
     Ok(r)
 }
 

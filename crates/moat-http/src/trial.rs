@@ -13,10 +13,7 @@ use std::path::{Path, PathBuf};
 
 use moat_core::id::{GuildId, UserId};
 use moat_core::{Action, Config, Engine, LinkJudge};
-use moat_discord_wire::capture::parse_line;
 
-/// Events dated this far before the latest one are skipped, as `moat replay` does.
-const REORDER_MS: u64 = 5_000;
 /// A day's recording larger than this is not replayed from the dashboard.
 pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -74,23 +71,9 @@ pub struct Outcome {
 /// Replays `capture` (a day's recording) through an engine with `config`.
 pub fn replay(capture: &str, config: Config, judge: Box<dyn LinkJudge>) -> (Vec<Action>, u64, u64) {
     let mut engine = Engine::new(config, judge);
-    let (mut out, mut latest, mut events, mut bad) = (Vec::new(), 0u64, 0u64, 0u64);
-    for line in capture.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        match parse_line(line) {
-            Ok(l) if l.ts + REORDER_MS < latest => bad += 1,
-            Ok(l) => {
-                latest = latest.max(l.ts);
-                events += 1;
-                if let Some(e) = &l.event {
-                    engine.handle(latest, e, &mut out);
-                }
-            }
-            Err(moat_discord_wire::CaptureError::Unsupported(_)) => {}
-            Err(_) => bad += 1,
-        }
-    }
-    engine.drain(&mut out);
-    (out, events, bad)
+    let mut out = Vec::new();
+    let played = moat_discord_wire::play::play(capture.as_bytes(), &mut engine, &mut out);
+    (out, played.events, played.bad_lines)
 }
 
 /// Every action as steps: one per member it touched, or one for the guild.

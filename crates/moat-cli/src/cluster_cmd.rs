@@ -23,13 +23,19 @@ pub async fn link(
     cfg: &moat_discord::BotConfig,
     engine: &mut moat_core::Config,
 ) -> Result<moat_discord::cluster::Link, String> {
-    let env = &cluster.settings().secret_env;
-    let secret = std::env::var(env).ok().filter(|s| !s.is_empty()).ok_or_else(|| {
-        format!("the cluster needs a secret of 16 bytes or more in ${env} (the same in every process); it keys the cross-guild fingerprints")
-    })?;
+    let secret = secret(cluster)?;
     let scraper = engine.defaults.scraper.clone();
     engine.defaults.scraper.enabled = false;
     moat_discord::cluster::Link::open(cluster, cfg, scraper, Some(secret.as_bytes())).await
+}
+
+/// The cluster's shared secret, from the environment variable its settings name (never
+/// from the file, never printed).
+pub fn secret(cluster: &Cluster) -> Result<String, String> {
+    let env = &cluster.settings().secret_env;
+    std::env::var(env).ok().filter(|s| !s.is_empty()).ok_or_else(|| {
+        format!("the cluster needs a secret of 16 bytes or more in ${env} (the same in every process); it keys the cross-guild fingerprints")
+    })
 }
 
 pub fn run(a: ClusterArgs) -> i32 {

@@ -13,6 +13,7 @@ mod demo;
 mod demo_mastodon;
 mod doctor;
 mod endpoint;
+mod fingerprint_key;
 mod flags;
 mod judge;
 mod lines;

@@ -45,6 +45,9 @@ pub fn run(a: ReplayArgs) -> i32 {
             }
         }
     };
+    // Cross-guild fingerprints keep the engine's fixed, documented key
+    // (`moat_core::detect::crossguild::FIXED_SECRET`): a replay is deterministic and its
+    // fingerprints never leave the process.
     let mut engine = Engine::new(config, judge);
     // Without a guild's roles moat cannot tell moderators from members (issue 10): it only alerts.
     engine.alert_only_without_roles(true);

@@ -15,7 +15,6 @@
 
 use std::time::Duration;
 
-use moat_core::Engine;
 use moat_discord::config::parse_shards;
 use moat_discord::{Bot, BotConfig, Feed};
 
@@ -166,7 +165,15 @@ pub fn run(a: RunArgs) -> i32 {
             },
             None => None,
         };
-        let engine = Engine::new(engine_config, engine_judge);
+        // Fingerprints keyed at random here, or from the cluster's secret so processes agree.
+        let cluster_secret = match &cluster {
+            Some(c) => match crate::cluster_cmd::secret(c) {
+                Ok(s) => Some(s),
+                Err(e) => return fail(&e),
+            },
+            None => None,
+        };
+        let engine = crate::fingerprint_key::engine(engine_config, engine_judge, cluster_secret.as_deref().map(str::as_bytes));
         let started = match link {
             Some(link) => Bot::start_cluster(cfg, engine, link),
             None => Bot::start(cfg, engine),

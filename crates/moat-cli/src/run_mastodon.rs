@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use moat_core::{Config, Engine, LinkJudge};
+use moat_core::{Config, LinkJudge};
 use moat_mastodon::guard::{Guard, GuardFeed, GuardTotals};
 use moat_mastodon::translate::record::for_store;
 use moat_mastodon::{MastodonConfig, Server, ServerHandle};
@@ -50,7 +50,7 @@ pub async fn start(
             Some(a) => tracing::info!("mastodon {url}: webhooks on http://{a}/ (signed with the secret)"),
             None => tracing::info!("mastodon {url}: no webhook listener (no webhook_secret_env)"),
         }
-        let guard = Guard::new(&url, Engine::new(engine.clone(), judge()?));
+        let guard = Guard::new(&url, crate::fingerprint_key::engine(engine.clone(), judge()?, None));
         let hook = hook(url.clone(), recorder.clone());
         let task = tokio::spawn(guard.run(events, actions, stop_rx.clone(), Duration::from_secs(10), hook));
         servers.push((url, handle, task));

@@ -140,6 +140,13 @@ pub struct CrossGuildWatch {
     links: IdMap<u64, (Millis, UserId)>,
 }
 
+/// The key of an engine no one gave one ([`crate::Engine::set_fingerprint_secret`]): the
+/// deterministic paths (`moat replay`, `moat demo`, the dashboard's trial, tests) use it, so
+/// the same capture always gives the same fingerprints. It is public and so guessable, which
+/// is harmless only because those fingerprints never leave the process: `moat run` replaces
+/// it with a random key per process, or with one derived from the cluster's secret.
+pub const FIXED_SECRET: u64 = 0x6d6f_6174_2d72_6570; // "moat-rep"
+
 /// A key hashed with the process's (or cluster's) secret, so the fingerprints that leave a
 /// guild (to another process) reveal nothing that guessing a text could confirm without it.
 pub fn keyed(secret: u64, key: u64) -> u64 {

@@ -42,6 +42,12 @@ impl Engine {
         self.cross_secret = secret;
     }
 
+    /// The secret fingerprints are keyed with now ([`crate::detect::crossguild::FIXED_SECRET`]
+    /// until [`Engine::set_fingerprint_secret`]).
+    pub fn fingerprint_secret(&self) -> u64 {
+        self.cross_secret
+    }
+
     /// Takes in one post's fingerprint, from this process or from the cluster's stream, and
     /// acts on the campaign it completes in the guilds this engine holds.
     pub fn observe_cross_guild(&mut self, fp: &Fingerprint, out: &mut Vec<Action>) {

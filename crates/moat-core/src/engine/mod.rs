@@ -120,7 +120,7 @@ impl Engine {
             fedi_settings,
             fedi_raiding: Vec::new(),
             cross: CrossGuildWatch::default(),
-            cross_secret: 0,
+            cross_secret: crate::detect::crossguild::FIXED_SECRET,
             alert_only_unknown: false,
             now: 0,
             next_sweep: 0,

@@ -76,3 +76,12 @@ fn keyed_hashes_depend_on_the_secret() {
     assert_ne!(keyed(1, 99), keyed(2, 99));
     assert_eq!(keyed(1, 99), keyed(1, 99));
 }
+
+#[test]
+fn an_engine_keys_with_the_fixed_secret_until_given_one() {
+    let mut e = crate::Engine::with_defaults();
+    assert_eq!(e.fingerprint_secret(), super::FIXED_SECRET);
+    assert_ne!(super::FIXED_SECRET, 0, "a zero key would make the hashes plain FNV of the text");
+    e.set_fingerprint_secret(0x1234_5678_9abc_def0);
+    assert_eq!(e.fingerprint_secret(), 0x1234_5678_9abc_def0);
+}

@@ -201,6 +201,14 @@ fn undo_through_the_binary(
             .output()
             .expect("moat incidents undo runs")
     };
+    let no_config = Command::new(env!("CARGO_BIN_EXE_moat"))
+        .args(["incidents", "undo", &wave[0]["incident"].to_string(), "--database", db.to_str().unwrap()])
+        .env_remove("MOAT_DATABASE")
+        .output()
+        .expect("moat incidents undo runs");
+    let err = String::from_utf8_lossy(&no_config.stderr);
+    assert_eq!(no_config.status.code(), Some(1), "a Mastodon undo without --config is refused: {err}");
+    assert!(err.contains("--config") && err.contains("Mastodon"), "{err}");
     for inc in &wave {
         let id = inc["incident"].to_string();
         let out = undo(&id);

@@ -301,8 +301,9 @@ pub enum IncidentsCommand {
         #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
         limit: u32,
     },
-    /// Undo an incident through the running bot (unbans, timeouts and silence roles
-    /// lifted, the lockdown ended), recorded with who did it.
+    /// Undo an incident, recorded with who did it: a Discord one through the running bot
+    /// (unbans, timeouts and silence roles lifted, the lockdown ended), a Mastodon one at once
+    /// through the admin API (unsilence, unsuspend, the wave's blocks lifted; needs --config).
     Undo {
         /// The incident's id.
         #[arg(value_parser = id())]
@@ -316,6 +317,10 @@ pub enum IncidentsCommand {
         /// How long to wait for the bot to carry it out.
         #[arg(long, value_name = "SECS", default_value_t = 30)]
         wait: u32,
+        /// The config file: a Mastodon incident is undone at once through the admin API of
+        /// its [[mastodon.servers]] entry (the token from the variable it names).
+        #[arg(long, value_name = "FILE")]
+        config: Option<std::path::PathBuf>,
     },
     /// One incident: members, timeline, how to undo it.
     Show {

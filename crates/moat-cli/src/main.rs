@@ -25,6 +25,7 @@ mod run_mastodon;
 mod signals;
 mod store_cmds;
 mod synth;
+mod undo_mastodon;
 
 use std::io::Write;
 

@@ -22,6 +22,7 @@ use crate::flags::RunArgs;
 
 pub fn run(a: RunArgs) -> i32 {
     let grace = Duration::from_secs(a.shutdown_grace);
+    let discord_only = crate::run_mastodon::discord_only_flags(&a);
     let dry_run = a.dry_run;
     let record_flag = a.record.clone();
     let RunArgs {
@@ -47,10 +48,14 @@ pub fn run(a: RunArgs) -> i32 {
     };
     let section = loaded.discord.clone();
     let mastodon = loaded.mastodon.clone().filter(|m| !m.servers.is_empty());
+    if dry_run && mastodon.is_some() {
+        return usage(crate::run_mastodon::refuse_dry_run());
+    }
     let token = std::env::var("DISCORD_TOKEN").ok().filter(|t| !t.trim().is_empty()).or(section.token);
     let Some(token) = token else {
         // A config with only `[mastodon]` guards its Mastodon servers and needs no Discord token.
         if let Some(m) = mastodon {
+            warn_unused(&discord_only, loaded.http.is_some());
             return mastodon_only(&loaded, &m, database.as_deref());
         }
         return fail("no bot token: set DISCORD_TOKEN, or `token` under [discord] in the config file");
@@ -258,6 +263,16 @@ fn mastodon_only(loaded: &crate::config::Loaded, m: &moat_mastodon::MastodonConf
         running.stop().await;
         0
     })
+}
+
+/// A Mastodon-only run names each Discord flag it was given and does not use.
+fn warn_unused(flags: &[&str], http_section: bool) {
+    for flag in flags {
+        eprintln!("moat run: warning: {flag} is not used: this config guards Mastodon servers only (no Discord bot)");
+    }
+    if http_section {
+        eprintln!("moat run: warning: [http] is not used: the dashboard needs the Discord bot, and this config guards Mastodon servers only");
+    }
 }
 
 fn log(f: &Feed) {

@@ -129,3 +129,26 @@ pub async fn stopped() {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
+
+/// The flags of `a` that only the Discord bot reads (and `--http`: the dashboard is the
+/// bot's), by name: a Mastodon-only `moat run` says it does not use them. `--dry-run` is
+/// not among them: Mastodon servers have no dry run, so it is refused ([`refuse_dry_run`]).
+pub fn discord_only_flags(a: &crate::flags::RunArgs) -> Vec<&'static str> {
+    let given = [
+        ("--shards", a.shards.is_some()),
+        ("--total-shards", a.total_shards.is_some()),
+        ("--alert-channel", a.alert_channel.is_some()),
+        ("--evidence", a.evidence.is_some()),
+        ("--gateway-url", a.gateway_url.is_some()),
+        ("--rest-proxy", a.rest_proxy.is_some()),
+        ("--http", a.http.is_some()),
+        ("--cluster", a.cluster.is_some()),
+        ("--record", a.record.is_some()),
+    ];
+    given.into_iter().filter(|(_, on)| *on).map(|(name, _)| name).collect()
+}
+
+/// Why `--dry-run` cannot be honoured with Mastodon servers configured.
+pub fn refuse_dry_run() -> &'static str {
+    "--dry-run: the [mastodon] servers have no dry run, so they would act for real; run without --dry-run, or without [mastodon] in the config"
+}

@@ -20,10 +20,15 @@ pub fn incidents(a: StoreArgs<IncidentsCommand>) -> i32 {
         IncidentsCommand::Show { id, guild, json } => {
             Command::IncidentsShow { id: IncidentId(id), guild: guild.map(GuildId), json }
         }
-        IncidentsCommand::Undo { id, guild, by, wait } => {
+        IncidentsCommand::Undo { id, guild, by, wait, config } => {
             let who = by.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "an operator".into());
             let by = format!("{who} (command line)");
-            Command::IncidentsUndo { id: IncidentId(id), guild: guild.map(GuildId), by, wait_secs: wait }
+            let (id, guild) = (IncidentId(id), guild.map(GuildId));
+            // A Mastodon incident is undone here, through its server's admin API.
+            if let Some(code) = crate::undo_mastodon::run(id, guild, &by, config.as_deref(), a.database.as_deref()) {
+                return code;
+            }
+            Command::IncidentsUndo { id, guild, by, wait_secs: wait }
         }
     };
     cli::run(&command, a.database.as_deref())

@@ -97,6 +97,8 @@ async fn moat_run_guards_a_mastodon_server_without_discord() {
     .expect("config written");
     let mut child = Command::new(env!("CARGO_BIN_EXE_moat"))
         .args(["run", "--config", config.to_str().unwrap(), "--database", db.to_str().unwrap()])
+        // Discord-only flags: not used without a bot, and said so.
+        .args(["--http", "127.0.0.1:0", "--gateway-url", "ws://127.0.0.1:9", "--shards", "0..1"])
         .env_remove("DISCORD_TOKEN")
         .env_remove("MOAT_DATABASE")
         .env("MOAT_TEST_MASTODON_TOKEN", DEFAULT_TOKEN)
@@ -147,6 +149,11 @@ async fn moat_run_guards_a_mastodon_server_without_discord() {
         "the bad signature is refused and counted:\n{log}"
     );
     assert!(log.contains("platform=\"mastodon\"") || log.contains("platform=mastodon"), "actions logged:\n{log}");
+    for flag in ["--http", "--gateway-url", "--shards"] {
+        let warned = format!("warning: {flag} is not used");
+        assert!(log.lines().any(|l| l.contains(&warned)), "{flag} named as unused:\n{log}");
+    }
+    assert!(!log.contains("warning: --rest-proxy"), "only the flags given are named:\n{log}");
 
     // The store holds the wave: `moat incidents list` shows it.
     let list = Command::new(env!("CARGO_BIN_EXE_moat"))
@@ -157,7 +164,98 @@ async fn moat_run_guards_a_mastodon_server_without_discord() {
     assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
     let incidents: serde_json::Value = serde_json::from_slice(&list.stdout).expect("JSON");
     assert!(!incidents.as_array().expect("a list").is_empty(), "the wave is recorded: {incidents}");
+    undo_through_the_binary(&fake, &config, &db, &incidents, &spam);
     let tail: Vec<&str> = log.lines().rev().take(4).collect();
     eprintln!("moat run: {} spammers contained, {} IP blocks; {:?}", spam.len(), ips.len(), tail);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `moat incidents undo ID --config ...` on the wave's incident: every account of it free
+/// again on the fake (unsilenced, unsuspended), the blocks lifted, the incident marked undone
+/// by `--by`; a second undo is refused.
+fn undo_through_the_binary(
+    fake: &FakeMastodon,
+    config: &std::path::Path,
+    db: &std::path::Path,
+    incidents: &serde_json::Value,
+    spam: &[u64],
+) {
+    let wave: Vec<&serde_json::Value> =
+        incidents.as_array().unwrap().iter().filter(|i| i["members"].as_u64() > Some(0)).collect();
+    assert!(!wave.is_empty(), "an incident with members: {incidents}");
+    let limited = |s: &serde_json::Value| -> Vec<String> {
+        ["silenced", "suspended"]
+            .iter()
+            .flat_map(|k| s[k].as_array().cloned().unwrap_or_default())
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(!limited(&fake.summary()).is_empty(), "accounts limited before the undo");
+    let undo = |id: &str| {
+        Command::new(env!("CARGO_BIN_EXE_moat"))
+            .args(["incidents", "undo", id, "--by", "alice", "--config", config.to_str().unwrap()])
+            .args(["--database", db.to_str().unwrap()])
+            .env_remove("MOAT_DATABASE")
+            .env_remove("MOAT_TEST_WEBHOOK_SECRET")
+            .env("MOAT_TEST_MASTODON_TOKEN", DEFAULT_TOKEN)
+            .output()
+            .expect("moat incidents undo runs")
+    };
+    let no_config = Command::new(env!("CARGO_BIN_EXE_moat"))
+        .args(["incidents", "undo", &wave[0]["incident"].to_string(), "--database", db.to_str().unwrap()])
+        .env_remove("MOAT_DATABASE")
+        .output()
+        .expect("moat incidents undo runs");
+    let err = String::from_utf8_lossy(&no_config.stderr);
+    assert_eq!(no_config.status.code(), Some(1), "a Mastodon undo without --config is refused: {err}");
+    assert!(err.contains("--config") && err.contains("Mastodon"), "{err}");
+    for inc in &wave {
+        let id = inc["incident"].to_string();
+        let out = undo(&id);
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "undo {id}: {stdout}{stderr}");
+        assert!(stdout.contains("recorded as by alice") && stdout.contains("0 failed"), "{stdout}");
+        assert!(!stdout.contains(DEFAULT_TOKEN) && !stderr.contains(DEFAULT_TOKEN), "no token printed");
+        eprintln!("{}", stdout.lines().next().unwrap_or(""));
+    }
+    let after = fake.summary();
+    let spam: Vec<String> = spam.iter().map(u64::to_string).collect();
+    let still: Vec<String> = limited(&after).into_iter().filter(|a| spam.contains(a)).collect();
+    assert!(still.is_empty(), "every account of the wave free again: {still:?}\n{after}");
+    let freed: usize =
+        ["unsilence", "unsuspend"].iter().map(|k| after["actions"][k].as_array().map_or(0, Vec::len)).sum();
+    assert!(freed > 0, "the fake saw unsilence/unsuspend: {after}");
+    assert!(after["ip_blocks"].as_array().unwrap().is_empty(), "the wave's IP blocks lifted: {after}");
+    assert!(after["email_domain_blocks"].as_array().unwrap().is_empty(), "the mail domain blocks lifted: {after}");
+    let show = Command::new(env!("CARGO_BIN_EXE_moat"))
+        .args(["incidents", "show", &wave[0]["incident"].to_string(), "--json", "--database", db.to_str().unwrap()])
+        .env_remove("MOAT_DATABASE")
+        .output()
+        .expect("moat incidents show runs");
+    let shown: serde_json::Value = serde_json::from_slice(&show.stdout).expect("JSON");
+    assert!(shown["undone_at"].is_u64(), "{shown}");
+    assert!(shown["undone_by"].as_str().is_some_and(|b| b.contains("alice")), "{shown}");
+    let again = undo(&wave[0]["incident"].to_string());
+    assert_eq!(again.status.code(), Some(1), "a second undo is refused");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already undone"), "{again:?}");
+}
+
+/// `--dry-run` with `[mastodon]` configured is refused before anything starts: the Mastodon
+/// servers have no dry run, and would act for real.
+#[test]
+fn dry_run_with_mastodon_is_refused() {
+    let dir = std::env::temp_dir().join(format!("moat-run-mastodon-dry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config = dir.join("moat.toml");
+    std::fs::write(&config, "[[mastodon.servers]]\nurl = \"http://127.0.0.1:9\"\ntoken_env = \"MOAT_TEST_NO_TOKEN\"\n")
+        .expect("config written");
+    let out = Command::new(env!("CARGO_BIN_EXE_moat"))
+        .args(["run", "--dry-run", "--config", config.to_str().unwrap()])
+        .env_remove("DISCORD_TOKEN")
+        .output()
+        .expect("moat run starts");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--dry-run") && err.contains("act for real"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

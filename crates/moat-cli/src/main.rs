@@ -19,6 +19,7 @@ mod judge;
 mod lines;
 mod logs;
 mod mastodon;
+mod reorder;
 mod replay;
 mod run;
 mod run_mastodon;

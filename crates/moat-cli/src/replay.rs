@@ -3,6 +3,7 @@
 //! Time comes from the capture, so an hour of traffic replays in milliseconds and gives the
 //! same answer every time. A malformed line is reported on stderr with its number and
 //! skipped; it never stops the replay. Unsupported event types are counted, not hidden.
+//! Events a few seconds out of order are put back in order ([`crate::reorder`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufWriter, Read, Write};
@@ -12,6 +13,8 @@ use moat_core::id::GuildId;
 use moat_core::{action::json, Action, Engine};
 use moat_discord_wire::capture::parse_line;
 use moat_discord_wire::CaptureError;
+
+use crate::reorder::{sniff_ts, Reorder, REORDER_MS};
 
 use crate::flags::ReplayArgs;
 
@@ -100,10 +103,6 @@ pub fn run(a: ReplayArgs) -> i32 {
 /// How many messages of one kind are printed before the rest are only counted.
 const SHOWN_PER_KIND: u64 = 5;
 
-/// How far back in time an event may be dated and still be taken (handled at the time the
-/// capture already reached); older ones are reported and skipped like bad lines.
-pub const REORDER_MS: u64 = 5_000;
-
 /// What a replay went through.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -113,7 +112,8 @@ pub struct Report {
     pub bad_lines: u64,
     pub unsupported: BTreeMap<String, u64>,
     pub read_error: Option<String>,
-    /// Events dated before an earlier one: within [`REORDER_MS`] (taken) and beyond (skipped).
+    /// Events dated before an earlier one: within [`REORDER_MS`] (put back in order) and
+    /// beyond (skipped).
     pub back_in_time: u64,
     pub too_far_back: u64,
     /// Guilds whose events came without their GUILD_CREATE (their roles are unknown).
@@ -155,7 +155,7 @@ impl Report {
         );
         if self.back_in_time + self.too_far_back > 0 {
             eprintln!(
-                "moat replay: warning: {} events went back in time: {} by at most {} s were taken at the time already reached, {} further back were skipped",
+                "moat replay: warning: {} events went back in time: {} by at most {} s were put back in order, {} further back were skipped",
                 self.back_in_time + self.too_far_back,
                 self.back_in_time,
                 REORDER_MS / 1000,
@@ -186,7 +186,7 @@ fn within_line(e: &str) -> String {
 
 /// Replays `input` through `engine`, writing actions to `out` as JSON lines.
 /// With `keep`, the actions are also kept in the report; with `strict`, the first bad line
-/// stops the replay.
+/// stops the replay. Discord events are put back in time order ([`crate::reorder`]).
 pub fn replay(
     engine: &mut Engine,
     input: impl Read,
@@ -196,27 +196,29 @@ pub fn replay(
     strict: bool,
 ) -> Report {
     let started = Instant::now();
-    let mut report = Report::default();
-    let mut actions: Vec<Action> = Vec::new();
+    let mut st = State {
+        engine,
+        report: Report::default(),
+        actions: Vec::new(),
+        mastodon: crate::mastodon::MastodonReplay::default(),
+        clock: 0,
+        known: BTreeSet::new(),
+        strict,
+    };
+    let mut held = Reorder::default();
     let mut lines = crate::lines::Lines::new(input);
-    let mut mastodon = crate::mastodon::MastodonReplay::default();
-    let mut latest = 0u64;
-    let mut known: BTreeSet<GuildId> = BTreeSet::new();
     while let Some(next) = lines.next_line() {
         let buf = match next {
             Ok(b) => b,
             Err(e) => {
-                report.read_error = Some(format!("line {}: {e}", report.lines + 1));
+                st.report.read_error = Some(format!("line {}: {e}", st.report.lines + 1));
                 break;
             }
         };
-        report.lines += 1;
-        let n = report.lines;
+        st.report.lines += 1;
+        let n = st.report.lines;
         let Ok(line) = std::str::from_utf8(buf) else {
-            report.bad_lines += 1;
-            report.say("bad lines", format!("line {n}: not UTF-8 text"));
-            if strict {
-                report.stopped_strict = true;
+            if st.bad(format!("line {n}: not UTF-8 text")) {
                 break;
             }
             continue;
@@ -226,75 +228,146 @@ pub fn replay(
         if line.is_empty() {
             continue;
         }
-        match parse_line(line) {
-            Ok(l) => {
-                if l.ts + REORDER_MS < latest {
-                    report.too_far_back += 1;
-                    report.say(
-                        "events dated too far back",
-                        format!("line {n}: dated {} ms before an earlier event; skipped", latest - l.ts),
-                    );
-                    if strict {
-                        report.stopped_strict = true;
+        // The time, sniffed; a line of another shape is parsed now to learn it, and one
+        // that is not a Discord event at all is taken as it comes.
+        let ts = match sniff_ts(line) {
+            Some(ts) => ts,
+            None => match parse_line(line) {
+                Ok(l) => l.ts,
+                Err(e) => {
+                    st.unordered(n, line, e, out, keep);
+                    if st.report.stopped_strict {
                         break;
                     }
                     continue;
                 }
-                if l.ts < latest {
-                    report.back_in_time += 1;
-                }
-                latest = latest.max(l.ts);
-                report.events += 1;
-                if let Some(event) = &l.event {
-                    match event {
-                        moat_core::Event::GuildKnown(g) => {
-                            known.insert(g.guild);
-                        }
-                        e if !known.contains(&e.guild()) => {
-                            report.no_guild_create.insert(e.guild());
-                        }
-                        _ => {}
-                    }
-                    engine.handle(latest, event, &mut actions);
-                }
-            }
-            Err(CaptureError::Unsupported(event)) => {
-                *report.unsupported.entry(event).or_default() += 1;
-            }
-            // The platform is sniffed per line: what is not Discord's may be Mastodon's.
-            Err(_) if crate::mastodon::MastodonReplay::claims(line) => {
-                match mastodon.line(engine, line, &mut actions) {
-                    Ok(()) => report.events += 1,
-                    Err(e) => {
-                        report.bad_lines += 1;
-                        report.say("bad lines", format!("line {n}: {e}"));
-                        if strict {
-                            report.stopped_strict = true;
-                            break;
-                        }
+            },
+        };
+        if ts + REORDER_MS < held.newest {
+            // Too far back to reorder; a line that is not an event moat reads is what it is.
+            match parse_line(line) {
+                Ok(_) => {
+                    st.report.too_far_back += 1;
+                    st.report.say(
+                        "events dated too far back",
+                        format!("line {n}: dated {} ms before an earlier event; skipped", held.newest - ts),
+                    );
+                    if strict {
+                        st.report.stopped_strict = true;
                     }
                 }
+                Err(e) => st.unordered(n, line, e, out, keep),
             }
-            Err(e) => {
-                report.bad_lines += 1;
-                report.say("bad lines", format!("line {n}: {}", within_line(&e.to_string())));
-                if strict {
-                    report.stopped_strict = true;
-                    break;
-                }
+            if st.report.stopped_strict {
+                break;
             }
+            continue;
         }
-        write_actions(&mut actions, out, &mut report, keep, &mastodon);
+        if ts < held.newest {
+            st.report.back_in_time += 1;
+        }
+        held.hold(ts, n, line.as_bytes());
+        if st.release(&mut held, false, out, keep) {
+            break;
+        }
+    }
+    if !st.report.stopped_strict {
+        st.release(&mut held, true, out, keep);
     }
     if drain {
-        engine.drain(&mut actions);
-        write_actions(&mut actions, out, &mut report, keep, &mastodon);
+        st.engine.drain(&mut st.actions);
+        write_actions(&mut st.actions, out, &mut st.report, keep, &st.mastodon);
     }
-    for (t, n) in std::mem::take(&mut mastodon.unused) {
+    let mut report = st.report;
+    for (t, n) in std::mem::take(&mut st.mastodon.unused) {
         *report.unsupported.entry(format!("mastodon {t}")).or_default() += n;
     }
     report.seconds = started.elapsed().as_secs_f64();
     report
+}
+
+/// What a replay carries from line to line.
+struct State<'e> {
+    engine: &'e mut Engine,
+    report: Report,
+    actions: Vec<Action>,
+    mastodon: crate::mastodon::MastodonReplay,
+    /// The time of the latest event handed to the engine.
+    clock: u64,
+    known: BTreeSet<GuildId>,
+    strict: bool,
+}
+
+impl State<'_> {
+    /// Counts and reports a bad line; whether the replay stops for it (`--strict`).
+    fn bad(&mut self, message: String) -> bool {
+        self.report.bad_lines += 1;
+        self.report.say("bad lines", message);
+        if self.strict {
+            self.report.stopped_strict = true;
+        }
+        self.strict
+    }
+
+    /// Hands the held lines that are due (or, with `all`, every one) to the engine, in
+    /// time order; whether the replay stops (`--strict` and a bad line).
+    fn release(&mut self, held: &mut Reorder, all: bool, out: &mut impl Write, keep: bool) -> bool {
+        while let Some(h) = held.next(all) {
+            match std::str::from_utf8(&h.bytes) {
+                Ok(line) => match parse_line(line) {
+                    Ok(l) => {
+                        self.report.events += 1;
+                        self.clock = self.clock.max(l.ts);
+                        if let Some(event) = &l.event {
+                            match event {
+                                moat_core::Event::GuildKnown(g) => {
+                                    self.known.insert(g.guild);
+                                }
+                                e if !self.known.contains(&e.guild()) => {
+                                    self.report.no_guild_create.insert(e.guild());
+                                }
+                                _ => {}
+                            }
+                            self.engine.handle(self.clock, event, &mut self.actions);
+                        }
+                        write_actions(&mut self.actions, out, &mut self.report, keep, &self.mastodon);
+                    }
+                    Err(e) => self.unordered(h.line_no, line, e, out, keep),
+                },
+                Err(_) => {
+                    self.bad(format!("line {}: not UTF-8 text", h.line_no));
+                }
+            }
+            held.recycle(h.bytes);
+            if self.report.stopped_strict {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A line that is not a Discord event moat reads: an unsupported type is counted, a
+    /// Mastodon line goes to its own branch, anything else is bad.
+    fn unordered(&mut self, n: u64, line: &str, e: CaptureError, out: &mut impl Write, keep: bool) {
+        match e {
+            CaptureError::Unsupported(event) => {
+                *self.report.unsupported.entry(event).or_default() += 1;
+            }
+            // The platform is sniffed per line: what is not Discord's may be Mastodon's.
+            _ if crate::mastodon::MastodonReplay::claims(line) => {
+                match self.mastodon.line(self.engine, line, &mut self.actions) {
+                    Ok(()) => self.report.events += 1,
+                    Err(e) => {
+                        self.bad(format!("line {n}: {e}"));
+                    }
+                }
+                write_actions(&mut self.actions, out, &mut self.report, keep, &self.mastodon);
+            }
+            e => {
+                self.bad(format!("line {n}: {}", within_line(&e.to_string())));
+            }
+        }
+    }
 }
 
 fn write_actions(

@@ -1,6 +1,7 @@
 //! `moat replay` as a user runs it: generated and shared captures scored, bad lines
 //! reported and skipped, bad configuration named, output deterministic.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -231,4 +232,64 @@ fn capture_edges_are_said_and_handled_safely() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.lines().count() < 20, "{}", run.stderr);
     assert!(run.stderr.contains("995 more bad lines not shown (1000 in all)"), "{}", run.stderr);
+}
+
+/// `lines` with each moved by up to 3 s of made-up jitter (a fixed LCG), lines of one
+/// time keeping their order (which no clock could tell apart).
+fn shuffled_within_3s(lines: &[String], seed: u64) -> Vec<String> {
+    let ts = |l: &String| serde_json::from_str::<serde_json::Value>(l).unwrap()["ts"].as_u64().unwrap();
+    let mut x = seed;
+    let mut keyed: Vec<(u64, usize)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (ts(l) + (x >> 33) % 3_000, i)
+        })
+        .collect();
+    keyed.sort();
+    let mut out: Vec<String> = keyed.iter().map(|&(_, i)| lines[i].clone()).collect();
+    // Within each time, the slots its lines took get them back in the file's order.
+    let mut by_time: BTreeMap<u64, std::collections::VecDeque<&String>> = BTreeMap::new();
+    for l in lines {
+        by_time.entry(ts(l)).or_default().push_back(l);
+    }
+    for slot in out.iter_mut() {
+        *slot = by_time.get_mut(&ts(slot)).unwrap().pop_front().unwrap().clone();
+    }
+    out
+}
+
+#[test]
+fn events_a_few_seconds_out_of_order_are_put_back_in_order() {
+    let dir = tmp("reorder");
+    let mut checked = 0;
+    for (name, sc) in
+        [("raid", scenarios::raid(7)), ("mention-spam", scenarios::mention_spam(7)), ("flood", scenarios::flood(7))]
+    {
+        let mut sorted: Vec<String> = sc.capture.lines().map(str::to_string).collect();
+        sorted.sort_by_key(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["ts"].as_u64().unwrap());
+        let in_order = dir.join(format!("{name}-sorted.jsonl"));
+        std::fs::write(&in_order, sorted.join("\n")).unwrap();
+        let want = replay(&in_order, &[]);
+        assert_eq!(want.code, 0, "{}", want.stderr);
+        assert!(!want.actions.is_empty(), "{name} decides something");
+
+        let shuffled = shuffled_within_3s(&sorted, 42);
+        assert_ne!(shuffled, sorted, "the shuffle moved lines");
+        // And one line 10 s behind the newest: reported and skipped, not taken.
+        let last = sorted.last().unwrap().clone();
+        let last_ts = serde_json::from_str::<serde_json::Value>(&last).unwrap()["ts"].as_u64().unwrap();
+        let mut with_late = shuffled.clone();
+        with_late.push(last.replacen(&format!("\"ts\":{last_ts}"), &format!("\"ts\":{}", last_ts - 10_000), 1));
+        let path = dir.join(format!("{name}-shuffled.jsonl"));
+        std::fs::write(&path, with_late.join("\n")).unwrap();
+        let got = replay(&path, &[]);
+        assert_eq!(got.code, 0, "{}", got.stderr);
+        assert_eq!(got.actions, want.actions, "{name}: the shuffled capture decides as the sorted one");
+        assert!(got.stderr.contains("were put back in order, 1 further back were skipped"), "{}", got.stderr);
+        assert!(got.stderr.contains("dated 10000 ms before an earlier event; skipped"), "{}", got.stderr);
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
 }

@@ -60,7 +60,7 @@ pub fn run(a: DemoArgs) -> i32 {
     match scenario_path {
         Some(path) => {
             let path = path.display().to_string();
-            let text = match std::fs::read_to_string(&path) {
+            let text = match read_capture(&path) {
                 Ok(t) => t,
                 Err(e) => {
                     eprintln!("moat demo: cannot read {path}: {e}");
@@ -86,6 +86,43 @@ pub fn run(a: DemoArgs) -> i32 {
         }
         None => runtime.block_on(builtin(config, as_json, quiet, store)),
     }
+}
+
+/// A capture file read as `moat replay` reads it ([`crate::lines::Lines`]): a line that is
+/// not UTF-8 or not a capture line is named with its number and skipped, never the whole
+/// file refused; a byte-order mark on line 1 is dropped. The good lines, for the fake.
+fn read_capture(path: &str) -> std::io::Result<String> {
+    let mut lines = crate::lines::Lines::new(std::fs::File::open(path)?);
+    let (mut text, mut n, mut bad) = (String::new(), 0u64, 0u64);
+    let mut say = |message: String| {
+        bad += 1;
+        if bad <= 5 {
+            eprintln!("moat demo: {path}: {message}; skipped");
+        }
+    };
+    while let Some(next) = lines.next_line() {
+        let buf = next?;
+        n += 1;
+        let Ok(line) = std::str::from_utf8(buf) else {
+            say(format!("line {n}: not UTF-8 text"));
+            continue;
+        };
+        let line = if n == 1 { line.trim_start_matches('\u{feff}') } else { line }.trim();
+        if line.is_empty() {
+            continue;
+        }
+        match moat_discord_wire::capture::parse_line(line) {
+            Ok(_) | Err(moat_discord_wire::CaptureError::Unsupported(_)) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            Err(e) => say(format!("line {n}: {}", e.to_string().replace(" at line 1 column ", " at column "))),
+        }
+    }
+    if bad > 5 {
+        eprintln!("moat demo: {path}: ... and {} more bad lines not shown ({bad} in all)", bad - 5);
+    }
+    Ok(text)
 }
 
 /// What one scenario led to.

@@ -111,7 +111,7 @@ async fn play(config: Config, show: bool, store: Option<moat_store::Store>) -> R
                     if !who.is_empty() && s.first_contain_ts.is_none() {
                         s.first_contain_ts = Some(action.ts);
                     }
-                    let verb = verb(action.kind);
+                    let verb = moat_store::mastodon::verb(action.kind);
                     s.line(&format!("{verb} ({})", action.detector), || {
                         let who = if who.is_empty() { String::new() } else { format!(" {}", who.join(", ")) };
                         let reason: String = action.reason.chars().take(110).collect();
@@ -186,19 +186,6 @@ async fn play(config: Config, show: bool, store: Option<moat_store::Store>) -> R
     };
     j["seconds"] = json!((started.elapsed().as_secs_f64() * 10.0).round() / 10.0);
     Ok(j)
-}
-
-/// What an engine action is called on Mastodon.
-fn verb(kind: moat_core::ActionKind) -> &'static str {
-    use moat_core::ActionKind as K;
-    match kind {
-        K::Ban => "suspend",
-        K::Silence | K::Timeout => "silence",
-        K::Kick => "reject",
-        K::Lockdown => "wave mode",
-        K::Unlock => "wave over",
-        other => other.as_str(),
-    }
 }
 
 fn print_summary(j: &Value) {

@@ -135,6 +135,18 @@ fn users_of(action: &Value) -> Vec<UserId> {
     out
 }
 
+/// What an engine action is called on Mastodon (`moat incidents show`, the demo).
+pub fn verb(kind: ActionKind) -> &'static str {
+    match kind {
+        ActionKind::Ban => "suspend",
+        ActionKind::Silence | ActionKind::Timeout => "silence",
+        ActionKind::Kick => "reject",
+        ActionKind::Lockdown => "wave mode",
+        ActionKind::Unlock => "wave over",
+        other => other.as_str(),
+    }
+}
+
 /// The Mastodon view of a timeline; `None` when its actions are not a Mastodon server's.
 pub fn of_timeline(timeline: &[TimelineEntry]) -> Option<MastodonIncident> {
     let server = timeline.iter().find(|e| fact(&e.action, "platform") == Some("mastodon"))?;

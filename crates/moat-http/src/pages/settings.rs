@@ -179,6 +179,15 @@ pub struct Change {
     pub(crate) value: String,
 }
 
+impl Change {
+    /// Why this change's section is not one a server may change, if it is not (a save and a
+    /// trial refuse the same sections in the same words).
+    pub(crate) fn section_refused(&self) -> Option<String> {
+        (!SECTIONS.contains(&self.section.trim()))
+            .then(|| format!("A server may change only these sections: {}.", SECTIONS.join(", ")))
+    }
+}
+
 pub async fn change(
     State(app): State<Arc<App>>,
     acc: GuildAccess,
@@ -189,8 +198,7 @@ pub async fn change(
         return super::forbidden_form();
     }
     let key = format!("{}.{}", c.section.trim(), c.key.trim());
-    if !SECTIONS.contains(&c.section.trim()) {
-        let why = format!("A server may change only these sections: {}.", SECTIONS.join(", "));
+    if let Some(why) = c.section_refused() {
         return render(&app, &acc, None, Some((&key, &c.value, &why)), StatusCode::BAD_REQUEST).await;
     }
     let by = Moderator { id: acc.session.user, name: acc.session.name.clone() };

@@ -11,7 +11,6 @@ use axum::Form;
 use maud::{html, Markup};
 
 use super::settings::{render_with, Change};
-use super::settings_table::SECTIONS;
 use crate::guard::GuildAccess;
 use crate::server::App;
 use crate::trial::{Change as Diff, Outcome};
@@ -80,8 +79,7 @@ pub async fn try_it(
     }
     let key = format!("{}.{}", c.section.trim(), c.key.trim());
     let result: Result<Outcome, (String, StatusCode)> = async {
-        if !SECTIONS.contains(&c.section.trim()) {
-            let why = format!("A server may change only these sections: {}.", SECTIONS.join(", "));
+        if let Some(why) = c.section_refused() {
             return Err((why, StatusCode::BAD_REQUEST));
         }
         let Some(path) = app.sources.recordings.as_deref().and_then(|d| crate::trial::last_day(d, acc.guild.id)) else {

@@ -149,7 +149,7 @@ fn show_text(inc: &Incident) -> String {
             (None, Some(us)) => format!(" {} users", us.len()),
             _ => String::new(),
         };
-        let kind = if m.is_some() { mastodon_verb(e.kind) } else { e.kind.as_str() };
+        let kind = if m.is_some() { crate::mastodon::verb(e.kind) } else { e.kind.as_str() };
         out.push_str(&format!("  {} {:<14}{users}: {reason}\n", utc(e.ts), kind));
     }
     match m {
@@ -157,17 +157,4 @@ fn show_text(inc: &Incident) -> String {
         None => out.push_str(&format!("undo: {}\n", inc.undo.describe())),
     }
     out
-}
-
-/// What an engine action is called on Mastodon.
-fn mastodon_verb(kind: moat_core::ActionKind) -> &'static str {
-    use moat_core::ActionKind as K;
-    match kind {
-        K::Ban => "suspend",
-        K::Silence | K::Timeout => "silence",
-        K::Kick => "reject",
-        K::Lockdown => "wave mode",
-        K::Unlock => "wave over",
-        other => other.as_str(),
-    }
 }
